@@ -1,0 +1,164 @@
+package api
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Lang is a supported UI language.
+type Lang string
+
+// Supported languages; zh-CN is the default.
+const (
+	LangZH Lang = "zh-CN"
+	LangEN Lang = "en"
+)
+
+// langFrom picks the language from an Accept-Language header: English only when asked for
+// before any Chinese, since studios are Chinese by default.
+func langFrom(header string) Lang {
+	for _, part := range strings.Split(header, ",") {
+		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+		switch {
+		case strings.HasPrefix(tag, "zh"):
+			return LangZH
+		case strings.HasPrefix(tag, "en"):
+			return LangEN
+		}
+	}
+	return LangZH
+}
+
+type text struct{ zh, en string }
+
+func (t text) in(l Lang) string {
+	if l == LangEN {
+		return t.en
+	}
+	return t.zh
+}
+
+// fieldLabels names request fields the way the forms do.
+var fieldLabels = map[string]text{
+	"phone":            {"手机号", "phone number"},
+	"password":         {"密码", "password"},
+	"old_password":     {"原密码", "current password"},
+	"new_password":     {"新密码", "new password"},
+	"name":             {"名称", "name"},
+	"type":             {"品牌类型", "brand type"},
+	"duplicate_policy": {"重复客资策略", "duplicate policy"},
+	"timezone":         {"时区", "time zone"},
+	"brand_id":         {"品牌", "brand"},
+	"branch_id":        {"分店", "branch"},
+	"department_id":    {"部门", "department"},
+	"kind":             {"部门类型", "department kind"},
+	"role_ids":         {"角色", "roles"},
+	"permissions":      {"权限", "permissions"},
+	"data_scope":       {"数据范围", "data scope"},
+	"group_id":         {"渠道组", "channel group"},
+	"address":          {"地址", "address"},
+	"device_id":        {"设备编号", "device id"},
+	"tenant_id":        {"影楼", "studio"},
+	"branch_ids":       {"分店", "branches"},
+	"body":             {"请求内容", "request body"},
+}
+
+func fieldLabel(field string, l Lang) string {
+	if t, ok := fieldLabels[field]; ok {
+		return t.in(l)
+	}
+	return field
+}
+
+// messages are the localized error texts by code. Each says what happened and what to do;
+// {field} and {name} style placeholders are filled from the error's params.
+var messages = map[string]text{
+	"required":      {"请填写「{field}」。", "Please fill in “{field}”."},
+	"too_long":      {"「{field}」太长：最多 {max} 个字。", "“{field}” is too long: at most {max} characters."},
+	"invalid_value": {"「{field}」的值无效，可选值：{allowed}{example}。", "“{field}” has an invalid value; allowed: {allowed}{example}."},
+	"phone_invalid": {"「{field}」格式不正确：请输入 11 位中国大陆手机号，例如 13800138000。",
+		"“{field}” is not a valid mobile number: enter an 11-digit mainland China mobile number, e.g. 13800138000."},
+	"password_weak": {"「{field}」太简单：至少 {min} 位，且同时包含字母和数字。",
+		"“{field}” is too weak: use at least {min} characters with both letters and digits."},
+	"password_wrong":         {"原密码不正确，请重新输入。", "The current password is wrong; please type it again."},
+	"invalid_json":           {"请求内容不是有效的 JSON：{detail}", "The request body is not valid JSON: {detail}"},
+	"unsupported_media_type": {"请求内容类型必须是 application/json。", "The request body must be sent as application/json."},
+	"body_too_large":         {"请求内容太大（上限 {max}）。请减少一次提交的数据。", "The request body is too large (limit {max}); send less at once."},
+	"unauthenticated":        {"请先登录。", "Please log in."},
+	"session_expired":        {"登录已过期，请重新登录。", "Your session has expired; please log in again."},
+	"invalid_credentials":    {"手机号或密码错误。忘记密码请联系影楼管理员重置。", "Wrong phone number or password. If you forgot it, ask your studio admin to reset it."},
+	"staff_disabled":         {"该账号已停用，无法登录。如有疑问请联系影楼管理员。", "This account has been disabled; ask your studio admin if this is a mistake."},
+	"tenant_required":        {"该手机号在多家影楼有账号，请选择要登录的影楼。", "This phone number has accounts at several studios; choose the studio to log in to."},
+	"rate_limited":           {"尝试次数过多，请 {retry_after_seconds} 秒后再试。", "Too many attempts; try again in {retry_after_seconds} seconds."},
+	"forbidden":              {"没有权限：需要「{permission_name}」权限。请联系管理员为你的角色添加。", "Not allowed: this needs the “{permission_name}” permission; ask an admin to add it to your role."},
+	"out_of_scope":           {"超出你的数据范围（{scope_name}），不能查看或修改该记录。", "This record is outside your data scope ({scope_name}); you cannot view or change it."},
+	"device_not_bound": {"此电脑「{device_name}」（设备码 {device_code}）尚未绑定到分店「{branch}」。请管理员在「设置 → 设备」中将该设备绑定到此分店后再登录。",
+		"This computer “{device_name}” (device code {device_code}) is not bound to the branch “{branch}”. Ask an admin to bind it under Settings → Devices, then log in again."},
+	"device_no_branch": {"你的账号没有所属分店，无法在前台电脑登录。请管理员在「员工」中为你设置分店。",
+		"Your account has no branch, so it cannot log in on a front-desk computer. Ask an admin to set your branch under Staff."},
+	"staff_phone_taken": {"手机号 {phone} 已被「{brand}」的员工「{staff}」使用。一个手机号在本影楼只能对应一名员工：请编辑该员工（可为其添加角色或更换分店），不要重复创建。",
+		"The phone {phone} is already used by “{staff}” of “{brand}”. One phone is one person in a studio: edit that staff member (add roles or change branch) instead of creating another."},
+	"seats_exhausted":    {"已达到套餐的员工数上限（{limit} 人）。请停用不再使用的账号，或联系我们增加席位。", "Your plan's staff limit ({limit}) is reached. Disable accounts no longer used, or contact us for more seats."},
+	"brand_type_locked":  {"品牌「{brand}」已有客资，类型不能再修改。如需另一种类型，请新建品牌。", "Brand “{brand}” already has leads, so its type cannot change. Create a new brand for the other type."},
+	"last_admin":         {"不能停用或移除最后一位管理员。请先指定另一位管理员。", "You cannot disable or demote the last admin. Make someone else an admin first."},
+	"role_escalation":    {"不能授予自己没有的权限或更大的数据范围（{detail}）。", "You cannot grant permissions or a data scope you do not hold yourself ({detail})."},
+	"role_builtin":       {"内置角色不能修改或删除。如需调整，请新建自定义角色。", "Built-in roles cannot be changed or deleted; create a custom role instead."},
+	"role_in_use":        {"仍有员工使用该角色，不能删除。请先为他们更换角色。", "Staff still hold this role; give them another role before deleting it."},
+	"name_taken":         {"「{field}」已存在，请换一个名称。", "“{field}” already exists; choose another name."},
+	"department_branch":  {"所选部门不属于所选分店，请重新选择。", "The chosen department does not belong to the chosen branch; choose again."},
+	"not_found":          {"记录不存在或已被删除。请刷新后重试。", "The record does not exist or was deleted; refresh and try again."},
+	"conflict":           {"数据已被他人修改或与已有记录冲突，请刷新后重试。", "The data conflicts with an existing record or was changed; refresh and try again."},
+	"method_not_allowed": {"不支持的请求方法。", "This method is not supported here."},
+	"internal":           {"服务器出错了（编号 {request_id}）。请稍后重试；如果反复出现，请把编号告诉技术支持。", "Something went wrong on the server (id {request_id}). Try again later; if it keeps happening, give this id to support."},
+}
+
+// scopeNames and permission names appear inside messages.
+var scopeNames = map[string]text{
+	"own": {"仅本人", "own only"}, "group": {"本组", "own group"}, "branch": {"本分店", "own branch"},
+	"brand": {"本品牌", "own brand"}, "all": {"全部", "everything"},
+}
+
+var permissionNames = map[string]text{
+	"lead.create": {"新建客资", "create leads"}, "lead.create_referral": {"新建转介绍客资", "create referral leads"},
+	"lead.assign": {"分配客资", "assign leads"}, "lead.transfer": {"转移客资", "transfer leads"},
+	"lead.correct_status": {"更正状态", "correct statuses"}, "lead.batch_edit": {"批量编辑", "batch edit"},
+	"lead.import": {"导入客资", "import leads"}, "lead.export": {"导出客资", "export leads"},
+	"lead.reveal_phone": {"查看完整手机号", "reveal phone numbers"}, "referral.approve": {"审批转介绍", "approve referrals"},
+	"pool.claim": {"公海领取", "claim from pool"}, "checkin.others": {"代他人签到", "check in others"},
+	"staff.manage": {"管理员工", "manage staff"}, "settings.manage": {"管理设置", "manage settings"},
+	"channel.spend": {"录入渠道花费", "enter channel spend"}, "report.view": {"查看报表", "view reports"},
+	"order.manage": {"管理订单", "manage orders"}, "album.manage": {"管理相册", "manage albums"},
+	"credits.view": {"查看点数", "view credits"},
+}
+
+// localize renders the message of code with params in language l.
+func localize(code string, field string, params map[string]any, l Lang) string {
+	t, ok := messages[code]
+	if !ok {
+		t = messages["internal"]
+	}
+	msg := t.in(l)
+	repl := []string{"{field}", fieldLabel(field, l)}
+	for k, v := range params {
+		s := fmt.Sprint(v)
+		switch k {
+		case "permission":
+			if n, ok := permissionNames[s]; ok {
+				repl = append(repl, "{permission_name}", n.in(l))
+			}
+		case "scope":
+			if n, ok := scopeNames[s]; ok {
+				repl = append(repl, "{scope_name}", n.in(l))
+			}
+		case "example":
+			s = map[Lang]string{LangZH: "（例如 ", LangEN: " (e.g. "}[l] + s + map[Lang]string{LangZH: "）", LangEN: ")"}[l]
+		}
+		repl = append(repl, "{"+k+"}", s)
+	}
+	out := strings.NewReplacer(repl...).Replace(msg)
+	// Drop placeholders no param filled, so a message never shows raw braces.
+	for _, ph := range []string{"{allowed}", "{example}", "{detail}", "{permission_name}", "{scope_name}"} {
+		out = strings.ReplaceAll(out, ph, "")
+	}
+	return out
+}

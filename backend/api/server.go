@@ -1,0 +1,166 @@
+// Package api is StudioDesk's HTTP surface: the JSON API the desktop app calls, health
+// endpoints, and (later) customer pages, sync and uploads. Handlers decode, check the
+// caller's permission and scope with the domain rules, and write through the store in one
+// transaction together with the audit entry.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/studiodesk/studiodesk/backend/auth"
+	"github.com/studiodesk/studiodesk/backend/store"
+)
+
+// Config holds the server's tunables; zero values take the documented defaults.
+type Config struct {
+	Store  store.Store
+	Logger *slog.Logger
+	// Now is the clock (tests pass a fake); default time.Now.
+	Now func() time.Time
+	// Password hashing cost; default auth.Default.
+	Password auth.Params
+	// SessionIdle is how long a session lives without use; default 30 days.
+	SessionIdle time.Duration
+	// MaxBody bounds JSON request bodies; default 1 MiB.
+	MaxBody int64
+	// Login limits: failures per phone and attempts per client IP within LoginWindow.
+	LoginPerPhone int           // default 5
+	LoginPerIP    int           // default 30
+	LoginWindow   time.Duration // default 15 minutes
+	// Customer is the built customer web app (frontend/dist); nil serves a plain notice.
+	Customer fs.FS
+	// TrustProxy makes X-Forwarded-For the client address (behind a reverse proxy only).
+	TrustProxy bool
+}
+
+// Server is the HTTP handler of the cloud server.
+type Server struct {
+	cfg Config
+	log *slog.Logger
+	mux *http.ServeMux
+}
+
+// New builds the server and its routes.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Password == (auth.Params{}) {
+		cfg.Password = auth.Default
+	}
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = 30 * 24 * time.Hour
+	}
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	if cfg.LoginPerPhone == 0 {
+		cfg.LoginPerPhone = 5
+	}
+	if cfg.LoginPerIP == 0 {
+		cfg.LoginPerIP = 30
+	}
+	if cfg.LoginWindow == 0 {
+		cfg.LoginWindow = 15 * time.Minute
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	s.routes()
+	return s
+}
+
+// ServeHTTP implements http.Handler: it tags the request with an id and recovers from panics
+// so one bad request never takes the server down.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := r.Header.Get("X-Request-Id")
+	if id == "" || len(id) > 64 {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+	w.Header().Set("X-Request-Id", id)
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.ErrorContext(r.Context(), "panic", "request_id", id, "panic", p)
+			writeError(w, r, s.log, errPanic)
+		}
+	}()
+	s.mux.ServeHTTP(w, r)
+}
+
+type requestIDKey struct{}
+
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey{}).(string)
+	return id
+}
+
+var errPanic = &Error{Status: http.StatusInternalServerError, Code: "internal"}
+
+func (s *Server) routes() {
+	m := s.mux
+	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	m.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := s.cfg.Store.Ping(ctx); err != nil {
+			s.log.WarnContext(ctx, "not ready", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+
+	m.Handle("POST /api/v1/auth/login", s.public(s.login))
+	m.Handle("POST /api/v1/auth/logout", s.authed(s.logout))
+	m.Handle("GET /api/v1/me", s.authed(s.me))
+	m.Handle("POST /api/v1/me/password", s.authed(s.changePassword))
+	m.Handle("GET /api/v1/permissions", s.authed(s.permissions))
+	m.Handle("GET /api/v1/setup/status", s.authed(s.setupStatus))
+
+	m.Handle("GET /api/v1/brands", s.authed(s.listBrands))
+	m.Handle("POST /api/v1/brands", s.authed(s.saveBrand))
+	m.Handle("PUT /api/v1/brands/{id}", s.authed(s.saveBrand))
+	m.Handle("GET /api/v1/branches", s.authed(s.listBranches))
+	m.Handle("POST /api/v1/branches", s.authed(s.saveBranch))
+	m.Handle("PUT /api/v1/branches/{id}", s.authed(s.saveBranch))
+	m.Handle("GET /api/v1/departments", s.authed(s.listDepartments))
+	m.Handle("POST /api/v1/departments", s.authed(s.saveDepartment))
+	m.Handle("PUT /api/v1/departments/{id}", s.authed(s.saveDepartment))
+	m.Handle("GET /api/v1/roles", s.authed(s.listRoles))
+	m.Handle("POST /api/v1/roles", s.authed(s.saveRole))
+	m.Handle("PUT /api/v1/roles/{id}", s.authed(s.saveRole))
+	m.Handle("DELETE /api/v1/roles/{id}", s.authed(s.deleteRole))
+	m.Handle("GET /api/v1/channel-groups", s.authed(s.listChannelGroups))
+	m.Handle("POST /api/v1/channel-groups", s.authed(s.saveChannelGroup))
+	m.Handle("PUT /api/v1/channel-groups/{id}", s.authed(s.saveChannelGroup))
+	m.Handle("GET /api/v1/channels", s.authed(s.listChannels))
+	m.Handle("POST /api/v1/channels", s.authed(s.saveChannel))
+	m.Handle("PUT /api/v1/channels/{id}", s.authed(s.saveChannel))
+	m.Handle("GET /api/v1/devices", s.authed(s.listDevices))
+	m.Handle("PUT /api/v1/devices/{id}/branches", s.authed(s.bindDevice))
+	m.Handle("GET /api/v1/audit", s.authed(s.listAudit))
+
+	m.Handle("GET /api/v1/staff", s.authed(s.listStaff))
+	m.Handle("POST /api/v1/staff", s.authed(s.saveStaff))
+	m.Handle("PUT /api/v1/staff/{id}", s.authed(s.saveStaff))
+	m.Handle("POST /api/v1/staff/{id}/disable", s.authed(s.disableStaff))
+	m.Handle("POST /api/v1/staff/{id}/enable", s.authed(s.enableStaff))
+	m.Handle("POST /api/v1/staff/{id}/reset-password", s.authed(s.resetStaffPassword))
+
+	m.Handle("/api/", s.public(func(*call) (any, error) {
+		return nil, apiErr(http.StatusNotFound, "not_found", "", nil)
+	}))
+	m.Handle("/", s.customerPages())
+}

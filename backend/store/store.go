@@ -1,0 +1,189 @@
+// Package store defines how StudioDesk keeps its records: the Store interface the API uses,
+// its sentinel errors and record types. Drivers (sqlite, postgres) implement it and prove it
+// with the one conformance suite in storetest. Tenant isolation lives here: everything a
+// studio owns is reached through a Tx bound to one tenant, and every driver query is scoped
+// by that tenant.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/studiodesk/studiodesk/backend/account"
+)
+
+// Sentinel errors; callers check them with errors.Is.
+var (
+	// ErrNotFound: the record does not exist in this tenant (records of other tenants are
+	// indistinguishable from missing ones).
+	ErrNotFound = errors.New("store: not found")
+	// ErrConflict: a uniqueness rule was violated (e.g. a staff phone already used).
+	ErrConflict = errors.New("store: conflict")
+)
+
+// Store is the storage of every studio.
+type Store interface {
+	// CreateTenant creates a studio and runs fn in the same transaction, bound to it, so the
+	// studio never exists without its roles and first admin.
+	CreateTenant(ctx context.Context, t account.Tenant, fn func(Tx) error) (account.Tenant, error)
+	// ListTenants lists every studio (operator CLI).
+	ListTenants(ctx context.Context) ([]account.Tenant, error)
+	// Update runs fn in a read-write transaction bound to tenantID; fn's error rolls it back.
+	Update(ctx context.Context, tenantID int64, fn func(Tx) error) error
+	// View runs fn in a read-only transaction bound to tenantID.
+	View(ctx context.Context, tenantID int64, fn func(Tx) error) error
+
+	// LoginCandidates returns every active-or-disabled staff account with this normalized phone
+	// across studios: login picks the studio whose password matches.
+	LoginCandidates(ctx context.Context, phone string) ([]LoginCandidate, error)
+	// SessionByHash finds a session by the SHA-256 of its token; ErrNotFound when unknown.
+	SessionByHash(ctx context.Context, tokenHash []byte) (Session, error)
+	// TouchSession extends a session's idle expiry.
+	TouchSession(ctx context.Context, tokenHash []byte, lastSeen, expiresAt time.Time) error
+	// DeleteSession ends one session; ending an unknown one is not an error.
+	DeleteSession(ctx context.Context, tokenHash []byte) error
+
+	// HitRateLimit counts one event for key in the fixed window containing now and returns the
+	// count so far and when the window ends. Kept in the database so limits hold across
+	// server replicas.
+	HitRateLimit(ctx context.Context, key string, window time.Duration, now time.Time) (count int, resetAt time.Time, err error)
+	// PeekRateLimit returns the count of the current window without counting.
+	PeekRateLimit(ctx context.Context, key string, window time.Duration, now time.Time) (count int, resetAt time.Time, err error)
+	// ClearRateLimit forgets a key (after a successful login).
+	ClearRateLimit(ctx context.Context, key string) error
+
+	// Ping checks that the database answers (readiness).
+	Ping(ctx context.Context) error
+	// Close releases the database.
+	Close() error
+}
+
+// Tx is a transaction bound to one tenant. Every method reads and writes only that tenant's
+// rows; ids of other tenants' rows behave as missing (ErrNotFound).
+type Tx interface {
+	TenantID() int64
+	Tenant(ctx context.Context) (account.Tenant, error)
+
+	ListBrands(ctx context.Context) ([]account.Brand, error)
+	GetBrand(ctx context.Context, id int64) (account.Brand, error)
+	InsertBrand(ctx context.Context, b account.Brand) (account.Brand, error)
+	UpdateBrand(ctx context.Context, b account.Brand) (account.Brand, error)
+
+	ListBranches(ctx context.Context) ([]account.Branch, error)
+	GetBranch(ctx context.Context, id int64) (account.Branch, error)
+	InsertBranch(ctx context.Context, b account.Branch) (account.Branch, error)
+	UpdateBranch(ctx context.Context, b account.Branch) (account.Branch, error)
+
+	ListDepartments(ctx context.Context) ([]account.Department, error)
+	GetDepartment(ctx context.Context, id int64) (account.Department, error)
+	InsertDepartment(ctx context.Context, d account.Department) (account.Department, error)
+	UpdateDepartment(ctx context.Context, d account.Department) (account.Department, error)
+
+	ListRoles(ctx context.Context) ([]account.Role, error)
+	GetRole(ctx context.Context, id int64) (account.Role, error)
+	InsertRole(ctx context.Context, r account.Role) (account.Role, error)
+	UpdateRole(ctx context.Context, r account.Role) (account.Role, error)
+	// DeleteRole removes a custom role; ErrConflict while staff still hold it.
+	DeleteRole(ctx context.Context, id int64) error
+
+	ListStaff(ctx context.Context) ([]account.Staff, error)
+	GetStaff(ctx context.Context, id int64) (account.Staff, error)
+	// StaffByPhone finds a staff member by normalized phone; ErrNotFound when none.
+	StaffByPhone(ctx context.Context, phone string) (account.Staff, error)
+	// InsertStaff stores a new member with a password hash; ErrConflict when the phone is taken.
+	InsertStaff(ctx context.Context, s account.Staff, passwordHash string) (account.Staff, error)
+	// UpdateStaff changes name, phone, placement and roles (not Disabled, not the password).
+	UpdateStaff(ctx context.Context, s account.Staff) (account.Staff, error)
+	SetStaffDisabled(ctx context.Context, id int64, disabled bool, now time.Time) (account.Staff, error)
+	SetPasswordHash(ctx context.Context, staffID int64, hash string, now time.Time) error
+	PasswordHash(ctx context.Context, staffID int64) (string, error)
+	// CountActiveStaff counts staff who are not disabled (seat limits).
+	CountActiveStaff(ctx context.Context) (int, error)
+	// ActiveAdmins lists ids of active staff holding the built-in admin role.
+	ActiveAdmins(ctx context.Context) ([]int64, error)
+
+	ListChannelGroups(ctx context.Context) ([]account.ChannelGroup, error)
+	GetChannelGroup(ctx context.Context, id int64) (account.ChannelGroup, error)
+	InsertChannelGroup(ctx context.Context, g account.ChannelGroup) (account.ChannelGroup, error)
+	UpdateChannelGroup(ctx context.Context, g account.ChannelGroup) (account.ChannelGroup, error)
+	ListChannels(ctx context.Context) ([]account.Channel, error)
+	GetChannel(ctx context.Context, id int64) (account.Channel, error)
+	InsertChannel(ctx context.Context, c account.Channel) (account.Channel, error)
+	UpdateChannel(ctx context.Context, c account.Channel) (account.Channel, error)
+
+	// SeeDevice records that a device was used (creating it on first sight) and returns it.
+	SeeDevice(ctx context.Context, id, name string, now time.Time) (account.Device, error)
+	ListDevices(ctx context.Context) ([]account.Device, error)
+	GetDevice(ctx context.Context, id string) (account.Device, error)
+	SetDeviceBranches(ctx context.Context, id string, branchIDs []int64) (account.Device, error)
+
+	InsertSession(ctx context.Context, s Session) error
+	// DeleteStaffSessions ends every session of a staff member (disable, password reset).
+	DeleteStaffSessions(ctx context.Context, staffID int64) error
+
+	// AppendAudit records who did what; API writes call it in the transaction of the change.
+	AppendAudit(ctx context.Context, e AuditEntry) error
+	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
+
+	// InsertLead stores a minimal lead (the lead model grows with the leads work).
+	InsertLead(ctx context.Context, l LeadRecord) (int64, error)
+	// CountLeads counts a brand's leads (a brand's type is fixed once it has any).
+	CountLeads(ctx context.Context, brandID int64) (int, error)
+}
+
+// LoginCandidate is a staff account matching a login phone.
+type LoginCandidate struct {
+	TenantID     int64
+	TenantName   string
+	StaffID      int64
+	PasswordHash string
+	Disabled     bool
+}
+
+// Session is a login; only the token's hash is stored.
+type Session struct {
+	TokenHash []byte
+	TenantID  int64
+	StaffID   int64
+	DeviceID  string
+	BranchID  int64
+	CreatedAt time.Time
+	LastSeen  time.Time
+	ExpiresAt time.Time
+}
+
+// AuditEntry is one line of the audit log: who did what to which record, before and after.
+type AuditEntry struct {
+	ID         int64           `json:"id"`
+	ActorID    int64           `json:"actor_id"`
+	ActorName  string          `json:"actor_name"`
+	OnBehalfOf int64           `json:"on_behalf_of,omitempty"`
+	Action     string          `json:"action"`
+	Entity     string          `json:"entity"`
+	EntityID   string          `json:"entity_id"`
+	Before     json.RawMessage `json:"before,omitempty"`
+	After      json.RawMessage `json:"after,omitempty"`
+	DeviceID   string          `json:"device_id"`
+	IP         string          `json:"ip"`
+	CreatedAt  time.Time       `json:"created_at"`
+}
+
+// AuditFilter selects audit entries, newest first.
+type AuditFilter struct {
+	Entity   string
+	EntityID string
+	ActorID  int64
+	Limit    int
+}
+
+// LeadRecord is the part of a lead the account rules need.
+type LeadRecord struct {
+	BrandID   int64
+	BranchID  int64
+	Phone     string
+	Name      string
+	OwnerID   int64
+	CreatedAt time.Time
+}
