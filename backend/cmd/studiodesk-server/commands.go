@@ -1,0 +1,278 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/studiodesk/studiodesk/backend/api"
+	"github.com/studiodesk/studiodesk/backend/auth"
+	"github.com/studiodesk/studiodesk/backend/store"
+	"github.com/studiodesk/studiodesk/backend/store/sqlite"
+	"github.com/studiodesk/studiodesk/frontend"
+)
+
+// storeFlags are shared by every command that opens the database.
+type storeFlags struct {
+	data string
+	db   string
+}
+
+func (f *storeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.data, "data", envOr("STUDIODESK_DATA", "./data"), "data directory: database file and photos (env STUDIODESK_DATA)")
+	fs.StringVar(&f.db, "db", os.Getenv("STUDIODESK_DB"), "database: a SQLite file path (default <data>/studiodesk.db) (env STUDIODESK_DB)")
+}
+
+func (f *storeFlags) open(ctx context.Context) (store.Store, error) {
+	if err := os.MkdirAll(f.data, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory %q: %w", f.data, err)
+	}
+	path := f.db
+	if path == "" {
+		path = filepath.Join(f.data, "studiodesk.db")
+	}
+	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
+		return nil, usageError{"PostgreSQL is not available in this build yet; use a SQLite file path"}
+	}
+	return sqlite.Open(ctx, path)
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// newFlags makes a flag set whose --help prints a description and the flags.
+func newFlags(name, summary string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: studiodesk-server %s [flags]\n\n%s\n\nFlags:\n", name, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "Run the StudioDesk server.", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	addr := fs.String("addr", envOr("STUDIODESK_ADDR", "127.0.0.1:8640"), "listen address (env STUDIODESK_ADDR)")
+	demo := fs.Bool("demo", false, "on first start, create a demo studio and write its admin login to <data>/demo-login.json")
+	trustProxy := fs.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind a reverse proxy)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	url := "http://" + ln.Addr().String()
+	if *demo {
+		if err := ensureDemo(ctx, st, sf.data, url, stdout); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	customer, err := subFS(frontend.Dist, "dist")
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{
+		Handler:           api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy}),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	fmt.Fprintf(stdout, "StudioDesk server listening on %s\n", url)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	log.Info("shutting down")
+	return srv.Shutdown(shutdown)
+}
+
+func subFS(f fs.FS, dir string) (fs.FS, error) {
+	sub, err := fs.Sub(f, dir)
+	if err != nil {
+		return nil, fmt.Errorf("open embedded frontend: %w", err)
+	}
+	return sub, nil
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("migrate", "Apply database migrations and exit.", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := sf.open(ctx) // opening migrates
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintln(stdout, "database is up to date")
+	return nil
+}
+
+func cmdTenantCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("tenant create", "Open a studio with the built-in roles and a first admin.\nPrints the admin's one-time password: hand it over and ask them to change it.", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	name := fs.String("name", "", "studio name (required)")
+	phone := fs.String("admin-phone", "", "the first admin's mobile number, their login (required)")
+	adminName := fs.String("admin-name", "管理员", "the first admin's name")
+	seats := fs.Int("seats", 0, "active staff allowed by the studio's plan (0 = unlimited)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*name) == "" || *phone == "" {
+		fs.Usage()
+		return usageError{"--name and --admin-phone are required"}
+	}
+	if *seats < 0 {
+		return usageError{"--seats must be 0 (unlimited) or more"}
+	}
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	p, err := api.CreateTenant(ctx, st, auth.Default, api.NewTenant{Name: *name, AdminPhone: *phone, AdminName: *adminName, Seats: *seats}, time.Now())
+	if err != nil {
+		return cliError(err)
+	}
+	fmt.Fprintf(stdout, "Studio created.\n  studio id:      %d\n  studio name:    %s\n  admin phone:    %s\n  admin password: %s  (one-time: change it after the first login)\n",
+		p.Tenant.ID, p.Tenant.Name, p.Admin.Phone, p.Password)
+	return nil
+}
+
+func cmdTenantList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("tenant list", "List studios.", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := st.ListTenants(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tSEATS\tCREATED")
+	for _, t := range list {
+		seats := "unlimited"
+		if t.SeatLimit > 0 {
+			seats = fmt.Sprint(t.SeatLimit)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", t.ID, t.Name, seats, t.CreatedAt.Format(time.DateOnly))
+	}
+	return tw.Flush()
+}
+
+func cmdResetPassword(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("reset-password", "Give a staff member (usually a locked-out admin) a new one-time password.\nTheir sessions end on every device.", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	phone := fs.String("phone", "", "the staff member's mobile number (required)")
+	tenant := fs.Int64("tenant", 0, "studio id, when the phone has accounts in several studios")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *phone == "" {
+		fs.Usage()
+		return usageError{"--phone is required"}
+	}
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	m, pw, err := api.ResetPassword(ctx, st, auth.Default, *tenant, *phone, time.Now())
+	if err != nil {
+		return cliError(err)
+	}
+	fmt.Fprintf(stdout, "Password reset for staff %d of studio %q (id %d).\n  new password: %s  (one-time: change it after logging in)\n",
+		m.StaffID, m.TenantName, m.TenantID, pw)
+	return nil
+}
+
+// cliError turns domain validation errors into a sentence for the terminal.
+func cliError(err error) error {
+	var fe interface {
+		Field() string
+		Code() string
+	}
+	switch {
+	case errors.As(err, &fe) && fe.Code() == "phone_invalid":
+		return usageError{fmt.Sprintf("--%s is not a valid mainland China mobile number (11 digits, e.g. 13800138000)", fe.Field())}
+	case errors.As(err, &fe):
+		return usageError{fmt.Sprintf("--%s: %s", fe.Field(), fe.Code())}
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("%w (check the phone number, or list studios with: studiodesk-server tenant list)", err)
+	case errors.Is(err, api.ErrAmbiguousPhone):
+		return usageError{err.Error() + " with --tenant (see: studiodesk-server tenant list)"}
+	}
+	return err
+}
+
+// DemoLogin is written by --demo so `make run` can open the desktop app logged in.
+type DemoLogin struct {
+	ServerURL string `json:"server_url"`
+	Phone     string `json:"phone"`
+	Password  string `json:"password"`
+}
+
+func writeJSONFile(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o600)
+}
