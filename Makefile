@@ -1,0 +1,33 @@
+# StudioDesk: the same boring targets everywhere. `make run` and `make test` are the two
+# commands of the README; both install what a fresh Debian machine lacks first.
+export PATH := /usr/local/go/bin:$(PATH)
+GO ?= go
+
+.PHONY: setup build frontend server desktop run test bench clean
+
+setup:
+	scripts/setup.sh
+
+frontend:
+	cd frontend && npm run build
+
+server:
+	$(GO) build -o bin/studiodesk-server ./backend/cmd/studiodesk-server
+
+# The desktop window needs cgo and webkit2gtk-4.0 on Linux (see docs/desktop.md).
+desktop:
+	CGO_ENABLED=1 $(GO) build -tags desktop,production -o bin/studiodesk .
+
+build: setup frontend server desktop
+
+run: build
+	scripts/run.sh
+
+test: build
+	scripts/test.sh
+
+bench: setup
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin test-results frontend/dist/assets frontend/dist/*.html

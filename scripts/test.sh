@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every StudioDesk test suite against the built binaries (make test builds them first):
+# Go (vet, unit, API, store conformance, race), frontend unit tests, browser end to end in
+# Debian's Chromium, and the desktop smoke test under Xvfb. Ends with one summary line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/local/go/bin:$PATH"
+mkdir -p test-results
+passed=0
+failed=0
+failures=()
+
+suite() {
+  local name=$1
+  shift
+  echo
+  echo "=== suite: $name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    echo "=== FAILED: $name"
+  fi
+}
+
+suite "go vet" go vet ./...
+suite "go vet (desktop)" go vet -tags desktop,production .
+suite "go test" go test -count=1 ./...
+suite "go test -race (backend, app)" go test -race -count=1 ./backend/... ./app/...
+suite "frontend unit (vitest)" bash -c 'cd frontend && npm test --silent'
+suite "browser end to end (chromium)" scripts/e2e.sh
+suite "desktop smoke (wails under xvfb)" scripts/desktop-smoke.sh bin/studiodesk
+
+echo
+[ ${#failures[@]} -gt 0 ] && echo "failed suites: ${failures[*]}"
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
