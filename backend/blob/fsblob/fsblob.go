@@ -1,0 +1,359 @@
+// Package fsblob is the local-disk blob.Bucket, for a single server (or a
+// studio PC) that keeps photos on its own disk.
+//
+// The root directory is private to the driver:
+//
+//	<root>/objects/<encoded key path>.blob   one file per object
+//	<root>/tmp/                              Puts in progress
+//
+// Put writes the whole object to a temp file under tmp/, fsyncs it and renames
+// it into place, so readers see the old object or the new one, never a part;
+// a failed Put removes its temp file, and New sweeps temp files a crash left
+// behind. tmp/ sits beside objects/ (same filesystem, so the rename is atomic)
+// and List walks only objects/, so temp files are never listed.
+//
+// Each object file is a fixed 512-byte header holding the content type
+// followed by the content (see header.go). The type lives in the file, not a
+// sidecar, so one rename publishes content and type together. File names encode keys so that any
+// valid key works on Linux, macOS and Windows alike (see name.go). The driver
+// uses os.Root and no OS-specific calls: the root cannot be escaped even by
+// symlinks, and on Windows open readers do not block an overwrite or Delete.
+//
+// A key segment whose encoding exceeds the filesystem's name limit (255 bytes
+// on common filesystems) cannot be stored; Put reports the OS error. Several
+// Buckets, even in several processes, may share a root, provided no Put runs
+// for a day (New deletes older temp files). fsblob does not implement
+// blob.Presigner: there is no URL to hand out.
+package fsblob
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/studiodesk/studiodesk/backend/blob"
+)
+
+var _ blob.Bucket = (*Bucket)(nil)
+
+const (
+	objectsDir = "objects"
+	tmpDir     = "tmp"
+	// Owner read-write, group read (for a backup user); customers' photos
+	// are nobody else's business.
+	dirPerm  = 0o750
+	filePerm = 0o640
+	// staleTempAge is how old a temp file must be before New deletes it:
+	// far longer than any upload, so it is certainly a crash leftover.
+	staleTempAge = 24 * time.Hour
+	// renameAttempts bounds retries of a rename whose directory a
+	// concurrent Delete pruned in between (see Put).
+	renameAttempts = 8
+)
+
+// Bucket stores objects under a root directory. Call Close when done.
+type Bucket struct {
+	root *os.Root
+}
+
+// New opens (creating if needed) a bucket rooted at dir and deletes temp files
+// left by Puts that were interrupted more than a day ago.
+func New(dir string) (*Bucket, error) {
+	if err := os.MkdirAll(dir, dirPerm); err != nil {
+		return nil, fmt.Errorf("fsblob: create root %q: %w", dir, err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("fsblob: open root %q: %w", dir, err)
+	}
+	b := &Bucket{root: root}
+	for _, d := range []string{objectsDir, tmpDir} {
+		if err := root.MkdirAll(d, dirPerm); err != nil {
+			root.Close()
+			return nil, fmt.Errorf("fsblob: create %q in %q: %w", d, dir, err)
+		}
+	}
+	if err := b.removeStaleTemps(time.Now().Add(-staleTempAge)); err != nil {
+		root.Close()
+		return nil, fmt.Errorf("fsblob: %q: %w", dir, err)
+	}
+	return b, nil
+}
+
+// Close releases the root directory handle. Readers already returned stay
+// usable.
+func (b *Bucket) Close() error {
+	return b.root.Close()
+}
+
+func (b *Bucket) removeStaleTemps(before time.Time) error {
+	d, err := b.root.Open(tmpDir)
+	if err != nil {
+		return fmt.Errorf("open temp dir: %w", err)
+	}
+	entries, err := d.ReadDir(-1)
+	d.Close()
+	if err != nil {
+		return fmt.Errorf("read temp dir: %w", err)
+	}
+	for _, e := range entries {
+		fi, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("stat temp file %q: %w", e.Name(), err)
+		}
+		if fi.ModTime().Before(before) {
+			if err := b.root.RemoveAll(filepath.Join(tmpDir, e.Name())); err != nil {
+				return fmt.Errorf("remove stale temp file: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) (blob.Info, error) {
+	info, err := b.put(ctx, key, r, size, contentType)
+	if err != nil {
+		return blob.Info{}, fmt.Errorf("put %q: %w", key, err)
+	}
+	return info, nil
+}
+
+func (b *Bucket) put(ctx context.Context, key string, r io.Reader, size int64, contentType string) (blob.Info, error) {
+	if err := blob.ValidateKey(key); err != nil {
+		return blob.Info{}, err
+	}
+	ct, err := blob.NormalizeContentType(contentType)
+	if err != nil {
+		return blob.Info{}, err
+	}
+	if size < -1 {
+		return blob.Info{}, fmt.Errorf("negative size %d", size)
+	}
+	if err := ctx.Err(); err != nil {
+		return blob.Info{}, err
+	}
+
+	tmp := filepath.Join(tmpDir, "put-"+rand.Text())
+	f, err := b.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
+	if err != nil {
+		return blob.Info{}, fmt.Errorf("create temp file: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			f.Close() // may already be closed; the error is moot then
+			b.root.Remove(tmp)
+		}
+	}()
+
+	if _, err := f.Write(encodeHeader(ct)); err != nil {
+		return blob.Info{}, fmt.Errorf("write temp file: %w", err)
+	}
+	src := io.Reader(ctxReader{ctx: ctx, r: r})
+	if size >= 0 {
+		src = io.LimitReader(src, size+1) // one extra byte reveals a longer reader
+	}
+	n, err := io.Copy(f, src)
+	if err != nil {
+		return blob.Info{}, fmt.Errorf("write temp file: %w", err)
+	}
+	if size >= 0 && n != size {
+		if n < size {
+			return blob.Info{}, fmt.Errorf("got %d of %d bytes: %w", n, size, io.ErrUnexpectedEOF)
+		}
+		return blob.Info{}, fmt.Errorf("reader has more than the %d bytes declared", size)
+	}
+	// fsync before rename: otherwise a crash can leave the new name
+	// pointing at a file whose data never reached the disk.
+	if err := f.Sync(); err != nil {
+		return blob.Info{}, fmt.Errorf("sync temp file: %w", err)
+	}
+	fi, err := f.Stat() // rename keeps mtime, so this is the object's ModTime
+	if err != nil {
+		return blob.Info{}, fmt.Errorf("stat temp file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return blob.Info{}, fmt.Errorf("close temp file: %w", err)
+	}
+	// A cancel that arrives after the last read still aborts: the caller
+	// has been told the request is gone, so it must not be half-done.
+	if err := ctx.Err(); err != nil {
+		return blob.Info{}, err
+	}
+
+	dst := objectPath(key)
+	dir := filepath.Dir(dst)
+	for attempt := 1; ; attempt++ {
+		err = b.root.MkdirAll(dir, dirPerm)
+		if err == nil {
+			err = b.root.Rename(tmp, dst)
+		}
+		if err == nil {
+			break
+		}
+		// Delete prunes empty directories; it may remove ours between
+		// MkdirAll and Rename. Recreate it and try again.
+		if !errors.Is(err, fs.ErrNotExist) || attempt == renameAttempts {
+			return blob.Info{}, fmt.Errorf("rename into place: %w", err)
+		}
+	}
+	committed = true
+	// Best effort: the object is already visible, so failing now would
+	// break "on error nothing is left behind"; the data itself is synced.
+	b.syncDir(dir)
+
+	return blob.Info{Key: key, Size: n, ModTime: fi.ModTime(), ContentType: ct}, nil
+}
+
+// syncDir makes a rename into dir durable. Windows cannot fsync a directory
+// (NTFS journals the rename itself), so it is skipped there.
+func (b *Bucket) syncDir(dir string) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	if d, err := b.root.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// open opens key's file past the header; the Info comes from the open file,
+// so it matches the content read even if the key is overwritten meanwhile.
+func (b *Bucket) open(ctx context.Context, key string) (*os.File, blob.Info, error) {
+	if err := blob.ValidateKey(key); err != nil {
+		return nil, blob.Info{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, blob.Info{}, err
+	}
+	f, err := b.root.Open(objectPath(key))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, blob.Info{}, blob.ErrNotFound
+	}
+	if err != nil {
+		return nil, blob.Info{}, err
+	}
+	ct, err := readHeader(f)
+	if err != nil {
+		f.Close()
+		return nil, blob.Info{}, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, blob.Info{}, err
+	}
+	return f, blob.Info{Key: key, Size: fi.Size() - headerSize, ModTime: fi.ModTime(), ContentType: ct}, nil
+}
+
+func (b *Bucket) Get(ctx context.Context, key string) (io.ReadCloser, blob.Info, error) {
+	f, info, err := b.open(ctx, key)
+	if err != nil {
+		return nil, blob.Info{}, fmt.Errorf("get %q: %w", key, err)
+	}
+	return &reader{ctx: ctx, key: key, r: f, f: f}, info, nil
+}
+
+func (b *Bucket) GetRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error) {
+	if err := blob.ValidateKey(key); err != nil {
+		return nil, fmt.Errorf("get range %q: %w", key, err)
+	}
+	if offset < 0 || length < -1 {
+		return nil, fmt.Errorf("get range %q: offset %d length %d: %w", key, offset, length, blob.ErrInvalidRange)
+	}
+	f, info, err := b.open(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("get range %q: %w", key, err)
+	}
+	if offset > info.Size {
+		f.Close()
+		return nil, fmt.Errorf("get range %q: offset %d past size %d: %w", key, offset, info.Size, blob.ErrInvalidRange)
+	}
+	n := info.Size - offset
+	if length >= 0 && length < n {
+		n = length
+	}
+	if _, err := f.Seek(headerSize+offset, io.SeekStart); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("get range %q: %w", key, err)
+	}
+	return &reader{ctx: ctx, key: key, r: io.LimitReader(f, n), f: f}, nil
+}
+
+func (b *Bucket) Stat(ctx context.Context, key string) (blob.Info, error) {
+	f, info, err := b.open(ctx, key)
+	if err != nil {
+		return blob.Info{}, fmt.Errorf("stat %q: %w", key, err)
+	}
+	f.Close()
+	return info, nil
+}
+
+func (b *Bucket) Delete(ctx context.Context, key string) error {
+	if err := blob.ValidateKey(key); err != nil {
+		return fmt.Errorf("delete %q: %w", key, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("delete %q: %w", key, err)
+	}
+	p := objectPath(key)
+	if err := b.root.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("delete %q: %w", key, err)
+	}
+	// Prune directories left empty, so the tree does not fill with dead
+	// directories that List would have to walk. Remove fails on a non-empty
+	// directory, which ends the climb; a Put racing us retries its rename.
+	for dir := filepath.Dir(p); dir != objectsDir && dir != "." && dir != string(filepath.Separator); dir = filepath.Dir(dir) {
+		if b.root.Remove(dir) != nil {
+			break
+		}
+	}
+	return nil
+}
+
+// ctxReader fails reads once ctx is done, so a cancelled copy stops within
+// one buffer.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// reader is what Get and GetRange return: content reads that honour ctx.
+type reader struct {
+	ctx context.Context
+	key string
+	r   io.Reader // f, possibly limited
+	f   *os.File
+}
+
+func (r *reader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, fmt.Errorf("read %q: %w", r.key, err)
+	}
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("read %q: %w", r.key, err)
+	}
+	return n, err
+}
+
+func (r *reader) Close() error {
+	return r.f.Close()
+}
