@@ -159,7 +159,7 @@ func (b *Bucket) put(ctx context.Context, key string, r io.Reader, size int64, c
 	if _, err := f.Write(encodeHeader(ct)); err != nil {
 		return blob.Info{}, fmt.Errorf("write temp file: %w", err)
 	}
-	src := io.Reader(ctxReader{ctx: ctx, r: r})
+	src := blob.ContextReader(ctx, r)
 	if size >= 0 {
 		src = io.LimitReader(src, size+1) // one extra byte reveals a longer reader
 	}
@@ -321,19 +321,6 @@ func (b *Bucket) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// ctxReader fails reads once ctx is done, so a cancelled copy stops within
-// one buffer.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
-}
 
 // reader is what Get and GetRange return: content reads that honour ctx.
 type reader struct {

@@ -56,7 +56,7 @@ func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64, c
 	if err := ctx.Err(); err != nil {
 		return fail(err)
 	}
-	src := io.Reader(ctxReader{ctx: ctx, r: r})
+	src := blob.ContextReader(ctx, r)
 	if size >= 0 {
 		src = io.LimitReader(src, size+1) // one extra byte reveals a longer reader
 	}
@@ -183,19 +183,6 @@ func (b *Bucket) List(ctx context.Context, prefix string, fn func(blob.Info) err
 	return nil
 }
 
-// ctxReader fails reads once ctx is done, so a cancelled copy stops within
-// one buffer.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
-}
 
 // errClosed makes a read after Close fail loudly, as it would on a real
 // file, instead of letting a fake hide the caller's bug.
