@@ -321,7 +321,6 @@ func (b *Bucket) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-
 // reader is what Get and GetRange return: content reads that honour ctx.
 type reader struct {
 	ctx context.Context

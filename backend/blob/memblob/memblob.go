@@ -183,7 +183,6 @@ func (b *Bucket) List(ctx context.Context, prefix string, fn func(blob.Info) err
 	return nil
 }
 
-
 // errClosed makes a read after Close fail loudly, as it would on a real
 // file, instead of letting a fake hide the caller's bug.
 var errClosed = errors.New("read after close")
