@@ -31,13 +31,13 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 // env is one server on its own SQLite file and port.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	store store.Store
 	clock *clock
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "api.db"))
 	if err != nil {
