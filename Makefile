@@ -3,7 +3,7 @@
 export PATH := /usr/local/go/bin:$(PATH)
 GO ?= go
 
-.PHONY: setup build frontend server desktop run test bench clean
+.PHONY: setup build frontend server desktop run test bench clean wails-cli
 
 setup:
 	scripts/setup.sh
@@ -31,3 +31,7 @@ bench: setup
 
 clean:
 	rm -rf bin test-results frontend/dist/assets frontend/dist/*.html
+
+# Optional for developers (`wails dev`); CI builds without it.
+wails-cli:
+	cd tools/wails && GOBIN=$(CURDIR)/tools/bin $(GO) install github.com/wailsapp/wails/v2/cmd/wails
