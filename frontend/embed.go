@@ -1,11 +1,12 @@
-// Package frontend embeds the built web UI (frontend/dist): the studio UI shown in the
-// desktop window and the customer pages the server serves. Build it with `npm run build`
-// (make does); a fresh clone holds only dist/.gitkeep, so Go code still compiles.
+// Package frontend embeds the built web UI (Vite's output in frontend/dist): the studio UI
+// that the desktop window and browser mode show, and the customer pages the server serves.
+// Build it first (`npm ci && npm run build` here); dist/.gitkeep keeps the embed compiling
+// on a fresh clone.
 package frontend
 
 import "embed"
 
-// Dist is the build output, rooted at "dist".
+// Dist holds dist/ (use fs.Sub(Dist, "dist") for its contents).
 //
 //go:embed all:dist
 var Dist embed.FS

@@ -1,0 +1,22 @@
+/** Times arrive in UTC (RFC 3339); the studio reads them in China time. */
+export const DISPLAY_TIME_ZONE = 'Asia/Shanghai'
+
+export function formatTime(iso: string | null | undefined, locale: string): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: DISPLAY_TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(d)
+}
+
+/** The last four digits of a phone number (for the watermark). */
+export function phoneTail(phone: string | null | undefined): string {
+  return (phone ?? '').replace(/\D/g, '').slice(-4)
+}
