@@ -35,7 +35,7 @@ server_url=$(wait_url "$tmp/server.log" "listening on")
 
 bin/studiodesk --bridge 127.0.0.1:0 --config "$tmp/desk" --server "$server_url" >"$tmp/desk.log" 2>&1 &
 pids+=($!)
-studio_url=$(wait_url "$tmp/desk.log" "")
+studio_url=$(wait_url "$tmp/desk.log" "browser mode:")
 
 echo "e2e: server $server_url, studio UI $studio_url"
 cd frontend
