@@ -1,0 +1,42 @@
+package app
+
+import (
+	"context"
+
+	"github.com/studiodesk/studiodesk/backend/account"
+	"github.com/studiodesk/studiodesk/backend/api"
+	"github.com/studiodesk/studiodesk/backend/api/apiclient"
+)
+
+// ListStaff returns the staff within the user's data scope.
+func (a *App) ListStaff() ([]account.Staff, error) {
+	return call(a, func(ctx context.Context, c *apiclient.Client) ([]account.Staff, error) { return c.ListStaff(ctx) })
+}
+
+// SaveStaff creates the member (ID 0; an empty password is generated and returned once) or
+// updates them (the password is not changed here: see ResetStaffPassword).
+func (a *App) SaveStaff(s api.StaffInput) (api.StaffSaved, error) {
+	return call(a, func(ctx context.Context, c *apiclient.Client) (api.StaffSaved, error) {
+		if s.ID == 0 {
+			return c.CreateStaff(ctx, s)
+		}
+		return c.UpdateStaff(ctx, s)
+	})
+}
+
+// SetStaffDisabled disables a member (ending their sessions at once) or enables them again.
+func (a *App) SetStaffDisabled(id int64, disabled bool) (account.Staff, error) {
+	return call(a, func(ctx context.Context, c *apiclient.Client) (account.Staff, error) {
+		if disabled {
+			return c.DisableStaff(ctx, id)
+		}
+		return c.EnableStaff(ctx, id)
+	})
+}
+
+// ResetStaffPassword gives a member a one-time password to hand over.
+func (a *App) ResetStaffPassword(id int64) (api.PasswordReset, error) {
+	return call(a, func(ctx context.Context, c *apiclient.Client) (api.PasswordReset, error) {
+		return c.ResetStaffPassword(ctx, id)
+	})
+}
