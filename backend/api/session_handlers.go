@@ -318,6 +318,9 @@ type SetupStatus struct {
 }
 
 func (s *Server) setupStatus(c *call) (any, error) {
+	if err := c.require(account.PermSettingsManage); err != nil {
+		return nil, err
+	}
 	var st SetupStatus
 	err := c.view(func(tx store.Tx) error {
 		brands, err := tx.ListBrands(c.ctx)

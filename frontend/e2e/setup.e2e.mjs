@@ -349,7 +349,9 @@ test('the intake staff member signs in and sees no management actions', async ()
   await step(page, 'staff-route-blocked', async () => {
     await page.goto(`${STUDIO_URL()}/#/staff`)
     await page.waitForURL(/#\/$/)
-    await byTestId(page, 'setup-page').waitFor()
+    await byTestId(page, 'welcome-page').waitFor()
+    assert.equal(await byTestId(page, 'setup-page').count(), 0, 'the setup checklist is for admins only')
+    assert.equal(await byTestId(page, 'welcome-scope').innerText(), '本人')
   })
 
   await step(page, 'guarded-action', async () => {

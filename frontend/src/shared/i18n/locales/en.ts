@@ -150,6 +150,14 @@ const en: MessageSchema = {
       howTo: 'Tell your administrator the device code: once they bind this device to your branch on the Devices page, sign in again.',
     },
   },
+  welcome: {
+    title: 'Hello, {name}',
+    intro: 'You are signed in to “{studio}”. Here is the data scope and the permissions your roles give you.',
+    scope: 'Data scope',
+    permissions: 'Permissions',
+    none: 'No permissions yet',
+    more: 'Brands, branches and staff are set up by an admin; ask an admin to change your role if you need more.',
+  },
   setup: {
     title: 'Getting started',
     intro: 'Complete these steps in order and your studio is ready to go.',
