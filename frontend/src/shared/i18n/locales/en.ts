@@ -42,7 +42,7 @@ const en: MessageSchema = {
     sessionLost: 'Your session has ended; please sign in again.',
   },
   nav: {
-    home: 'Getting started',
+    home: 'Home',
     brands: 'Brands',
     branches: 'Branches',
     departments: 'Departments / groups',

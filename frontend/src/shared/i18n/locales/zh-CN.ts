@@ -42,7 +42,7 @@ const zhCN = {
     sessionLost: '登录已失效，请重新登录。',
   },
   nav: {
-    home: '开始设置',
+    home: '首页',
     brands: '品牌',
     branches: '分店',
     departments: '部门 / 组',
