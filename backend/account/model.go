@@ -79,15 +79,20 @@ type Department struct {
 
 // Staff is a studio account; the phone is the login identity, unique within the studio.
 type Staff struct {
-	ID           int64     `json:"id"`
-	Phone        string    `json:"phone"`
-	Name         string    `json:"name"`
-	BranchID     int64     `json:"branch_id,omitempty"`
-	DepartmentID int64     `json:"department_id,omitempty"`
-	RoleIDs      []int64   `json:"role_ids"`
-	Disabled     bool      `json:"disabled"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           int64   `json:"id"`
+	Phone        string  `json:"phone"`
+	Name         string  `json:"name"`
+	BranchID     int64   `json:"branch_id,omitempty"`
+	DepartmentID int64   `json:"department_id,omitempty"`
+	RoleIDs      []int64 `json:"role_ids"`
+	Disabled     bool    `json:"disabled"`
+	// Distribution limits: leads assigned per day, open leads held (0 = no cap), and the
+	// weight in weighted round-robin (at least 1).
+	DailyCap   int       `json:"daily_cap"`
+	HoldingCap int       `json:"holding_cap"`
+	Weight     int       `json:"weight"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // ChannelGroup groups ad channels (e.g. "线上投放"); channel staff see their groups' figures.
@@ -200,6 +205,15 @@ func ValidateStaff(s Staff) error {
 	}
 	if s.DepartmentID != 0 && s.BranchID == 0 {
 		errs.add("branch_id", CodeRequired, nil)
+	}
+	if s.DailyCap < 0 || s.DailyCap > 10000 {
+		errs.add("daily_cap", CodeInvalidValue, map[string]any{"allowed": "0–10000"})
+	}
+	if s.HoldingCap < 0 || s.HoldingCap > 100000 {
+		errs.add("holding_cap", CodeInvalidValue, map[string]any{"allowed": "0–100000"})
+	}
+	if s.Weight < 1 || s.Weight > 100 {
+		errs.add("weight", CodeInvalidValue, map[string]any{"allowed": "1–100"})
 	}
 	return errs.Err()
 }

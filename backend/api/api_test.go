@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/studiodesk/studiodesk/backend/lead"
 	"github.com/studiodesk/studiodesk/backend/store"
 )
 
@@ -197,7 +198,7 @@ func TestSetupRules(t *testing.T) {
 		e.must(200, "PUT", fmt.Sprintf("/api/v1/brands/%d", s.brand), admin, map[string]any{"name": "甲影楼婚纱", "type": "children"})
 		e.must(200, "PUT", fmt.Sprintf("/api/v1/brands/%d", s.brand), admin, map[string]any{"name": "甲影楼婚纱", "type": "wedding"})
 		err := e.store.Update(context.Background(), s.tenantID, func(tx store.Tx) error {
-			_, err := tx.InsertLead(context.Background(), store.LeadRecord{BrandID: s.brand, Phone: "13511112222", CreatedAt: e.clock.Now()})
+			_, err := tx.CreateLead(context.Background(), lead.Lead{BrandID: s.brand, Phone: "13511112222", CreatedAt: e.clock.Now()})
 			return err
 		})
 		if err != nil {

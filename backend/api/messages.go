@@ -61,6 +61,23 @@ var fieldLabels = map[string]text{
 	"tenant_id":        {"影楼", "studio"},
 	"branch_ids":       {"分店", "branches"},
 	"body":             {"请求内容", "request body"},
+	"reason":           {"原因", "reason"},
+	"amount":           {"金额", "amount"},
+	"booked_at":        {"预约时间", "booking time"},
+	"next_follow_up":   {"下次跟进时间", "next follow-up"},
+	"channel_id":       {"渠道", "channel"},
+	"source_type":      {"来源类型", "source type"},
+	"lead_ids":         {"客资", "leads"},
+	"staff_id":         {"员工", "staff member"},
+	"method":           {"分配方式", "distribution method"},
+	"cursor":           {"同步位置", "sync position"},
+	"mutation_id":      {"修改编号", "change id"},
+	"referrer_name":    {"介绍人姓名", "referrer's name"},
+	"referrer_phone":   {"介绍人手机号", "referrer's phone"},
+	"phone2":           {"第二监护人手机号", "second guardian's phone"},
+	"daily_cap":        {"每日上限", "daily cap"},
+	"holding_cap":      {"持有上限", "holding cap"},
+	"weight":           {"权重", "weight"},
 }
 
 func fieldLabel(field string, l Lang) string {
@@ -98,18 +115,49 @@ var messages = map[string]text{
 		"Your account has no branch, so it cannot log in on a front-desk computer. Ask an admin to set your branch under Staff."},
 	"staff_phone_taken": {"手机号 {phone} 已被「{brand}」的员工「{staff}」使用。一个手机号在本影楼只能对应一名员工：请编辑该员工（可为其添加角色或更换分店），不要重复创建。",
 		"The phone {phone} is already used by “{staff}” of “{brand}”. One phone is one person in a studio: edit that staff member (add roles or change branch) instead of creating another."},
-	"seats_exhausted":    {"已达到套餐的员工数上限（{limit} 人）。请停用不再使用的账号，或联系我们增加席位。", "Your plan's staff limit ({limit}) is reached. Disable accounts no longer used, or contact us for more seats."},
-	"brand_type_locked":  {"品牌「{brand}」已有客资，类型不能再修改。如需另一种类型，请新建品牌。", "Brand “{brand}” already has leads, so its type cannot change. Create a new brand for the other type."},
-	"last_admin":         {"不能停用或移除最后一位管理员。请先指定另一位管理员。", "You cannot disable or demote the last admin. Make someone else an admin first."},
-	"role_escalation":    {"不能授予自己没有的权限或更大的数据范围（{detail}）。", "You cannot grant permissions or a data scope you do not hold yourself ({detail})."},
-	"role_builtin":       {"内置角色不能修改或删除。如需调整，请新建自定义角色。", "Built-in roles cannot be changed or deleted; create a custom role instead."},
-	"role_in_use":        {"仍有员工使用该角色，不能删除。请先为他们更换角色。", "Staff still hold this role; give them another role before deleting it."},
-	"name_taken":         {"「{field}」已存在，请换一个名称。", "“{field}” already exists; choose another name."},
-	"department_branch":  {"所选部门不属于所选分店，请重新选择。", "The chosen department does not belong to the chosen branch; choose again."},
-	"not_found":          {"记录不存在或已被删除。请刷新后重试。", "The record does not exist or was deleted; refresh and try again."},
-	"conflict":           {"数据已被他人修改或与已有记录冲突，请刷新后重试。", "The data conflicts with an existing record or was changed; refresh and try again."},
-	"method_not_allowed": {"不支持的请求方法。", "This method is not supported here."},
-	"internal":           {"服务器出错了（编号 {request_id}）。请稍后重试；如果反复出现，请把编号告诉技术支持。", "Something went wrong on the server (id {request_id}). Try again later; if it keeps happening, give this id to support."},
+	"seats_exhausted":   {"已达到套餐的员工数上限（{limit} 人）。请停用不再使用的账号，或联系我们增加席位。", "Your plan's staff limit ({limit}) is reached. Disable accounts no longer used, or contact us for more seats."},
+	"brand_type_locked": {"品牌「{brand}」已有客资，类型不能再修改。如需另一种类型，请新建品牌。", "Brand “{brand}” already has leads, so its type cannot change. Create a new brand for the other type."},
+	"last_admin":        {"不能停用或移除最后一位管理员。请先指定另一位管理员。", "You cannot disable or demote the last admin. Make someone else an admin first."},
+	"role_escalation":   {"不能授予自己没有的权限或更大的数据范围（{detail}）。", "You cannot grant permissions or a data scope you do not hold yourself ({detail})."},
+	"role_builtin":      {"内置角色不能修改或删除。如需调整，请新建自定义角色。", "Built-in roles cannot be changed or deleted; create a custom role instead."},
+	"role_in_use":       {"仍有员工使用该角色，不能删除。请先为他们更换角色。", "Staff still hold this role; give them another role before deleting it."},
+	"name_taken":        {"「{field}」已存在，请换一个名称。", "“{field}” already exists; choose another name."},
+	"department_branch": {"所选部门不属于所选分店，请重新选择。", "The chosen department does not belong to the chosen branch; choose again."},
+	"not_found":         {"记录不存在或已被删除。请刷新后重试。", "The record does not exist or was deleted; refresh and try again."},
+	"conflict":          {"数据已被他人修改或与已有记录冲突，请刷新后重试。", "The data conflicts with an existing record or was changed; refresh and try again."},
+	"lead_duplicate": {"手机号 {phone} 已有客资。同一品牌不能重复录入：请查看已有客资，看不到时可申请转移。",
+		"The phone {phone} already has a lead. A brand cannot hold it twice: open the existing lead, or request a transfer if you cannot see it."},
+	"lead_stale":                {"该客资刚被他人修改，请刷新后重试。", "Someone else just changed this lead; refresh and try again."},
+	"transition_invalid":        {"不能从「{from}」改为「{to}」。当前可选：{allowed}。", "Cannot go from “{from}” to “{to}”. Allowed now: {allowed}."},
+	"reason_required":           {"请填写原因。", "Please give a reason."},
+	"booking_needs_branch_time": {"预约到店需要选择门店和时间（「{field}」）。", "A booking needs the store and the time (“{field}”)."},
+	"amount_required":           {"请填写大于 0 的金额。", "Enter an amount above zero."},
+	"no_show_too_early":         {"预约时间还没到，不能标记爽约。", "The booked time has not passed yet, so this cannot be a no-show."},
+	"lead_invalid":              {"无效客资不能预约或到店。请先更正其有效性。", "An invalid lead cannot be booked or checked in; correct its validity first."},
+	"owner_required":            {"客资还没有负责人，请先分配。", "The lead has no owner yet; assign it first."},
+	"follow_up_required":        {"延期需要填写下次跟进时间。", "Postponing needs the next follow-up time."},
+	"follow_up_past":            {"下次跟进时间必须在将来。", "The next follow-up must be in the future."},
+	"check_in_required":         {"「已到店」由门店签到设置，请在门店操作中签到。", "“Visited” is set by the store's check-in; check the visitor in from the store actions."},
+	"no_change":                 {"客资已经是这个状态。", "The lead is already in that state."},
+	"refund_needs_deal":         {"只有已成交的客资才能退款。", "Only a deal can be refunded."},
+	"refund_exceeds_deal":       {"退款金额超过剩余成交金额（最多 {max} 分）。", "The refund exceeds what is left of the deal (at most {max} fen)."},
+	"reopen_not_allowed":        {"只有无效或流失的客资可以重新开启。", "Only invalid or lost leads can be re-opened."},
+	"fields_wrong_brand_type":   {"「{field}」不属于该品牌类型（{brand_type}）。婚纱品牌填新人信息，儿童品牌填宝宝信息。", "“{field}” does not belong to this brand type ({brand_type}): wedding brands take couple fields, children's brands take child fields."},
+	"unknown_field":             {"品牌没有自定义字段「{field}」。请刷新表单。", "The brand has no custom field “{field}”; refresh the form."},
+	"duplicate_key":             {"字段标识「{key}」重复，请换一个。", "The field key “{key}” is used twice; choose another."},
+	"cursor_invalid":            {"同步位置无效（可能来自其他影楼或已重置的服务器）。请重新完整同步。", "The sync position is not valid (from another studio or a reset server); run a full sync."},
+	"mutation_replayed":         {"这条离线修改的编号已用于另一项修改，已保留原修改。", "This offline change's id was already used for a different change; the original was kept."},
+	"mutation_unknown":          {"不支持的修改类型「{name}」。请升级客户端。", "Unknown change type “{name}”; update the app."},
+	"assignee_unavailable":      {"不能分配给「{staff}」：{reason_text}。", "Cannot assign to “{staff}”: {reason_text}."},
+	"no_assignee":               {"没有可分配的人：组内成员都未签到、已停用或已满额。", "Nobody can take it: every member is off duty, disabled or at their cap."},
+	"lead_deleted":              {"客资在回收站中，请先恢复。", "The lead is in the recycle bin; restore it first."},
+	"lead_unowned":              {"客资还没有负责人：请用「分配」而不是「转移」。", "The lead has no owner: use Assign, not Transfer."},
+	"lead_owned":                {"客资已有负责人：请用「转移」（需要原因）。", "The lead already has an owner: use Transfer (with a reason)."},
+	"lead_same_owner":           {"客资已经属于此人。", "The lead already belongs to this person."},
+	"staff_disabled_target":     {"员工「{staff}」已停用。", "Staff member “{staff}” is disabled."},
+	"not_checked_in":            {"「{staff}」今天还没有签到。", "“{staff}” has not checked in today."},
+	"method_not_allowed":        {"不支持的请求方法。", "This method is not supported here."},
+	"internal":                  {"服务器出错了（编号 {request_id}）。请稍后重试；如果反复出现，请把编号告诉技术支持。", "Something went wrong on the server (id {request_id}). Try again later; if it keeps happening, give this id to support."},
 }
 
 // scopeNames and permission names appear inside messages.
@@ -131,6 +179,13 @@ var permissionNames = map[string]text{
 	"credits.view": {"查看点数", "view credits"},
 }
 
+// exclusionNames explain why someone is not offered for assignment.
+var exclusionNames = map[string]text{
+	"disabled": {"已停用", "disabled"}, "not_checked_in": {"今天未签到", "not checked in today"},
+	"daily_cap": {"已达每日分配上限", "at the daily cap"}, "holding_cap": {"已达持有上限", "at the holding cap"},
+	"out_of_scope": {"不在你的数据范围内", "outside your data scope"},
+}
+
 // localize renders the message of code with params in language l.
 func localize(code string, field string, params map[string]any, l Lang) string {
 	t, ok := messages[code]
@@ -150,6 +205,10 @@ func localize(code string, field string, params map[string]any, l Lang) string {
 			if n, ok := scopeNames[s]; ok {
 				repl = append(repl, "{scope_name}", n.in(l))
 			}
+		case "reason":
+			if n, ok := exclusionNames[s]; ok {
+				repl = append(repl, "{reason_text}", n.in(l))
+			}
 		case "example":
 			s = map[Lang]string{LangZH: "（例如 ", LangEN: " (e.g. "}[l] + s + map[Lang]string{LangZH: "）", LangEN: ")"}[l]
 		}
@@ -157,7 +216,7 @@ func localize(code string, field string, params map[string]any, l Lang) string {
 	}
 	out := strings.NewReplacer(repl...).Replace(msg)
 	// Drop placeholders no param filled, so a message never shows raw braces.
-	for _, ph := range []string{"{allowed}", "{example}", "{detail}", "{permission_name}", "{scope_name}"} {
+	for _, ph := range []string{"{allowed}", "{example}", "{detail}", "{permission_name}", "{scope_name}", "{reason_text}"} {
 		out = strings.ReplaceAll(out, ph, "")
 	}
 	return out

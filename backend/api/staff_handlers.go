@@ -91,6 +91,9 @@ func (s *Server) saveStaff(c *call) (any, error) {
 	}
 	st := in.Staff
 	st.ID = id
+	if st.Weight == 0 {
+		st.Weight = 1
+	}
 	trim(&st.Name)
 	if st.Phone, err = account.NormalizePhone("phone", st.Phone); err != nil {
 		return nil, err

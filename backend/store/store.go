@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/account"
+	"github.com/studiodesk/studiodesk/backend/lead"
 )
 
 // Sentinel errors; callers check them with errors.Is.
@@ -127,10 +128,123 @@ type Tx interface {
 	AppendAudit(ctx context.Context, e AuditEntry) error
 	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 
-	// InsertLead stores a minimal lead (the lead model grows with the leads work).
-	InsertLead(ctx context.Context, l LeadRecord) (int64, error)
 	// CountLeads counts a brand's leads (a brand's type is fixed once it has any).
 	CountLeads(ctx context.Context, brandID int64) (int, error)
+
+	LeadTx
+}
+
+// LeadTx is the lead part of a tenant transaction.
+type LeadTx interface {
+	// CreateLead stores a new lead with Version 1; ErrConflict when the brand already has a
+	// lead with that phone (UNIQUE(brand_id, phone) in the database, not only in code).
+	CreateLead(ctx context.Context, l lead.Lead) (lead.Lead, error)
+	GetLead(ctx context.Context, id int64) (lead.Lead, error)
+	// LeadByPhone finds a brand's lead by normalized phone; ErrNotFound when none.
+	LeadByPhone(ctx context.Context, brandID int64, phone string) (lead.Lead, error)
+	// UpdateLead writes l if its stored version still equals l.Version (compare-and-set) and
+	// returns it with the version bumped; ErrStale when someone else changed it first.
+	UpdateLead(ctx context.Context, l lead.Lead) (lead.Lead, error)
+	// ListLeads returns one keyset page of leads, newest first.
+	ListLeads(ctx context.Context, f LeadFilter) ([]lead.Lead, error)
+
+	AppendLeadEvent(ctx context.Context, e lead.Event) (lead.Event, error)
+	// LeadEvents returns a lead's timeline, oldest first.
+	LeadEvents(ctx context.Context, leadID int64) ([]lead.Event, error)
+	// ActorEvents returns what one staff member did in [from, to), oldest first.
+	ActorEvents(ctx context.Context, actorID int64, from, to time.Time, limit int) ([]lead.Event, error)
+	// AssignedSince counts, per staff member, leads assigned or transferred to them since t.
+	AssignedSince(ctx context.Context, t time.Time) (map[int64]int, error)
+	// Holding counts, per staff member, the open leads they own now.
+	Holding(ctx context.Context) (map[int64]int, error)
+
+	// AppendChange adds an entry to the tenant's change feed with the next sequence number,
+	// allocated in this transaction.
+	AppendChange(ctx context.Context, c Change) (int64, error)
+	// Changes returns feed entries with seq > after, in order.
+	Changes(ctx context.Context, after int64, limit int) ([]Change, error)
+	// LastSeq is the newest sequence number of the feed (0 when empty).
+	LastSeq(ctx context.Context) (int64, error)
+
+	// Mutation returns a remembered pushed mutation; ErrNotFound when new.
+	Mutation(ctx context.Context, id string) (MutationRecord, error)
+	SaveMutation(ctx context.Context, m MutationRecord) error
+
+	// CheckIn marks a staff member on duty for a day (idempotent: a second check-in on the
+	// same day clears the check-out). CheckOut ends the duty.
+	CheckIn(ctx context.Context, c CheckIn) error
+	CheckOut(ctx context.Context, staffID int64, day string, at time.Time) error
+	CheckIns(ctx context.Context, day string) ([]CheckIn, error)
+
+	// DistState returns a distribution group's chooser state, locking it for this
+	// transaction so concurrent assignments never read the same pointer; nil when new.
+	DistState(ctx context.Context, key string) ([]byte, error)
+	SetDistState(ctx context.Context, key string, state []byte) error
+	// PeekDistState reads a group's state without locking it (previews in read-only views).
+	PeekDistState(ctx context.Context, key string) ([]byte, error)
+
+	CustomFields(ctx context.Context, brandID int64) ([]lead.CustomField, error)
+	SetCustomFields(ctx context.Context, brandID int64, defs []lead.CustomField) error
+}
+
+// ErrStale: a compare-and-set write found a newer version than the one it was based on.
+var ErrStale = errors.New("store: stale version")
+
+// LeadFilter selects a page of leads, newest first (created_at, id descending).
+type LeadFilter struct {
+	BrandID, BranchID, ChannelID, OwnerID int64
+	Validity, Booking, StoreStatus        string
+	CreatedFrom, CreatedTo                *time.Time
+	UpdatedFrom, UpdatedTo                *time.Time
+	FollowUpFrom, FollowUpTo              *time.Time
+	// Text: 11 digits = exact phone; 4+ digits = phone prefix or suffix; else name substring.
+	Text    string
+	InPool  *bool
+	Deleted bool
+	// Scope limits the page to what the caller may see.
+	Scope LeadScope
+	// After is the (created_at, id) of the previous page's last lead.
+	AfterCreated *time.Time
+	AfterID      int64
+	Limit        int
+}
+
+// LeadScope is a caller's data scope as a query predicate (lead.Visible in SQL).
+type LeadScope struct {
+	All          bool
+	StaffID      int64
+	BrandID      int64 // brand scope
+	BranchID     int64 // branch scope
+	DepartmentID int64 // group scope
+}
+
+// Change is one entry of the change feed: which record changed and where it sits now and
+// before, so a pull can send it, or its removal, to those who could see it.
+type Change struct {
+	Seq      int64       `json:"seq"`
+	Entity   string      `json:"entity"`
+	EntityID int64       `json:"entity_id"`
+	Now      lead.Scope  `json:"now"`
+	Prev     *lead.Scope `json:"prev,omitempty"`
+	At       time.Time   `json:"at"`
+}
+
+// MutationRecord remembers a pushed mutation and the answer it got.
+type MutationRecord struct {
+	ID          string
+	StaffID     int64
+	RequestHash string
+	Result      json.RawMessage
+	CreatedAt   time.Time
+}
+
+// CheckIn is a staff member's duty on one day.
+type CheckIn struct {
+	StaffID int64      `json:"staff_id"`
+	Day     string     `json:"day"`
+	In      time.Time  `json:"in_at"`
+	Out     *time.Time `json:"out_at,omitempty"`
+	ByID    int64      `json:"by_id"`
 }
 
 // LoginCandidate is a staff account matching a login phone.
@@ -176,14 +290,4 @@ type AuditFilter struct {
 	EntityID string
 	ActorID  int64
 	Limit    int
-}
-
-// LeadRecord is the part of a lead the account rules need.
-type LeadRecord struct {
-	BrandID   int64
-	BranchID  int64
-	Phone     string
-	Name      string
-	OwnerID   int64
-	CreatedAt time.Time
 }

@@ -266,14 +266,6 @@ func (t *tx) UpdateChannel(ctx context.Context, c account.Channel) (account.Chan
 	return c, wrap("update channel", err)
 }
 
-func (t *tx) InsertLead(ctx context.Context, l store.LeadRecord) (int64, error) {
-	var id int64
-	err := t.row(ctx, `INSERT INTO leads (tenant_id, brand_id, branch_id, phone, name, owner_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		[]any{t.tenant, l.BrandID, nullID(l.BranchID), l.Phone, l.Name, nullID(l.OwnerID), ms(l.CreatedAt)}, &id)
-	return id, wrap("insert lead", err)
-}
-
 func (t *tx) CountLeads(ctx context.Context, brandID int64) (int, error) {
 	var n int
 	err := t.row(ctx, `SELECT COUNT(*) FROM leads WHERE tenant_id = ? AND brand_id = ?`, []any{t.tenant, brandID}, &n)

@@ -9,14 +9,14 @@ import (
 	"github.com/studiodesk/studiodesk/backend/store"
 )
 
-const staffCols = `id, phone, name, branch_id, department_id, disabled, created_at, updated_at`
+const staffCols = `id, phone, name, branch_id, department_id, disabled, created_at, updated_at, daily_cap, holding_cap, weight`
 
 func scanStaff(r *sql.Rows) (account.Staff, error) {
 	var s account.Staff
 	var branch, dept sql.NullInt64
 	var disabled int
 	var created, updated int64
-	err := r.Scan(&s.ID, &s.Phone, &s.Name, &branch, &dept, &disabled, &created, &updated)
+	err := r.Scan(&s.ID, &s.Phone, &s.Name, &branch, &dept, &disabled, &created, &updated, &s.DailyCap, &s.HoldingCap, &s.Weight)
 	s.BranchID, s.DepartmentID, s.Disabled = branch.Int64, dept.Int64, disabled != 0
 	s.CreatedAt, s.UpdatedAt = fromMS(created), fromMS(updated)
 	s.RoleIDs = []int64{}
@@ -102,10 +102,10 @@ func (t *tx) setRoles(ctx context.Context, staffID int64, roles []int64) error {
 }
 
 func (t *tx) InsertStaff(ctx context.Context, s account.Staff, passwordHash string) (account.Staff, error) {
-	err := t.row(ctx, `INSERT INTO staff (tenant_id, phone, name, branch_id, department_id, password_hash, disabled, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	err := t.row(ctx, `INSERT INTO staff (tenant_id, phone, name, branch_id, department_id, password_hash, disabled, created_at, updated_at,
+		daily_cap, holding_cap, weight) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		[]any{t.tenant, s.Phone, s.Name, nullID(s.BranchID), nullID(s.DepartmentID), passwordHash, boolInt(s.Disabled),
-			ms(s.CreatedAt), ms(s.UpdatedAt)}, &s.ID)
+			ms(s.CreatedAt), ms(s.UpdatedAt), s.DailyCap, s.HoldingCap, max(s.Weight, 1)}, &s.ID)
 	if err != nil {
 		return s, wrap("insert staff", err)
 	}
@@ -116,8 +116,9 @@ func (t *tx) InsertStaff(ctx context.Context, s account.Staff, passwordHash stri
 }
 
 func (t *tx) UpdateStaff(ctx context.Context, s account.Staff) (account.Staff, error) {
-	err := mustAffect(t.exec(ctx, `UPDATE staff SET phone = ?, name = ?, branch_id = ?, department_id = ?, updated_at = ?
-		WHERE tenant_id = ? AND id = ?`, s.Phone, s.Name, nullID(s.BranchID), nullID(s.DepartmentID), ms(s.UpdatedAt), t.tenant, s.ID))
+	err := mustAffect(t.exec(ctx, `UPDATE staff SET phone = ?, name = ?, branch_id = ?, department_id = ?, updated_at = ?,
+		daily_cap = ?, holding_cap = ?, weight = ? WHERE tenant_id = ? AND id = ?`, s.Phone, s.Name, nullID(s.BranchID),
+		nullID(s.DepartmentID), ms(s.UpdatedAt), s.DailyCap, s.HoldingCap, max(s.Weight, 1), t.tenant, s.ID))
 	if err != nil {
 		return s, wrap("update staff", err)
 	}

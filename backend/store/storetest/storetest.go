@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/account"
+	"github.com/studiodesk/studiodesk/backend/lead"
 	"github.com/studiodesk/studiodesk/backend/store"
 )
 
@@ -33,6 +34,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"RollbackLeavesNothing", testRollback},
 		{"ConcurrentWriters", testConcurrentWriters},
 	}
+	tests = append(tests, leadTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -409,9 +411,9 @@ func testHasLeads(t *testing.T, s store.Store) {
 		if b.HasLeads {
 			t.Error("new brand has leads")
 		}
-		_, err := tx.InsertLead(ctx, store.LeadRecord{BrandID: f.brand.ID, Phone: "13700000000", Name: "新人", CreatedAt: t0})
+		_, err := tx.CreateLead(ctx, lead.Lead{BrandID: f.brand.ID, Phone: "13700000000", Name: "新人", CreatedAt: t0})
 		must(t, err)
-		if _, err := tx.InsertLead(ctx, store.LeadRecord{BrandID: f.brand.ID, Phone: "13700000000", CreatedAt: t0}); !errors.Is(err, store.ErrConflict) {
+		if _, err := tx.CreateLead(ctx, lead.Lead{BrandID: f.brand.ID, Phone: "13700000000", CreatedAt: t0}); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("duplicate lead phone in a brand: want ErrConflict, got %v", err)
 		}
 		b, _ = tx.GetBrand(ctx, f.brand.ID)
@@ -529,7 +531,7 @@ func testIsolation(t *testing.T, s store.Store) {
 			return err
 		},
 		"lead in B's brand": func(ctx context.Context, tx store.Tx) error {
-			_, err := tx.InsertLead(ctx, store.LeadRecord{BrandID: b.brand.ID, Phone: "13733333333", CreatedAt: t0})
+			_, err := tx.CreateLead(ctx, lead.Lead{BrandID: b.brand.ID, Phone: "13733333333", CreatedAt: t0})
 			return err
 		},
 		"device bound to B's branch": func(ctx context.Context, tx store.Tx) error {
@@ -614,4 +616,13 @@ func testConcurrentWriters(t *testing.T, s store.Store) {
 	if ok != 20 || conflicts != 20 {
 		t.Errorf("ok=%d conflicts=%d, want 20/20", ok, conflicts)
 	}
+}
+
+func branchNamed(f fixture, name string) account.Branch {
+	return account.Branch{BrandID: f.brand.ID, Name: name, CreatedAt: t0}
+}
+
+func staffNamed(f fixture, phone string, branchID int64) account.Staff {
+	return account.Staff{Phone: phone, Name: "员工" + phone[7:], BranchID: branchID, RoleIDs: []int64{f.roles["booking"].ID},
+		CreatedAt: t0, UpdatedAt: t0}
 }

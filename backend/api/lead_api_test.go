@@ -1,0 +1,490 @@
+package api_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// leadStudio extends a studio with a booking group of three checked-in bookers.
+type leadStudio struct {
+	*studio
+	bookingDept int64
+	bookers     []int64
+	bookerTok   []string
+}
+
+func (e *env) newLeadStudio(name string, n int) *leadStudio {
+	e.t.Helper()
+	s := &leadStudio{studio: e.newStudio(name, n)}
+	s.bookingDept = e.must(201, "POST", "/api/v1/departments", s.admin, map[string]any{"branch_id": s.branch, "name": "邀约组", "kind": "booking"}).num("id")
+	for i := 0; i < 3; i++ {
+		phone := fmt.Sprintf("1370000%04d", n*100+i)
+		st := e.must(201, "POST", "/api/v1/staff", s.admin, map[string]any{"phone": phone, "name": fmt.Sprintf("邀约%d", i),
+			"branch_id": s.branch, "department_id": s.bookingDept, "role_ids": []int64{s.roles["booking"]}, "password": "Passw0rd!"}).Body["staff"].(map[string]any)
+		id := int64(st["id"].(float64))
+		s.bookers = append(s.bookers, id)
+		tok := e.login(phone, "Passw0rd!", s.device)
+		s.bookerTok = append(s.bookerTok, tok)
+		e.must(200, "POST", "/api/v1/checkins", tok, map[string]any{})
+	}
+	return s
+}
+
+func leadOf(r resp) map[string]any {
+	if l, ok := r.Body["lead"].(map[string]any); ok {
+		return l
+	}
+	return r.Body
+}
+
+func idOf(m map[string]any) int64 { return int64(m["id"].(float64)) }
+
+func TestLeadCreateAndDuplicates(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	s := e.newLeadStudio("甲影楼", 1)
+	intake := s.tokens["intake"]
+	r := e.must(201, "POST", "/api/v1/leads", intake, map[string]any{"brand_id": s.brand, "branch_id": s.branch, "name": "王小姐",
+		"phone": "+86 135-0000-1111", "source_type": "ad", "wedding": map[string]any{"partner_name": "李先生", "wedding_date": "2027-05-20"}})
+	l := leadOf(r)
+	if l["phone"] != "13500001111" || l["validity"] != "pending" || l["booking"] != "unassigned" || l["version"] != 1.0 {
+		t.Fatalf("created: %s", r.Raw)
+	}
+	id := idOf(l)
+
+	t.Run("reject policy shows a masked summary", func(t *testing.T) {
+		r := e.req("POST", "/api/v1/leads", s.tokens["booking"], map[string]any{"brand_id": s.brand, "name": "又来", "phone": "13500001111", "source_type": "ad"})
+		if r.Status != 409 || r.code() != "lead_duplicate" || strings.Contains(string(r.Raw), "13500001111") || !strings.Contains(string(r.Raw), "135****1111") {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		p := r.Body["error"].(map[string]any)["params"].(map[string]any)
+		if p["lead_id"] != nil {
+			t.Fatalf("a caller who cannot see the lead got its id: %s", r.Raw)
+		}
+	})
+	t.Run("repeat policy records a repeat inquiry", func(t *testing.T) {
+		e.must(200, "PUT", fmt.Sprintf("/api/v1/brands/%d", s.brand), s.admin, map[string]any{"name": "甲影楼婚纱", "type": "wedding", "duplicate_policy": "repeat"})
+		r := e.must(200, "POST", "/api/v1/leads", intake, map[string]any{"brand_id": s.brand, "name": "又来", "phone": "13500001111", "source_type": "ad"})
+		if r.Body["repeat"] != true || leadOf(r)["repeat_count"] != 1.0 {
+			t.Fatalf("%s", r.Raw)
+		}
+		tl := e.must(200, "GET", fmt.Sprintf("/api/v1/leads/%d/timeline", id), intake, nil)
+		if !strings.Contains(string(tl.Raw), `"repeat_inquiry"`) {
+			t.Fatalf("timeline: %s", tl.Raw)
+		}
+	})
+	t.Run("bad input changes nothing", func(t *testing.T) {
+		for _, tc := range []struct {
+			body        map[string]any
+			code, field string
+		}{
+			{map[string]any{"brand_id": s.brand, "phone": "12345", "source_type": "ad"}, "phone_invalid", "phone"},
+			{map[string]any{"brand_id": s.brand, "phone": "13500002222", "source_type": "ad", "children": map[string]any{"child_name": "豆豆"}}, "fields_wrong_brand_type", "children"},
+			{map[string]any{"brand_id": s.brand, "phone": "13500002222", "source_type": "tv"}, "invalid_value", "source_type"},
+			{map[string]any{"phone": "13500002222", "source_type": "ad"}, "required", "brand_id"},
+			{map[string]any{"brand_id": 99999, "phone": "13500002222", "source_type": "ad"}, "invalid_value", "brand_id"},
+		} {
+			r := e.req("POST", "/api/v1/leads", intake, tc.body)
+			if r.code() != tc.code || !strings.HasPrefix(r.errField("field"), tc.field) || r.errField("message") == "" {
+				t.Errorf("%v: %d %s", tc.body, r.Status, r.Raw)
+			}
+		}
+		list := e.must(200, "GET", "/api/v1/leads?q=13500002222", s.admin, nil)
+		if len(list.Body["leads"].([]any)) != 0 {
+			t.Fatalf("a refused lead was stored: %s", list.Raw)
+		}
+	})
+	t.Run("concurrent creates of one phone make one lead", func(t *testing.T) {
+		e.must(200, "PUT", fmt.Sprintf("/api/v1/brands/%d", s.brand), s.admin, map[string]any{"name": "甲影楼婚纱", "type": "wedding", "duplicate_policy": "reject"})
+		var wg sync.WaitGroup
+		statuses := make(chan int, 16)
+		for i := 0; i < 16; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses <- e.req("POST", "/api/v1/leads", intake, map[string]any{"brand_id": s.brand, "phone": "13600009999", "source_type": "ad"}).Status
+			}()
+		}
+		wg.Wait()
+		close(statuses)
+		created, dup := 0, 0
+		for st := range statuses {
+			switch st {
+			case 201:
+				created++
+			case 409:
+				dup++
+			default:
+				t.Errorf("status %d", st)
+			}
+		}
+		if created != 1 || dup != 15 {
+			t.Fatalf("created %d, duplicates %d", created, dup)
+		}
+	})
+}
+
+func TestLeadWorkflow(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	s := e.newLeadStudio("甲影楼", 1)
+	l := leadOf(e.must(201, "POST", "/api/v1/leads", s.tokens["intake"], map[string]any{"brand_id": s.brand, "branch_id": s.branch,
+		"name": "张女士", "phone": "13500003333", "source_type": "ad"}))
+	id := idOf(l)
+	path := func(p string) string { return fmt.Sprintf("/api/v1/leads/%d%s", id, p) }
+
+	// Assign through the booking group's round-robin.
+	rep := e.must(200, "POST", "/api/v1/leads/assign", s.admin, map[string]any{"lead_ids": []int64{id}, "department_id": s.bookingDept})
+	owner := int64(rep.Body["results"].([]any)[0].(map[string]any)["staff_id"].(float64))
+	var tok string
+	for i, b := range s.bookers {
+		if b == owner {
+			tok = s.bookerTok[i]
+		}
+	}
+	if tok == "" {
+		t.Fatalf("assigned to %d, not a booker: %s", owner, rep.Raw)
+	}
+	got := e.must(200, "GET", path(""), tok, nil)
+	if leadOf(got)["booking"] != "to_call" || leadOf(got)["phone"] != "13500003333" {
+		t.Fatalf("owner's view: %s", got.Raw)
+	}
+	// Other bookers do not see it.
+	for i, b := range s.bookers {
+		if b != owner {
+			if r := e.req("GET", path(""), s.bookerTok[i], nil); r.Status != 403 || r.code() != "out_of_scope" {
+				t.Fatalf("another booker: %d %s", r.Status, r.Raw)
+			}
+		}
+	}
+	// A manager (branch scope) sees it masked.
+	mg := e.must(200, "GET", path(""), s.tokens["manager"], nil)
+	if leadOf(mg)["phone"] != "135****3333" {
+		t.Fatalf("manager view not masked: %s", mg.Raw)
+	}
+
+	e.must(200, "POST", path("/calls"), tok, map[string]any{"result": "no_answer"})
+	if leadOf(e.must(200, "GET", path(""), tok, nil))["booking"] != "to_call" {
+		t.Fatal("a call result moved the status")
+	}
+	steps := []struct {
+		axis, to string
+		extra    map[string]any
+		status   int
+		code     string
+	}{
+		{"booking", "visited", nil, 400, "check_in_required"},
+		{"validity", "invalid", nil, 400, "reason_required"},
+		{"validity", "valid", nil, 200, ""},
+		{"booking", "calling", nil, 200, ""},
+		{"booking", "booked", nil, 400, "booking_needs_branch_time"},
+		{"booking", "booked", map[string]any{"branch_id": s.branch, "booked_at": e.clock.Now().Add(48 * time.Hour).Format(time.RFC3339)}, 200, ""},
+		{"booking", "no_show", nil, 400, "no_show_too_early"},
+		{"store", "negotiating", map[string]any{"check_in": true}, 200, ""},
+		{"store", "deal", nil, 400, "amount_required"},
+		{"store", "deal", map[string]any{"amount": 1299900, "deal_kind": "deposit", "package": "婚纱套系A"}, 200, ""},
+		{"store", "lost", map[string]any{"reason": "price"}, 400, "transition_invalid"},
+	}
+	for _, st := range steps {
+		body := map[string]any{"axis": st.axis, "to": st.to}
+		for k, v := range st.extra {
+			body[k] = v
+		}
+		before := e.must(200, "GET", path(""), s.admin, nil).Body
+		r := e.req("POST", path("/transition"), tok, body)
+		if r.Status != st.status || r.code() != st.code {
+			t.Fatalf("%s -> %s: %d %s", st.axis, st.to, r.Status, r.Raw)
+		}
+		if st.status != 200 {
+			after := e.must(200, "GET", path(""), s.admin, nil).Body
+			if fmt.Sprint(before) != fmt.Sprint(after) {
+				t.Fatalf("refused %s -> %s changed the lead", st.axis, st.to)
+			}
+		}
+	}
+	final := leadOf(e.must(200, "GET", path(""), tok, nil))
+	if final["booking"] != "visited" || final["store"] != "deal" || final["deal_amount"] != 1299900.0 {
+		t.Fatalf("final: %v", final)
+	}
+	// Corrections need the permission and a reason, and are audited as events.
+	if r := e.req("POST", path("/correct"), tok, map[string]any{"axis": "validity", "to": "invalid", "reason": "test"}); r.Status != 403 || r.code() != "forbidden" {
+		t.Fatalf("correction without permission: %d %s", r.Status, r.Raw)
+	}
+	if r := e.req("POST", path("/correct"), s.admin, map[string]any{"axis": "store", "to": "negotiating"}); r.code() != "reason_required" {
+		t.Fatalf("correction without reason: %s", r.Raw)
+	}
+	e.must(200, "POST", path("/refund"), s.admin, map[string]any{"amount": 299900, "reason": "套餐降级"})
+	tl := e.must(200, "GET", path("/timeline"), s.admin, nil)
+	var events []map[string]any
+	_ = json.Unmarshal(tl.Raw, &events)
+	types := []string{}
+	for _, ev := range events {
+		types = append(types, ev["type"].(string))
+	}
+	want := "created assigned call status status status status status status refund"
+	if strings.Join(types, " ") != want {
+		t.Fatalf("timeline %v, want %s", types, want)
+	}
+	if events[1]["owner_id"] != float64(owner) || events[1]["actor_id"] != float64(s.staff["admin"]) {
+		t.Fatalf("assignment event lacks snapshots: %v", events[1])
+	}
+	// The booker's own actions over the period.
+	acts := e.must(200, "GET", fmt.Sprintf("/api/v1/staff/%d/actions?from=%s", owner, e.clock.Now().Add(-time.Hour).Format(time.RFC3339)), s.admin, nil)
+	if n := strings.Count(string(acts.Raw), `"lead_id"`); n != 7 {
+		t.Fatalf("booker actions = %d: %s", n, acts.Raw)
+	}
+}
+
+func TestAssignAndTransferRules(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	s := e.newLeadStudio("甲影楼", 1)
+	var ids []int64
+	for i := 0; i < 9; i++ {
+		ids = append(ids, idOf(leadOf(e.must(201, "POST", "/api/v1/leads", s.tokens["intake"], map[string]any{"brand_id": s.brand,
+			"phone": fmt.Sprintf("1350000%04d", i), "source_type": "ad"}))))
+	}
+	// Booker 2 checks out; a bulk assignment spreads over the other two only.
+	e.must(200, "POST", "/api/v1/checkins", s.bookerTok[2], map[string]any{"out": true})
+	dlg := e.must(200, "GET", fmt.Sprintf("/api/v1/assignees?department_id=%d&method=round_robin", s.bookingDept), s.admin, nil)
+	if !strings.Contains(string(dlg.Raw), `"reason":"not_checked_in"`) || len(dlg.Body["offered"].([]any)) != 2 {
+		t.Fatalf("assign dialog: %s", dlg.Raw)
+	}
+	rep := e.must(200, "POST", "/api/v1/leads/assign", s.admin, map[string]any{"lead_ids": ids[:6], "department_id": s.bookingDept})
+	count := map[float64]int{}
+	for _, r := range rep.Body["results"].([]any) {
+		count[r.(map[string]any)["staff_id"].(float64)]++
+	}
+	if count[float64(s.bookers[0])] != 3 || count[float64(s.bookers[1])] != 3 || count[float64(s.bookers[2])] != 0 {
+		t.Fatalf("spread %v", count)
+	}
+	// All or nothing: one already-owned lead fails the whole batch, with a per-lead report.
+	r := e.req("POST", "/api/v1/leads/assign", s.admin, map[string]any{"lead_ids": []int64{ids[6], ids[0]}, "staff_id": s.bookers[0]})
+	if r.Status != 409 || r.Body["applied"] != false || !strings.Contains(string(r.Raw), `"code":"lead_owned"`) {
+		t.Fatalf("batch with an owned lead: %d %s", r.Status, r.Raw)
+	}
+	if l := leadOf(e.must(200, "GET", fmt.Sprintf("/api/v1/leads/%d", ids[6]), s.admin, nil)); l["owner_id"] != nil {
+		t.Fatalf("partial batch applied: %v", l)
+	}
+	// Assigning to a disabled member is refused with the reason.
+	e.must(200, "POST", fmt.Sprintf("/api/v1/staff/%d/disable", s.bookers[2]), s.admin, nil)
+	r = e.req("POST", "/api/v1/leads/assign", s.admin, map[string]any{"lead_ids": []int64{ids[6]}, "staff_id": s.bookers[2]})
+	if r.Status != 400 || r.code() != "assignee_unavailable" || !strings.Contains(r.errField("message"), "已停用") {
+		t.Fatalf("assign to disabled: %d %s", r.Status, r.Raw)
+	}
+	// Transfer needs a reason and moves the owner; credit for earlier events stays.
+	r = e.req("POST", "/api/v1/leads/transfer", s.admin, map[string]any{"lead_ids": []int64{ids[0]}, "staff_id": s.bookers[1]})
+	if r.Status != 400 || r.code() != "reason_required" {
+		t.Fatalf("transfer without reason: %d %s", r.Status, r.Raw)
+	}
+	e.must(200, "POST", "/api/v1/leads/transfer", s.admin, map[string]any{"lead_ids": []int64{ids[0]}, "staff_id": s.bookers[1], "reason": "离职交接"})
+	tl := e.must(200, "GET", fmt.Sprintf("/api/v1/leads/%d/timeline", ids[0]), s.admin, nil)
+	var events []map[string]any
+	_ = json.Unmarshal(tl.Raw, &events)
+	if events[1]["type"] != "assigned" || events[2]["type"] != "transferred" || events[2]["reason"] != "离职交接" ||
+		events[1]["owner_id"] == events[2]["owner_id"] {
+		t.Fatalf("transfer history: %s", tl.Raw)
+	}
+	// Without the permission.
+	if r := e.req("POST", "/api/v1/leads/assign", s.tokens["intake"], map[string]any{"lead_ids": []int64{ids[7]}, "staff_id": s.bookers[0]}); r.Status != 403 {
+		t.Fatalf("intake assigning: %d", r.Status)
+	}
+	// A manager checks a member in on their behalf (audited with on_behalf_of).
+	e.must(200, "POST", "/api/v1/checkins", s.tokens["manager"], map[string]any{"staff_id": s.bookers[0]})
+	if r := e.req("POST", "/api/v1/checkins", s.tokens["intake"], map[string]any{"staff_id": s.bookers[0]}); r.Status != 403 {
+		t.Fatalf("intake checking in someone else: %d", r.Status)
+	}
+	audit := e.must(200, "GET", fmt.Sprintf("/api/v1/audit?actor_id=%d", s.staff["manager"]), s.admin, nil)
+	if !strings.Contains(string(audit.Raw), fmt.Sprintf(`"on_behalf_of":%d`, s.bookers[0])) {
+		t.Fatalf("on-behalf check-in not audited: %s", audit.Raw)
+	}
+}
+
+// TestConcurrentRoundRobin: parallel assigners never double-assign and keep the spread even.
+func TestConcurrentRoundRobin(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	s := e.newLeadStudio("甲影楼", 1)
+	const workers, each = 8, 30
+	var ids []int64
+	for i := 0; i < workers*each; i++ {
+		ids = append(ids, idOf(leadOf(e.must(201, "POST", "/api/v1/leads", s.admin, map[string]any{"brand_id": s.brand,
+			"phone": fmt.Sprintf("1350001%04d", i), "source_type": "ad"}))))
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				r := e.req("POST", "/api/v1/leads/assign", s.admin, map[string]any{"lead_ids": []int64{ids[w*each+i]}, "department_id": s.bookingDept})
+				if r.Status != 200 {
+					t.Errorf("assign: %d %s", r.Status, r.Raw)
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	count := map[float64]int{}
+	page := e.must(200, "GET", fmt.Sprintf("/api/v1/leads?limit=500&brand_id=%d", s.brand), s.admin, nil)
+	for _, l := range page.Body["leads"].([]any) {
+		count[l.(map[string]any)["owner_id"].(float64)]++
+	}
+	min, max := 1<<30, 0
+	for _, b := range s.bookers {
+		n := count[float64(b)]
+		min, max = minInt(min, n), maxInt(max, n)
+	}
+	if max-min > 1 || min+max == 0 {
+		t.Fatalf("round-robin spread %v", count)
+	}
+}
+
+func minInt(a, b int) int {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+func TestSyncPullAndPush(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	s := e.newLeadStudio("甲影楼", 1)
+	other := e.newLeadStudio("乙影楼", 2)
+	booker := s.bookerTok[0]
+	snap := e.must(200, "GET", "/api/v1/sync/snapshot", booker, nil)
+	cursor := snap.Body["cursor"].(string)
+
+	push := func(tok string, muts ...map[string]any) []map[string]any {
+		t.Helper()
+		r := e.must(200, "POST", "/api/v1/sync/push", tok, map[string]any{"mutations": muts})
+		var out []map[string]any
+		for _, x := range r.Body["results"].([]any) {
+			out = append(out, x.(map[string]any))
+		}
+		return out
+	}
+	res := push(booker,
+		map[string]any{"mutation_id": "m-1", "name": "lead.create", "args": map[string]any{"brand_id": s.brand, "phone": "13500005555", "source_type": "walk_in", "name": "离线客人"}},
+		map[string]any{"mutation_id": "m-2", "name": "lead.create", "args": map[string]any{"brand_id": s.brand, "phone": "bad", "source_type": "walk_in"}},
+		map[string]any{"mutation_id": "m-3", "name": "lead.create", "args": map[string]any{"brand_id": s.brand, "phone": "13500006666", "source_type": "walk_in"}},
+	)
+	if res[0]["status"] != "applied" || res[1]["status"] != "rejected" || res[2]["status"] != "applied" {
+		t.Fatalf("push results: %v", res)
+	}
+	if res[1]["error"].(map[string]any)["code"] != "phone_invalid" || res[1]["error"].(map[string]any)["message"] == "" {
+		t.Fatalf("rejection reason: %v", res[1])
+	}
+	// Replays answer the same; a reused id with other content is refused and the original kept.
+	again := push(booker, map[string]any{"mutation_id": "m-1", "name": "lead.create", "args": map[string]any{"brand_id": s.brand, "phone": "13500005555", "source_type": "walk_in", "name": "离线客人"}})
+	if again[0]["status"] != "applied" || fmt.Sprint(again[0]["result"]) != fmt.Sprint(res[0]["result"]) {
+		t.Fatalf("replay: %v", again)
+	}
+	reused := push(booker, map[string]any{"mutation_id": "m-1", "name": "lead.create", "args": map[string]any{"brand_id": s.brand, "phone": "13500007777", "source_type": "walk_in"}})
+	if reused[0]["status"] != "rejected" || reused[0]["error"].(map[string]any)["code"] != "mutation_replayed" {
+		t.Fatalf("reused id: %v", reused)
+	}
+	if n := len(e.must(200, "GET", "/api/v1/leads?q=13500007777", s.admin, nil).Body["leads"].([]any)); n != 0 {
+		t.Fatal("a replayed id created a lead")
+	}
+
+	pull := func(tok, cur string) resp {
+		t.Helper()
+		return e.must(200, "GET", "/api/v1/sync/pull?cursor="+cur, tok, nil)
+	}
+	p := pull(booker, cursor)
+	if len(p.Body["changes"].([]any)) != 2 || !strings.Contains(string(p.Raw), "离线客人") {
+		t.Fatalf("pull: %s", p.Raw)
+	}
+	cursor = p.Body["cursor"].(string)
+	// Another booker sees none of it.
+	if n := len(pull(s.bookerTok[1], "").Body["changes"].([]any)); n != 0 {
+		t.Fatalf("another booker pulled %d changes", n)
+	}
+	// A lead assigned to the booker arrives; transferring it away removes it from the
+	// booker's replica (they created neither it nor own it any more).
+	leadID := idOf(leadOf(e.must(201, "POST", "/api/v1/leads", s.admin, map[string]any{"brand_id": s.brand, "phone": "13500004444", "source_type": "ad"})))
+	e.must(200, "POST", "/api/v1/leads/assign", s.admin, map[string]any{"lead_ids": []int64{leadID}, "staff_id": s.bookers[0]})
+	p = pull(booker, cursor)
+	if !strings.Contains(string(p.Raw), "13500004444") {
+		t.Fatalf("assigned lead not pulled: %s", p.Raw)
+	}
+	cursor = p.Body["cursor"].(string)
+	e.must(200, "POST", "/api/v1/leads/transfer", s.admin, map[string]any{"lead_ids": []int64{leadID}, "staff_id": s.bookers[1], "reason": "调整"})
+	p = pull(booker, cursor)
+	if !strings.Contains(string(p.Raw), `"op":"remove"`) || !strings.Contains(string(p.Raw), fmt.Sprintf(`"id":%d`, leadID)) {
+		t.Fatalf("transferred-away lead not removed: %s", p.Raw)
+	}
+	if p2 := pull(s.bookerTok[1], ""); !strings.Contains(string(p2.Raw), `"op":"upsert"`) {
+		t.Fatalf("new owner did not get it: %s", p2.Raw)
+	}
+	// Cursors from the future or another studio are refused.
+	for _, bad := range []string{fmt.Sprintf("%d-999999", 1), fmt.Sprintf("%d-1", 2), "x", "1-"} {
+		r := e.req("GET", "/api/v1/sync/pull?cursor="+bad, booker, nil)
+		if r.Status != 400 || r.code() != "cursor_invalid" {
+			t.Fatalf("cursor %q: %d %s", bad, r.Status, r.Raw)
+		}
+	}
+	_ = other
+}
+
+func TestLeadTenantIsolationAndReveal(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.newLeadStudio("甲影楼", 1)
+	b := e.newLeadStudio("乙影楼", 2)
+	bl := idOf(leadOf(e.must(201, "POST", "/api/v1/leads", b.admin, map[string]any{"brand_id": b.brand, "phone": "13500008888", "source_type": "ad"})))
+	for _, rq := range []struct {
+		method, path string
+		body         any
+	}{
+		{"GET", fmt.Sprintf("/api/v1/leads/%d", bl), nil},
+		{"PATCH", fmt.Sprintf("/api/v1/leads/%d", bl), map[string]any{"name": "偷"}},
+		{"POST", fmt.Sprintf("/api/v1/leads/%d/transition", bl), map[string]any{"axis": "validity", "to": "valid"}},
+		{"POST", fmt.Sprintf("/api/v1/leads/%d/calls", bl), map[string]any{"result": "no_answer"}},
+		{"GET", fmt.Sprintf("/api/v1/leads/%d/timeline", bl), nil},
+		{"POST", fmt.Sprintf("/api/v1/leads/%d/reveal", bl), nil},
+	} {
+		if r := e.req(rq.method, rq.path, a.admin, rq.body); r.Status != 404 {
+			t.Errorf("%s %s from A: %d %s", rq.method, rq.path, r.Status, r.Raw)
+		}
+	}
+	r := e.req("POST", "/api/v1/leads/assign", a.admin, map[string]any{"lead_ids": []int64{bl}, "staff_id": a.bookers[0]})
+	if r.Status != 409 || !strings.Contains(string(r.Raw), `"code":"not_found"`) {
+		t.Errorf("A assigning B's lead: %d %s", r.Status, r.Raw)
+	}
+	if strings.Contains(string(e.must(200, "GET", "/api/v1/leads", a.admin, nil).Raw), "13500008888") {
+		t.Error("A lists B's lead")
+	}
+	if strings.Contains(string(e.must(200, "GET", "/api/v1/sync/pull", a.admin, nil).Raw), fmt.Sprint(bl)+`,"lead"`) {
+		t.Error("A pulls B's lead")
+	}
+	// Reveal: the manager sees the phone masked, reveals it, and the reveal is on the timeline.
+	al := idOf(leadOf(e.must(201, "POST", "/api/v1/leads", a.tokens["intake"], map[string]any{"brand_id": a.brand, "branch_id": a.branch, "phone": "13500009999", "source_type": "ad"})))
+	if l := leadOf(e.must(200, "GET", fmt.Sprintf("/api/v1/leads/%d", al), a.tokens["manager"], nil)); l["phone"] != "135****9999" {
+		t.Fatalf("not masked: %v", l)
+	}
+	rv := e.must(200, "POST", fmt.Sprintf("/api/v1/leads/%d/reveal", al), a.tokens["manager"], nil)
+	if rv.Body["phone"] != "13500009999" {
+		t.Fatalf("reveal: %s", rv.Raw)
+	}
+	if r := e.req("POST", fmt.Sprintf("/api/v1/leads/%d/reveal", al), a.tokens["booking"], nil); r.Status != 403 || r.code() != "forbidden" {
+		t.Fatalf("reveal without permission: %d %s", r.Status, r.Raw)
+	}
+	tl := e.must(200, "GET", fmt.Sprintf("/api/v1/leads/%d/timeline", al), a.admin, nil)
+	if !strings.Contains(string(tl.Raw), `"phone_revealed"`) || !strings.Contains(string(tl.Raw), fmt.Sprintf(`"actor_id":%d`, a.staff["manager"])) {
+		t.Fatalf("reveal not logged: %s", tl.Raw)
+	}
+}

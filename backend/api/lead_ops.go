@@ -1,0 +1,502 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/studiodesk/studiodesk/backend/account"
+	"github.com/studiodesk/studiodesk/backend/lead"
+	"github.com/studiodesk/studiodesk/backend/store"
+)
+
+// A lead operation runs inside the caller's write transaction. The same operations serve
+// the REST endpoints and the desktop's pushed mutations, so an offline edit is checked by
+// exactly the rules of an online one.
+type leadOp func(c *call, tx store.Tx, args json.RawMessage) (any, error)
+
+// leadOps are the mutations the sync push accepts, by name.
+func leadOps() map[string]leadOp {
+	return map[string]leadOp{
+		"lead.create":     opCreateLead,
+		"lead.update":     opUpdateLead,
+		"lead.transition": opTransition,
+		"lead.correct":    opCorrect,
+		"lead.call":       opCall,
+		"lead.refund":     opRefund,
+	}
+}
+
+func decodeArgs(raw json.RawMessage, v any) error {
+	if len(raw) == 0 {
+		return apiErr(http.StatusBadRequest, "required", "args", nil)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return apiErr(http.StatusBadRequest, "invalid_value", te.Field, map[string]any{"allowed": te.Type.String()})
+		}
+		return apiErr(http.StatusBadRequest, "invalid_json", "args", map[string]any{"detail": err.Error()})
+	}
+	return nil
+}
+
+// LeadCreated answers a create: the new lead, or — when the phone already had a lead and
+// the brand records repeat inquiries — that lead with Repeat set.
+type LeadCreated struct {
+	Lead   lead.Lead      `json:"lead"`
+	Repeat bool           `json:"repeat,omitempty"`
+	Dup    *lead.Decision `json:"duplicate,omitempty"`
+}
+
+func opCreateLead(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
+	var in lead.Lead
+	if err := decodeArgs(raw, &in); err != nil {
+		return nil, err
+	}
+	referralAllowed := c.actor.Can(account.PermLeadCreateReferral)
+	if in.Source != lead.SourceReferral {
+		if err := c.require(account.PermLeadCreate); err != nil {
+			return nil, err
+		}
+	}
+	if in.BrandID == 0 {
+		return nil, apiErr(http.StatusBadRequest, "required", "brand_id", nil)
+	}
+	brand, err := tx.GetBrand(c.ctx, in.BrandID)
+	if err != nil {
+		return nil, refExists(err, "brand_id")
+	}
+	defs, err := tx.CustomFields(c.ctx, brand.ID)
+	if err != nil {
+		return nil, err
+	}
+	l, err := lead.Normalize(in, brand.Type, defs)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.leadRefs(tx, l); err != nil {
+		return nil, err
+	}
+	existing, err := tx.LeadByPhone(c.ctx, brand.ID, l.Phone)
+	switch {
+	case err == nil:
+		return c.duplicate(tx, brand, existing, l)
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	l.CreatedBy = c.staff.ID
+	// Bookers and store staff work the leads they enter; intake and admins hand them on.
+	kind, err := c.departmentKind(tx)
+	if err != nil {
+		return nil, err
+	}
+	if kind == account.DeptBooking || kind == account.DeptStore {
+		l = lead.AssignTo(l, c.staff.ID, c.staff.DepartmentID, string(kind), c.now)
+	} else {
+		l.IntakeOwnerID = c.staff.ID
+	}
+	created, ev := lead.New(l, referralAllowed, c.now)
+	saved, err := c.saveLead(tx, leadChange{after: created, events: []lead.Event{ev}, action: "lead.create"})
+	if errors.Is(err, store.ErrConflict) {
+		// Another create of the same phone committed first (PostgreSQL); the database's
+		// unique index kept it to one lead.
+		return nil, apiErr(http.StatusConflict, "lead_duplicate", "phone", nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.status = http.StatusCreated
+	return LeadCreated{Lead: c.present(saved)}, nil
+}
+
+// duplicate answers entering a phone the brand already has: never a second lead.
+func (c *call) duplicate(tx store.Tx, brand account.Brand, existing, entered lead.Lead) (any, error) {
+	canSee := lead.Visible(c.actor, lead.ScopeOf(existing))
+	d := lead.DuplicateDecision(brand.DuplicatePolicy, existing, canSee)
+	if d.Action != lead.ActionRepeat {
+		params := map[string]any{"phone": d.Summary.Phone, "summary": d.Summary, "can_request_transfer": d.CanRequestTransfer,
+			"can_reopen": d.CanReopen}
+		if canSee {
+			params["lead_id"] = existing.ID
+		}
+		return nil, apiErr(http.StatusConflict, "lead_duplicate", "phone", params)
+	}
+	after, ev := lead.RepeatInquiry(existing, entered.ChannelID, c.now)
+	saved, err := c.saveLead(tx, leadChange{before: &existing, after: after, events: []lead.Event{ev}, action: "lead.repeat_inquiry"})
+	if err != nil {
+		return nil, err
+	}
+	out := LeadCreated{Lead: c.present(saved), Repeat: true, Dup: &d}
+	if !canSee {
+		out.Lead = lead.Lead{ID: saved.ID, BrandID: saved.BrandID, Phone: d.Summary.Phone}
+	}
+	return out, nil
+}
+
+func (c *call) departmentKind(tx store.Tx) (account.DepartmentKind, error) {
+	if c.staff.DepartmentID == 0 {
+		return "", nil
+	}
+	d, err := tx.GetDepartment(c.ctx, c.staff.DepartmentID)
+	return d.Kind, err
+}
+
+// leadRefs checks that the branch and channel a lead names are this studio's and fit it.
+func (c *call) leadRefs(tx store.Tx, l lead.Lead) error {
+	if l.BranchID != 0 {
+		br, err := tx.GetBranch(c.ctx, l.BranchID)
+		if err != nil {
+			return refExists(err, "branch_id")
+		}
+		if br.BrandID != l.BrandID {
+			return apiErr(http.StatusBadRequest, "invalid_value", "branch_id", nil)
+		}
+	}
+	if l.ChannelID != 0 {
+		ch, err := tx.GetChannel(c.ctx, l.ChannelID)
+		if err != nil {
+			return refExists(err, "channel_id")
+		}
+		if ch.BrandID != 0 && ch.BrandID != l.BrandID {
+			return apiErr(http.StatusBadRequest, "invalid_value", "channel_id", nil)
+		}
+	}
+	return nil
+}
+
+// UpdateLeadArgs edits a lead's plain fields; BaseVersion is the version the edit was made
+// on (informational: plain fields merge field by field, last writer wins).
+type UpdateLeadArgs struct {
+	ID          int64      `json:"id"`
+	Patch       lead.Patch `json:"patch"`
+	BaseVersion int64      `json:"base_version,omitempty"`
+}
+
+func opUpdateLead(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
+	var in UpdateLeadArgs
+	if err := decodeArgs(raw, &in); err != nil {
+		return nil, err
+	}
+	l, err := c.visibleLead(tx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	brand, err := tx.GetBrand(c.ctx, l.BrandID)
+	if err != nil {
+		return nil, err
+	}
+	defs, err := tx.CustomFields(c.ctx, brand.ID)
+	if err != nil {
+		return nil, err
+	}
+	after, changed, err := lead.Edit(l, in.Patch, brand.Type, defs, c.now)
+	if err != nil {
+		return nil, err
+	}
+	if len(changed) == 0 {
+		return c.present(l), nil
+	}
+	if err := c.leadRefs(tx, after); err != nil {
+		return nil, err
+	}
+	if after.Phone != l.Phone {
+		if other, err := tx.LeadByPhone(c.ctx, l.BrandID, after.Phone); err == nil && other.ID != l.ID {
+			return nil, apiErr(http.StatusConflict, "lead_duplicate", "phone", map[string]any{"phone": account.MaskPhone(after.Phone),
+				"summary": lead.Summarize(other)})
+		}
+	}
+	saved, err := c.saveLead(tx, leadChange{before: &l, after: after, events: []lead.Event{lead.EditedEvent(after, changed, c.now)}, action: "lead.update"})
+	if errors.Is(err, store.ErrConflict) {
+		return nil, apiErr(http.StatusConflict, "lead_duplicate", "phone", nil)
+	}
+	return c.present(saved), err
+}
+
+// TransitionArgs moves one axis of a lead (or, with lead.correct, fixes a wrong state).
+type TransitionArgs struct {
+	ID   int64     `json:"id"`
+	Axis lead.Axis `json:"axis"`
+	To   string    `json:"to"`
+	lead.TransitionInput
+	BaseVersion int64 `json:"base_version,omitempty"`
+}
+
+func opTransition(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
+	var in TransitionArgs
+	if err := decodeArgs(raw, &in); err != nil {
+		return nil, err
+	}
+	l, err := c.visibleLead(tx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if in.TransitionInput.BranchID != 0 {
+		if _, err := tx.GetBranch(c.ctx, in.TransitionInput.BranchID); err != nil {
+			return nil, refExists(err, "branch_id")
+		}
+	}
+	// Validated against the lead as the server has it now, never the client's copy.
+	after, ev, err := lead.Transition(l, in.Axis, in.To, in.TransitionInput, c.now)
+	if err != nil {
+		return nil, err
+	}
+	events := []lead.Event{ev}
+	// A move that carries another axis along (the store's check-in sets booking to visited)
+	// records that axis too: reports count first visits from booking events.
+	for _, ax := range lead.Axes() {
+		from, _ := lead.State(l, ax)
+		to, _ := lead.State(after, ax)
+		if ax != in.Axis && from != to {
+			events = append(events, lead.Event{Type: lead.EventStatus, Axis: ax, From: from, To: to, Data: ev.Data, At: ev.At})
+		}
+	}
+	saved, err := c.saveLead(tx, leadChange{before: &l, after: after, events: events, action: "lead.transition"})
+	return c.present(saved), err
+}
+
+func opCorrect(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
+	if err := c.require(account.PermLeadCorrectStatus); err != nil {
+		return nil, err
+	}
+	var in TransitionArgs
+	if err := decodeArgs(raw, &in); err != nil {
+		return nil, err
+	}
+	l, err := c.visibleLead(tx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	after, ev, err := lead.Correct(l, in.Axis, in.To, in.Reason, c.now)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := c.saveLead(tx, leadChange{before: &l, after: after, events: []lead.Event{ev}, action: "lead.correct"})
+	return c.present(saved), err
+}
+
+// CallArgs records a call attempt's result on a lead (the status does not move).
+type CallArgs struct {
+	ID     int64  `json:"id"`
+	Result string `json:"result"`
+	Note   string `json:"note,omitempty"`
+}
+
+func opCall(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
+	var in CallArgs
+	if err := decodeArgs(raw, &in); err != nil {
+		return nil, err
+	}
+	l, err := c.visibleLead(tx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	after, ev, err := lead.RecordCall(l, in.Result, in.Note, c.now)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := c.saveLead(tx, leadChange{before: &l, after: after, events: []lead.Event{ev}, action: "lead.call"})
+	return c.present(saved), err
+}
+
+// RefundArgs records a refund against a deal; the deal event stays and a reversal is added.
+type RefundArgs struct {
+	ID     int64  `json:"id"`
+	Amount int64  `json:"amount"`
+	Reason string `json:"reason"`
+}
+
+func opRefund(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
+	var in RefundArgs
+	if err := decodeArgs(raw, &in); err != nil {
+		return nil, err
+	}
+	l, err := c.visibleLead(tx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	after, ev, err := lead.Refund(l, in.Amount, in.Reason, c.now)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := c.saveLead(tx, leadChange{before: &l, after: after, events: []lead.Event{ev}, action: "lead.refund"})
+	return c.present(saved), err
+}
+
+// runOp serves a REST call with a lead operation: the body is its arguments, the path id
+// (when present) the lead.
+func (s *Server) runOp(name string) handlerFunc {
+	op := leadOps()[name]
+	return func(c *call) (any, error) {
+		var body json.RawMessage
+		if err := c.decode(&body); err != nil {
+			return nil, err
+		}
+		if id, err := c.pathID("id"); err != nil {
+			return nil, err
+		} else if id != 0 {
+			var m map[string]any
+			if err := json.Unmarshal(body, &m); err != nil || m == nil {
+				return nil, apiErr(http.StatusBadRequest, "invalid_json", "body", map[string]any{"detail": "expected an object"})
+			}
+			m["id"] = id
+			body, _ = json.Marshal(m)
+		}
+		var out any
+		err := c.write(func(tx store.Tx) (err error) { out, err = op(c, tx, body); return })
+		if err != nil {
+			return nil, c.leadDenied(err, name, 0)
+		}
+		return out, nil
+	}
+}
+
+func (s *Server) getLead(c *call) (any, error) {
+	id, err := c.pathID("id")
+	if err != nil {
+		return nil, err
+	}
+	var out LeadDetail
+	err = c.view(func(tx store.Tx) error {
+		l, err := c.visibleLead(tx, id)
+		if err != nil {
+			return err
+		}
+		out.Lead = c.present(l)
+		for _, ax := range lead.Axes() {
+			out.Next = append(out.Next, NextStates{Axis: ax, States: nonNil(lead.NextStates(l, ax, c.now))})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, c.leadDenied(err, "lead.read", id)
+	}
+	return out, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// LeadDetail is a lead with the states each axis may move to now (what the UI offers).
+type LeadDetail struct {
+	Lead lead.Lead    `json:"lead"`
+	Next []NextStates `json:"next"`
+}
+
+// NextStates lists an axis' valid next states.
+type NextStates struct {
+	Axis   lead.Axis `json:"axis"`
+	States []string  `json:"states"`
+}
+
+func (s *Server) leadTimeline(c *call) (any, error) {
+	id, err := c.pathID("id")
+	if err != nil {
+		return nil, err
+	}
+	var out []lead.Event
+	err = c.view(func(tx store.Tx) error {
+		if _, err := c.visibleLead(tx, id); err != nil {
+			return err
+		}
+		out, err = tx.LeadEvents(c.ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, c.leadDenied(err, "lead.read", id)
+	}
+	return out, nil
+}
+
+// LeadPage is one page of the lead list with the cursor of the next.
+type LeadPage struct {
+	Leads []lead.Lead `json:"leads"`
+	Next  string      `json:"next,omitempty"`
+}
+
+func (s *Server) listLeads(c *call) (any, error) {
+	f, err := parseLeadFilter(c.r.URL.Query())
+	if err != nil {
+		return nil, err
+	}
+	f.Scope = c.leadScope()
+	var page LeadPage
+	err = c.view(func(tx store.Tx) error {
+		ls, err := tx.ListLeads(c.ctx, f)
+		if err != nil {
+			return err
+		}
+		page.Leads = c.presentAll(ls)
+		if len(ls) == f.Limit {
+			last := ls[len(ls)-1]
+			page.Next = encodeCursor(last.CreatedAt, last.ID)
+		}
+		return nil
+	})
+	return page, err
+}
+
+// StaffActions lists what one staff member did over a period (events on leads).
+func (s *Server) staffActions(c *call) (any, error) {
+	id, err := c.pathID("id")
+	if err != nil {
+		return nil, err
+	}
+	q := c.r.URL.Query()
+	// Default: the last 24 hours up to now (to is exclusive, so a moment past now).
+	from, to := c.now.Add(-24*time.Hour), c.now.Add(time.Millisecond)
+	for _, p := range []struct {
+		key string
+		dst *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		if v := q.Get(p.key); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return nil, apiErr(http.StatusBadRequest, "invalid_value", p.key, map[string]any{"example": "2026-12-04T00:00:00+08:00"})
+			}
+			*p.dst = t
+		}
+	}
+	var out []lead.Event
+	err = c.view(func(tx store.Tx) error {
+		st, err := tx.GetStaff(c.ctx, id)
+		if err != nil {
+			return err
+		}
+		if id != c.staff.ID {
+			if err := c.require(account.PermStaffManage); err != nil {
+				return err
+			}
+			if err := c.staffInScope(tx, st); err != nil {
+				return err
+			}
+		}
+		out, err = tx.ActorEvents(c.ctx, id, from, to, 0)
+		return err
+	})
+	return out, err
+}
+
+// patchLead serves PATCH /api/v1/leads/{id}: the body is a lead.Patch.
+func (s *Server) patchLead(c *call) (any, error) {
+	var p lead.Patch
+	if err := c.decode(&p); err != nil {
+		return nil, err
+	}
+	id, err := c.pathID("id")
+	if err != nil {
+		return nil, err
+	}
+	args, _ := json.Marshal(UpdateLeadArgs{ID: id, Patch: p})
+	var out any
+	err = c.write(func(tx store.Tx) (err error) { out, err = opUpdateLead(c, tx, args); return })
+	if err != nil {
+		return nil, c.leadDenied(err, "lead.update", id)
+	}
+	return out, nil
+}

@@ -1,0 +1,125 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/studiodesk/studiodesk/backend/account"
+	"github.com/studiodesk/studiodesk/backend/lead"
+	"github.com/studiodesk/studiodesk/backend/store"
+)
+
+// leadChange is one write of a lead: its state before (nil on create), after, and the
+// timeline events it appends.
+type leadChange struct {
+	before *lead.Lead
+	after  lead.Lead
+	events []lead.Event
+	action string // audit action, e.g. "lead.transition"
+}
+
+// saveLead is the one path every lead write takes: compare-and-set the row, append the
+// events with actor and snapshots filled in, append to the change feed (with where the lead
+// sat before, so those who lose sight of it get a removal), and audit — one transaction.
+func (c *call) saveLead(tx store.Tx, ch leadChange) (lead.Lead, error) {
+	l := ch.after
+	l.UpdatedAt = c.now
+	var err error
+	if ch.before == nil {
+		l.CreatedAt = c.now
+		if l, err = tx.CreateLead(c.ctx, l); err != nil {
+			return l, err
+		}
+	} else if l, err = tx.UpdateLead(c.ctx, l); err != nil {
+		if errors.Is(err, store.ErrStale) {
+			return l, apiErr(http.StatusConflict, "lead_stale", "", map[string]any{"lead_id": l.ID})
+		}
+		return l, err
+	}
+	for _, e := range ch.events {
+		e.LeadID = l.ID
+		e.ActorID = c.staff.ID
+		if e.OwnerID == 0 {
+			e.OwnerID = l.OwnerID
+		}
+		e.ChannelID = l.ChannelID
+		if e.At.IsZero() {
+			e.At = c.now
+		}
+		if _, err := tx.AppendLeadEvent(c.ctx, e); err != nil {
+			return l, err
+		}
+	}
+	change := store.Change{Entity: "lead", EntityID: l.ID, Now: lead.ScopeOf(l), At: c.now}
+	if ch.before != nil {
+		prev := lead.ScopeOf(*ch.before)
+		change.Prev = &prev
+	}
+	if _, err := tx.AppendChange(c.ctx, change); err != nil {
+		return l, err
+	}
+	var before any
+	if ch.before != nil {
+		before = ch.before
+	}
+	return l, c.audit(tx, ch.action, "lead", l.ID, before, l)
+}
+
+// leadScope turns the caller's grant into the store's list predicate.
+func (c *call) leadScope() store.LeadScope {
+	s := store.LeadScope{StaffID: c.staff.ID}
+	switch c.actor.Grant.Scope {
+	case account.ScopeAll:
+		s.All = true
+	case account.ScopeBrand:
+		s.BrandID = c.actor.BrandID
+	case account.ScopeBranch:
+		s.BranchID = c.actor.BranchID
+	case account.ScopeGroup:
+		s.DepartmentID = c.actor.DepartmentID
+	}
+	return s
+}
+
+// visibleLead loads a lead the caller may see; others are "not found", as if missing, so ids
+// reveal nothing. Refusals inside the studio are audited.
+func (c *call) visibleLead(tx store.Tx, id int64) (lead.Lead, error) {
+	l, err := tx.GetLead(c.ctx, id)
+	if err != nil {
+		return l, err
+	}
+	if !lead.Visible(c.actor, lead.ScopeOf(l)) {
+		return l, apiErr(http.StatusForbidden, "out_of_scope", "", map[string]any{"scope": string(c.actor.Grant.Scope), "lead_id": id})
+	}
+	return l, nil
+}
+
+// present prepares a lead for the caller: phones are shown in full only to the people who
+// work it (owner, stage owners, creator); everyone else sees them masked and may reveal one
+// with lead.reveal_phone, logged.
+func (c *call) present(l lead.Lead) lead.Lead {
+	for _, p := range lead.ScopeOf(l).People {
+		if p == c.staff.ID {
+			return l
+		}
+	}
+	return lead.Mask(l)
+}
+
+func (c *call) presentAll(ls []lead.Lead) []lead.Lead {
+	for i := range ls {
+		ls[i] = c.present(ls[i])
+	}
+	return ls
+}
+
+// leadDenied audits a refused lead action and returns the error.
+func (c *call) leadDenied(err error, action string, id int64) error {
+	if ae, ok := isDenial(err); ok {
+		return c.denied(ae, action, "lead", id)
+	}
+	return err
+}
+
+func leadIDString(id int64) string { return fmt.Sprint(id) }

@@ -1,0 +1,448 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/studiodesk/studiodesk/backend/lead"
+	"github.com/studiodesk/studiodesk/backend/store"
+)
+
+// reverse returns s backwards: phone suffix search ("last 4 digits") becomes an indexed
+// prefix search on phone_rev.
+func reverse(s string) string {
+	b := []byte(s)
+	for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
+		b[i], b[j] = b[j], b[i]
+	}
+	return string(b)
+}
+
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return ms(*t)
+}
+
+// leadArgs are the column copies of a lead, in leadCols order after id/tenant.
+func leadArgs(l lead.Lead) ([]any, error) {
+	doc, err := json.Marshal(l)
+	if err != nil {
+		return nil, fmt.Errorf("encode lead: %w", err)
+	}
+	return []any{l.BrandID, nullID(l.BranchID), l.Phone, reverse(l.Phone), l.Name, nullID(l.OwnerID), ms(l.CreatedAt),
+		nullID(l.ChannelID), string(l.Validity), string(l.Booking), string(l.Store), nullID(l.OwnerDepartmentID),
+		nullID(l.IntakeOwnerID), nullID(l.BookingOwnerID), nullID(l.StoreOwnerID), l.CreatedBy, boolInt(l.InPool),
+		boolInt(l.Deleted), nullTime(l.NextFollowUp), ms(l.UpdatedAt), string(doc)}, nil
+}
+
+const leadWriteCols = `brand_id, branch_id, phone, phone_rev, name, owner_id, created_at, channel_id, validity, booking,
+	store_status, owner_department_id, intake_owner_id, booking_owner_id, store_owner_id, created_by, in_pool, deleted,
+	next_follow_up, updated_at, doc`
+
+// scanLead reads a lead: the doc holds the record, the id and version columns are the truth
+// for those two (the doc is written before the id exists).
+func scanLead(r interface{ Scan(...any) error }) (lead.Lead, error) {
+	var id, version int64
+	var doc string
+	if err := r.Scan(&id, &version, &doc); err != nil {
+		return lead.Lead{}, err
+	}
+	var l lead.Lead
+	if err := json.Unmarshal([]byte(doc), &l); err != nil {
+		return l, fmt.Errorf("decode lead %d: %w", id, err)
+	}
+	l.ID, l.Version = id, version
+	return l, nil
+}
+
+func (t *tx) CreateLead(ctx context.Context, l lead.Lead) (lead.Lead, error) {
+	l.Version = 1
+	args, err := leadArgs(l)
+	if err != nil {
+		return l, err
+	}
+	err = t.row(ctx, `INSERT INTO leads (tenant_id, `+leadWriteCols+`, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
+		append([]any{t.tenant}, args...), &l.ID)
+	return l, wrap("insert lead", err)
+}
+
+func (t *tx) GetLead(ctx context.Context, id int64) (lead.Lead, error) {
+	var l lead.Lead
+	rows, err := t.query(ctx, `SELECT id, version, doc FROM leads WHERE tenant_id = ? AND id = ?`, t.tenant, id)
+	if err != nil {
+		return l, wrap("get lead", err)
+	}
+	return one(collect(rows, func(r *sql.Rows) (lead.Lead, error) { return scanLead(r) }))
+}
+
+func (t *tx) LeadByPhone(ctx context.Context, brandID int64, phone string) (lead.Lead, error) {
+	var l lead.Lead
+	rows, err := t.query(ctx, `SELECT id, version, doc FROM leads WHERE tenant_id = ? AND brand_id = ? AND phone = ?`, t.tenant, brandID, phone)
+	if err != nil {
+		return l, wrap("find lead by phone", err)
+	}
+	return one(collect(rows, func(r *sql.Rows) (lead.Lead, error) { return scanLead(r) }))
+}
+
+func (t *tx) UpdateLead(ctx context.Context, l lead.Lead) (lead.Lead, error) {
+	base := l.Version
+	l.Version = base + 1
+	args, err := leadArgs(l)
+	if err != nil {
+		return l, err
+	}
+	sets := strings.Split(strings.Join(strings.Fields(leadWriteCols), ""), ",")
+	for i, c := range sets {
+		sets[i] = c + " = ?"
+	}
+	res, err := t.exec(ctx, `UPDATE leads SET `+strings.Join(sets, ", ")+`, version = ? WHERE tenant_id = ? AND id = ? AND version = ?`,
+		append(args, l.Version, t.tenant, l.ID, base)...)
+	if err := mustAffect(res, err); err == store.ErrNotFound {
+		if _, gerr := t.GetLead(ctx, l.ID); gerr != nil {
+			return l, gerr
+		}
+		return l, fmt.Errorf("update lead %d at version %d: %w", l.ID, base, store.ErrStale)
+	} else if err != nil {
+		return l, wrap("update lead", err)
+	}
+	return l, nil
+}
+
+func (t *tx) ListLeads(ctx context.Context, f store.LeadFilter) ([]lead.Lead, error) {
+	var w []string
+	args := []any{t.tenant}
+	add := func(cond string, a ...any) {
+		w = append(w, cond)
+		args = append(args, a...)
+	}
+	add("deleted = ?", boolInt(f.Deleted))
+	if f.BrandID != 0 {
+		add("brand_id = ?", f.BrandID)
+	}
+	if f.BranchID != 0 {
+		add("branch_id = ?", f.BranchID)
+	}
+	if f.ChannelID != 0 {
+		add("channel_id = ?", f.ChannelID)
+	}
+	if f.OwnerID != 0 {
+		add("owner_id = ?", f.OwnerID)
+	}
+	if f.Validity != "" {
+		add("validity = ?", f.Validity)
+	}
+	if f.Booking != "" {
+		add("booking = ?", f.Booking)
+	}
+	if f.StoreStatus != "" {
+		add("store_status = ?", f.StoreStatus)
+	}
+	if f.InPool != nil {
+		add("in_pool = ?", boolInt(*f.InPool))
+	}
+	rangeCond := func(col string, from, to *time.Time) {
+		if from != nil {
+			add(col+" >= ?", ms(*from))
+		}
+		if to != nil {
+			add(col+" < ?", ms(*to))
+		}
+	}
+	rangeCond("created_at", f.CreatedFrom, f.CreatedTo)
+	rangeCond("updated_at", f.UpdatedFrom, f.UpdatedTo)
+	rangeCond("next_follow_up", f.FollowUpFrom, f.FollowUpTo)
+	if txt := strings.TrimSpace(f.Text); txt != "" {
+		switch {
+		case isDigits(txt) && len(txt) == 11:
+			add("phone = ?", txt)
+		case isDigits(txt) && len(txt) >= 4:
+			add("(phone_rev LIKE ? OR phone LIKE ?)", reverse(txt)+"%", txt+"%")
+		default:
+			add("name LIKE ? ESCAPE '\\'", "%"+likeEscape(txt)+"%")
+		}
+	}
+	if s := f.Scope; !s.All {
+		own := "(owner_id = ? OR intake_owner_id = ? OR booking_owner_id = ? OR store_owner_id = ? OR created_by = ?)"
+		ownArgs := []any{s.StaffID, s.StaffID, s.StaffID, s.StaffID, s.StaffID}
+		switch {
+		case s.BrandID != 0:
+			add("(brand_id = ? OR "+own+")", append([]any{s.BrandID}, ownArgs...)...)
+		case s.BranchID != 0:
+			add("(branch_id = ? OR "+own+")", append([]any{s.BranchID}, ownArgs...)...)
+		case s.DepartmentID != 0:
+			add("(owner_department_id = ? OR "+own+")", append([]any{s.DepartmentID}, ownArgs...)...)
+		default:
+			add(own, ownArgs...)
+		}
+	}
+	if f.AfterCreated != nil {
+		c := ms(*f.AfterCreated)
+		add("(created_at < ? OR (created_at = ? AND id < ?))", c, c, f.AfterID)
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	q := `SELECT id, version, doc FROM leads WHERE tenant_id = ? AND ` + strings.Join(w, " AND ") +
+		` ORDER BY created_at DESC, id DESC LIMIT ?`
+	rows, err := t.query(ctx, q, append(args, f.Limit)...)
+	if err != nil {
+		return nil, wrap("list leads", err)
+	}
+	return collect(rows, func(r *sql.Rows) (lead.Lead, error) { return scanLead(r) })
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func (t *tx) AppendLeadEvent(ctx context.Context, e lead.Event) (lead.Event, error) {
+	err := t.row(ctx, `INSERT INTO lead_events (tenant_id, lead_id, type, axis, from_state, to_state, reason, actor_id,
+		on_behalf_of, owner_id, channel_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		[]any{t.tenant, e.LeadID, string(e.Type), string(e.Axis), e.From, e.To, e.Reason, e.ActorID, e.OnBehalfOf, e.OwnerID,
+			e.ChannelID, nullJSON(e.Data), ms(e.At)}, &e.ID)
+	return e, wrap("append lead event", err)
+}
+
+const eventCols = `id, lead_id, type, axis, from_state, to_state, reason, actor_id, on_behalf_of, owner_id, channel_id, data, created_at`
+
+func scanEvent(r *sql.Rows) (lead.Event, error) {
+	var e lead.Event
+	var typ, axis string
+	var data sql.NullString
+	var at int64
+	err := r.Scan(&e.ID, &e.LeadID, &typ, &axis, &e.From, &e.To, &e.Reason, &e.ActorID, &e.OnBehalfOf, &e.OwnerID, &e.ChannelID, &data, &at)
+	e.Type, e.Axis, e.At = lead.EventType(typ), lead.Axis(axis), fromMS(at)
+	if data.Valid {
+		e.Data = json.RawMessage(data.String)
+	}
+	return e, err
+}
+
+func (t *tx) LeadEvents(ctx context.Context, leadID int64) ([]lead.Event, error) {
+	rows, err := t.query(ctx, `SELECT `+eventCols+` FROM lead_events WHERE tenant_id = ? AND lead_id = ? ORDER BY id`, t.tenant, leadID)
+	if err != nil {
+		return nil, wrap("lead timeline", err)
+	}
+	return collect(rows, scanEvent)
+}
+
+func (t *tx) ActorEvents(ctx context.Context, actorID int64, from, to time.Time, limit int) ([]lead.Event, error) {
+	if limit <= 0 || limit > 5000 {
+		limit = 1000
+	}
+	rows, err := t.query(ctx, `SELECT `+eventCols+` FROM lead_events WHERE tenant_id = ? AND actor_id = ? AND created_at >= ? AND created_at < ?
+		ORDER BY created_at, id LIMIT ?`, t.tenant, actorID, ms(from), ms(to), limit)
+	if err != nil {
+		return nil, wrap("staff actions", err)
+	}
+	return collect(rows, scanEvent)
+}
+
+func (t *tx) countBy(ctx context.Context, what, q string, args ...any) (map[int64]int, error) {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, wrap(what, err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) AssignedSince(ctx context.Context, since time.Time) (map[int64]int, error) {
+	return t.countBy(ctx, "count assignments", `SELECT owner_id, COUNT(*) FROM lead_events
+		WHERE tenant_id = ? AND type IN ('assigned', 'transferred', 'claimed') AND created_at >= ? GROUP BY owner_id`, t.tenant, ms(since))
+}
+
+func (t *tx) Holding(ctx context.Context) (map[int64]int, error) {
+	return t.countBy(ctx, "count holdings", `SELECT owner_id, COUNT(*) FROM leads
+		WHERE tenant_id = ? AND owner_id IS NOT NULL AND deleted = 0 AND validity <> 'invalid'
+		AND booking NOT IN ('lost', 'visited') AND store_status NOT IN ('deal', 'lost') GROUP BY owner_id`, t.tenant)
+}
+
+func (t *tx) AppendChange(ctx context.Context, c store.Change) (int64, error) {
+	var seq int64
+	err := t.row(ctx, `INSERT INTO tenant_seqs (tenant_id, seq) VALUES (?, 1)
+		ON CONFLICT (tenant_id) DO UPDATE SET seq = tenant_seqs.seq + 1 RETURNING seq`, []any{t.tenant}, &seq)
+	if err != nil {
+		return 0, wrap("allocate change seq", err)
+	}
+	scope, err := json.Marshal(struct {
+		Now  lead.Scope  `json:"now"`
+		Prev *lead.Scope `json:"prev,omitempty"`
+	}{c.Now, c.Prev})
+	if err != nil {
+		return 0, err
+	}
+	_, err = t.exec(ctx, `INSERT INTO changes (tenant_id, seq, entity, entity_id, scope, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		t.tenant, seq, c.Entity, c.EntityID, string(scope), ms(c.At))
+	return seq, wrap("append change", err)
+}
+
+func (t *tx) Changes(ctx context.Context, after int64, limit int) ([]store.Change, error) {
+	if limit <= 0 || limit > 10000 {
+		limit = 1000
+	}
+	rows, err := t.query(ctx, `SELECT seq, entity, entity_id, scope, created_at FROM changes WHERE tenant_id = ? AND seq > ?
+		ORDER BY seq LIMIT ?`, t.tenant, after, limit)
+	if err != nil {
+		return nil, wrap("read changes", err)
+	}
+	return collect(rows, func(r *sql.Rows) (store.Change, error) {
+		var c store.Change
+		var scope string
+		var at int64
+		if err := r.Scan(&c.Seq, &c.Entity, &c.EntityID, &scope, &at); err != nil {
+			return c, err
+		}
+		var s struct {
+			Now  lead.Scope  `json:"now"`
+			Prev *lead.Scope `json:"prev"`
+		}
+		if err := json.Unmarshal([]byte(scope), &s); err != nil {
+			return c, fmt.Errorf("decode change %d: %w", c.Seq, err)
+		}
+		c.Now, c.Prev, c.At = s.Now, s.Prev, fromMS(at)
+		return c, nil
+	})
+}
+
+func (t *tx) LastSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	err := t.row(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes WHERE tenant_id = ?`, []any{t.tenant}, &seq)
+	return seq, wrap("last change seq", err)
+}
+
+func (t *tx) Mutation(ctx context.Context, id string) (store.MutationRecord, error) {
+	m := store.MutationRecord{ID: id}
+	var result string
+	var created int64
+	err := t.row(ctx, `SELECT staff_id, request_hash, result, created_at FROM mutations WHERE tenant_id = ? AND id = ?`,
+		[]any{t.tenant, id}, &m.StaffID, &m.RequestHash, &result, &created)
+	m.Result, m.CreatedAt = json.RawMessage(result), fromMS(created)
+	return m, wrap("get mutation", err)
+}
+
+func (t *tx) SaveMutation(ctx context.Context, m store.MutationRecord) error {
+	_, err := t.exec(ctx, `INSERT INTO mutations (tenant_id, id, staff_id, request_hash, result, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		t.tenant, m.ID, m.StaffID, m.RequestHash, string(m.Result), ms(m.CreatedAt))
+	return wrap("remember mutation", err)
+}
+
+func (t *tx) CheckIn(ctx context.Context, c store.CheckIn) error {
+	_, err := t.exec(ctx, `INSERT INTO checkins (tenant_id, staff_id, day, in_at, by_id) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (tenant_id, staff_id, day) DO UPDATE SET out_at = NULL, by_id = excluded.by_id`,
+		t.tenant, c.StaffID, c.Day, ms(c.In), c.ByID)
+	return wrap("check in", err)
+}
+
+func (t *tx) CheckOut(ctx context.Context, staffID int64, day string, at time.Time) error {
+	return wrap("check out", mustAffect(t.exec(ctx, `UPDATE checkins SET out_at = ? WHERE tenant_id = ? AND staff_id = ? AND day = ?`,
+		ms(at), t.tenant, staffID, day)))
+}
+
+func (t *tx) CheckIns(ctx context.Context, day string) ([]store.CheckIn, error) {
+	rows, err := t.query(ctx, `SELECT staff_id, day, in_at, out_at, by_id FROM checkins WHERE tenant_id = ? AND day = ? ORDER BY staff_id`, t.tenant, day)
+	if err != nil {
+		return nil, wrap("list check-ins", err)
+	}
+	return collect(rows, func(r *sql.Rows) (store.CheckIn, error) {
+		var c store.CheckIn
+		var in int64
+		var out sql.NullInt64
+		err := r.Scan(&c.StaffID, &c.Day, &in, &out, &c.ByID)
+		c.In = fromMS(in)
+		if out.Valid {
+			o := fromMS(out.Int64)
+			c.Out = &o
+		}
+		return c, err
+	})
+}
+
+func (t *tx) DistState(ctx context.Context, key string) ([]byte, error) {
+	// Touch the row first: on PostgreSQL the update takes the row lock that serializes
+	// assigners of this group until commit; SQLite already has one writer.
+	if _, err := t.exec(ctx, `INSERT INTO dist_state (tenant_id, key, state) VALUES (?, ?, '')
+		ON CONFLICT (tenant_id, key) DO UPDATE SET state = dist_state.state`, t.tenant, key); err != nil {
+		return nil, wrap("lock distribution state", err)
+	}
+	var s string
+	if err := t.row(ctx, `SELECT state FROM dist_state WHERE tenant_id = ? AND key = ?`, []any{t.tenant, key}, &s); err != nil {
+		return nil, wrap("read distribution state", err)
+	}
+	if s == "" {
+		return nil, nil
+	}
+	return []byte(s), nil
+}
+
+func (t *tx) PeekDistState(ctx context.Context, key string) ([]byte, error) {
+	var s string
+	err := t.row(ctx, `SELECT state FROM dist_state WHERE tenant_id = ? AND key = ?`, []any{t.tenant, key}, &s)
+	if errors.Is(err, store.ErrNotFound) || s == "" {
+		return nil, nil
+	}
+	return []byte(s), wrap("read distribution state", err)
+}
+
+func (t *tx) SetDistState(ctx context.Context, key string, state []byte) error {
+	_, err := t.exec(ctx, `UPDATE dist_state SET state = ? WHERE tenant_id = ? AND key = ?`, string(state), t.tenant, key)
+	return wrap("save distribution state", err)
+}
+
+func (t *tx) CustomFields(ctx context.Context, brandID int64) ([]lead.CustomField, error) {
+	rows, err := t.query(ctx, `SELECT def FROM custom_fields WHERE tenant_id = ? AND brand_id = ? ORDER BY sort, id`, t.tenant, brandID)
+	if err != nil {
+		return nil, wrap("list custom fields", err)
+	}
+	return collect(rows, func(r *sql.Rows) (lead.CustomField, error) {
+		var def string
+		var f lead.CustomField
+		if err := r.Scan(&def); err != nil {
+			return f, err
+		}
+		return f, json.Unmarshal([]byte(def), &f)
+	})
+}
+
+func (t *tx) SetCustomFields(ctx context.Context, brandID int64, defs []lead.CustomField) error {
+	if _, err := t.exec(ctx, `DELETE FROM custom_fields WHERE tenant_id = ? AND brand_id = ?`, t.tenant, brandID); err != nil {
+		return wrap("clear custom fields", err)
+	}
+	for i, d := range defs {
+		b, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `INSERT INTO custom_fields (tenant_id, brand_id, key, def, sort) VALUES (?, ?, ?, ?, ?)`,
+			t.tenant, brandID, d.Key, string(b), i); err != nil {
+			return wrap("add custom field", err)
+		}
+	}
+	return nil
+}
