@@ -199,24 +199,22 @@ func (s *Server) moveLeads(c *call, transfer bool) (any, error) {
 	if !req.Method.Valid() || (req.DepartmentID != 0 && req.Method == distribution.MethodManual) {
 		return nil, apiErr(http.StatusBadRequest, "invalid_value", "method", map[string]any{"allowed": "round_robin, weighted, least_loaded"})
 	}
-	report := BatchReport{Results: make([]LeadResult, len(req.LeadIDs))}
-	failed := false
-	err := c.write(func(tx store.Tx) error {
+	var state distribution.State
+	report, err := c.runBatch(req.LeadIDs, func(tx store.Tx) (func(i int, id int64) (int64, error), error) {
 		cands, staff, err := c.candidates(tx, req.DepartmentID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		// Who gets each lead.
 		targets := make([]int64, len(req.LeadIDs))
-		var state distribution.State
 		if req.StaffID != 0 {
 			i := slices.IndexFunc(cands, func(x distribution.Candidate) bool { return x.StaffID == req.StaffID })
 			if i < 0 {
-				return apiErr(http.StatusBadRequest, "invalid_value", "staff_id", nil)
+				return nil, apiErr(http.StatusBadRequest, "invalid_value", "staff_id", nil)
 			}
 			ok, excl := distribution.Eligible(cands[i:i+1], false)
 			if len(ok) == 0 {
-				return apiErr(http.StatusBadRequest, "assignee_unavailable", "staff_id",
+				return nil, apiErr(http.StatusBadRequest, "assignee_unavailable", "staff_id",
 					map[string]any{"reason": string(excl[0].Reason), "staff": excl[0].Name})
 			}
 			for i := range targets {
@@ -224,45 +222,66 @@ func (s *Server) moveLeads(c *call, transfer bool) (any, error) {
 			}
 		} else {
 			if _, err := tx.GetDepartment(c.ctx, req.DepartmentID); err != nil {
-				return refExists(err, "department_id")
+				return nil, refExists(err, "department_id")
 			}
 			raw, err := tx.DistState(c.ctx, distKey(req.DepartmentID)) // locked until commit
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if state, err = distribution.UnmarshalState(raw); err != nil {
-				return err
+				return nil, err
 			}
 			eligible, _ := distribution.Eligible(cands, true)
 			if targets, state, _, err = distribution.ChooseBatch(req.Method, state, eligible, len(req.LeadIDs), true); err != nil &&
 				!errors.Is(err, distribution.ErrNoneEligible) {
-				return err
+				return nil, err
 			}
+			defer func() {
+				// Saved with the batch; a failed batch rolls the pointer back with everything else.
+				if b, err := state.Marshal(); err == nil {
+					_ = tx.SetDistState(c.ctx, distKey(req.DepartmentID), b)
+				}
+			}()
 		}
-		for i, id := range req.LeadIDs {
+		return func(i int, id int64) (int64, error) {
+			return targets[i], c.moveOne(tx, id, staff, targets[i], transfer, req)
+		}, nil
+	})
+	if err != nil {
+		return nil, c.leadDenied(err, action, 0)
+	}
+	return report, nil
+}
+
+// runBatch applies per to every lead of a batch in one transaction, all or nothing: when
+// any lead fails, nothing is written and the report (409) says which failed and why.
+// prepare runs first in the transaction and returns the per-lead step.
+func (c *call) runBatch(ids []int64, prepare func(tx store.Tx) (func(i int, id int64) (int64, error), error)) (BatchReport, error) {
+	report := BatchReport{Results: make([]LeadResult, len(ids))}
+	lang := langFrom(c.r.Header.Get("Accept-Language"))
+	err := c.write(func(tx store.Tx) error {
+		step, err := prepare(tx)
+		if err != nil {
+			return err
+		}
+		failed := false
+		for i, id := range ids {
 			res := &report.Results[i]
 			res.LeadID = id
-			err := c.moveOne(tx, id, staff, targets[i], transfer, req)
+			staffID, err := step(i, id)
 			if err != nil {
 				ae := toAPIError(err)
 				if ae.Status >= 500 {
 					return err
 				}
 				failed = true
-				res.Code, res.Message = ae.Code, localize(ae.Code, ae.Field, ae.Params, langFrom(c.r.Header.Get("Accept-Language")))
+				res.Code, res.Message = ae.Code, localize(ae.Code, ae.Field, ae.Params, lang)
 				continue
 			}
-			res.OK, res.StaffID = true, targets[i]
+			res.OK, res.StaffID = true, staffID
 		}
 		if failed {
 			return errBatchFailed
-		}
-		if req.DepartmentID != 0 {
-			b, err := state.Marshal()
-			if err != nil {
-				return err
-			}
-			return tx.SetDistState(c.ctx, distKey(req.DepartmentID), b)
 		}
 		return nil
 	})
@@ -273,11 +292,8 @@ func (s *Server) moveLeads(c *call, transfer bool) (any, error) {
 		c.status = http.StatusConflict
 		return report, nil
 	}
-	if err != nil {
-		return nil, c.leadDenied(err, action, 0)
-	}
-	report.Applied = true
-	return report, nil
+	report.Applied = err == nil
+	return report, err
 }
 
 var errBatchFailed = errors.New("batch failed")

@@ -43,7 +43,9 @@ func (c *call) saveLead(tx store.Tx, ch leadChange) (lead.Lead, error) {
 		if e.OwnerID == 0 {
 			e.OwnerID = l.OwnerID
 		}
-		e.ChannelID = l.ChannelID
+		if e.ChannelID == 0 { // a repeat inquiry credits the channel it came from
+			e.ChannelID = l.ChannelID
+		}
 		if e.At.IsZero() {
 			e.At = c.now
 		}

@@ -52,6 +52,7 @@ type Error struct {
 	Values    map[string]any
 }
 
+// Error reads "field: code", plus "(from -> to)" for a refused transition, for logs.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.FieldName)

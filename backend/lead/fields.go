@@ -458,10 +458,10 @@ func adder(errs *account.FieldErrors) addFunc {
 }
 
 // text trims an optional text field and checks its length.
-func text(add addFunc, field, v string, max int) string {
+func text(add addFunc, field, v string, limit int) string {
 	v = strings.TrimSpace(v)
-	if utf8.RuneCountInString(v) > max {
-		add(field, account.CodeTooLong, map[string]any{"max": max})
+	if utf8.RuneCountInString(v) > limit {
+		add(field, account.CodeTooLong, map[string]any{"max": limit})
 	}
 	return v
 }

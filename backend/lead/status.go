@@ -49,7 +49,9 @@ import (
 //	deal, lost                   terminal (Correct; a deal is reduced by Refund, never undone)
 //
 // Cross-axis rules: an invalid lead cannot be booked or checked in; the check-in moves two
-// axes in one call and appends one event (on the store axis).
+// axes in one call and returns one event, on the store axis, whose data names the booking
+// move (booking_from, booking_to) so a caller that keeps one event per axis can derive the
+// booking one from it.
 
 // Need names what an edge requires besides being in the table; the UI uses it to pick the
 // dialog (ask for a reason, a branch and time, an amount...).
@@ -265,7 +267,7 @@ func setState(l *Lead, axis Axis, to string) {
 // It returns the updated lead (UpdatedAt = now; Version is the store's to bump) and the
 // status event to append. The check-in — store awaiting|revisit -> negotiating, or booking
 // -> visited with in.CheckIn — moves both axes and returns one store-axis event whose data
-// says how the booking moved, so a visit is counted once.
+// says how the booking moved (check_in, booking_from, booking_to, branch_id).
 // Errors are *Error (or for bad values *Error with an account.Code*); l is returned unchanged.
 func Transition(l Lead, axis Axis, to string, in TransitionInput, now time.Time) (Lead, Event, error) {
 	from, ok := State(l, axis)
