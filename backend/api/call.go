@@ -178,6 +178,9 @@ func (c *call) require(p account.Permission) error {
 
 // clientIP is the caller's address for rate limits and the audit log.
 func (c *call) clientIP() string {
+	if c.r == nil { // background work
+		return ""
+	}
 	if c.s.cfg.TrustProxy {
 		if f := c.r.Header.Get("X-Forwarded-For"); f != "" {
 			return strings.TrimSpace(strings.Split(f, ",")[0])

@@ -331,8 +331,6 @@ func (c *call) moveOne(tx store.Tx, id int64, staff map[int64]account.Staff, sta
 	}
 	before := l
 	after := lead.AssignTo(l, target.ID, target.DepartmentID, string(dept.Kind), c.now)
-	timers := distribution.OwnerChanged(distribution.DefaultPoolPolicy(), c.now, lead.Booked(after), after.Locked)
-	after.ProtectedUntil = timers.RecycleAt
 	ev := lead.Event{Type: lead.EventAssigned, OwnerID: target.ID,
 		Data: rawJSON(map[string]any{"from": before.OwnerID, "to": target.ID, "department_id": req.DepartmentID, "method": req.Method})}
 	if transfer {

@@ -31,10 +31,11 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 // env is one server on its own SQLite file and port.
 type env struct {
-	t     testing.TB
-	srv   *httptest.Server
-	store store.Store
-	clock *clock
+	t      testing.TB
+	srv    *httptest.Server
+	store  store.Store
+	clock  *clock
+	srvAPI *api.Server
 }
 
 func newEnv(t testing.TB) *env {
@@ -48,7 +49,7 @@ func newEnv(t testing.TB) *env {
 	h := api.New(api.Config{Store: st, Now: clk.Now, Password: auth.Fast, MaxBody: 64 << 10})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, store: st, clock: clk}
+	return &env{t: t, srv: srv, store: st, clock: clk, srvAPI: h}
 }
 
 // resp is a decoded response.

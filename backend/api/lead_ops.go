@@ -76,6 +76,9 @@ func opCreateLead(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if l.BranchID == 0 && c.actor.BrandID == brand.ID {
+		l.BranchID = c.staff.BranchID // the target store defaults to the one the lead was taken at
+	}
 	if err := c.leadRefs(tx, l); err != nil {
 		return nil, err
 	}

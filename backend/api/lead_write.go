@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/studiodesk/studiodesk/backend/account"
+	"github.com/studiodesk/studiodesk/backend/distribution"
 	"github.com/studiodesk/studiodesk/backend/lead"
 	"github.com/studiodesk/studiodesk/backend/store"
 )
@@ -25,6 +27,7 @@ type leadChange struct {
 func (c *call) saveLead(tx store.Tx, ch leadChange) (lead.Lead, error) {
 	l := ch.after
 	l.UpdatedAt = c.now
+	l.ProtectedUntil = protection(l)
 	var err error
 	if ch.before == nil {
 		l.CreatedAt = c.now
@@ -66,6 +69,17 @@ func (c *call) saveLead(tx store.Tx, ch leadChange) (lead.Lead, error) {
 		before = ch.before
 	}
 	return l, c.audit(tx, ch.action, "lead", l.ID, before, l)
+}
+
+// protection recomputes when an owned lead recycles to the pool, on every write: owner
+// changes restart the clock, follow-ups extend it up to the hard maximum, locks and bookings
+// stop it. Doing it here, once, means no write path can forget it.
+func protection(l lead.Lead) *time.Time {
+	if l.OwnerID == 0 || l.InPool || l.AssignedAt == nil {
+		return nil
+	}
+	t := distribution.Timers{AssignedAt: *l.AssignedAt, LastActivity: l.LastFollowUp}
+	return t.Recompute(distribution.DefaultPoolPolicy(), lead.Booked(l), l.Locked).RecycleAt
 }
 
 // leadScope turns the caller's grant into the store's list predicate.

@@ -156,6 +156,9 @@ var messages = map[string]text{
 	"lead_same_owner":           {"客资已经属于此人。", "The lead already belongs to this person."},
 	"staff_disabled_target":     {"员工「{staff}」已停用。", "Staff member “{staff}” is disabled."},
 	"not_checked_in":            {"「{staff}」今天还没有签到。", "“{staff}” has not checked in today."},
+	"not_in_pool":               {"该客资不在公海中（可能已被他人领取）。请刷新公海列表。", "This lead is not in the pool (someone may have claimed it); refresh the pool."},
+	"claim_refused":             {"不能领取：{reason_text}。", "Cannot claim: {reason_text}."},
+	"lead_locked":               {"客资已锁定，不能放入公海。请先解锁。", "The lead is locked and cannot go to the pool; unlock it first."},
 	"method_not_allowed":        {"不支持的请求方法。", "This method is not supported here."},
 	"internal":                  {"服务器出错了（编号 {request_id}）。请稍后重试；如果反复出现，请把编号告诉技术支持。", "Something went wrong on the server (id {request_id}). Try again later; if it keeps happening, give this id to support."},
 }
@@ -184,6 +187,7 @@ var exclusionNames = map[string]text{
 	"disabled": {"已停用", "disabled"}, "not_checked_in": {"今天未签到", "not checked in today"},
 	"daily_cap": {"已达每日分配上限", "at the daily cap"}, "holding_cap": {"已达持有上限", "at the holding cap"},
 	"out_of_scope": {"不在你的数据范围内", "outside your data scope"},
+	"cooldown":     {"刚从你手中回收，冷却期内不能领回", "it was just recycled from you; wait for the cool-down"},
 }
 
 // localize renders the message of code with params in language l.

@@ -37,6 +37,8 @@ type Config struct {
 	Customer fs.FS
 	// TrustProxy makes X-Forwarded-For the client address (behind a reverse proxy only).
 	TrustProxy bool
+	// Sweep tunes the background lead sweep (reminders, pool recycling).
+	Sweep SweepConfig
 }
 
 // Server is the HTTP handler of the cloud server.
@@ -169,6 +171,14 @@ func (s *Server) routes() {
 	m.Handle("POST /api/v1/leads/{id}/refund", s.authed(s.runOp("lead.refund")))
 	m.Handle("GET /api/v1/leads/{id}/timeline", s.authed(s.leadTimeline))
 	m.Handle("POST /api/v1/leads/{id}/reveal", s.authed(s.revealPhone))
+	m.Handle("POST /api/v1/leads/{id}/approval", s.authed(s.approveReferral))
+	m.Handle("POST /api/v1/leads/batch", s.authed(s.batchLeads))
+	m.Handle("GET /api/v1/pool", s.authed(s.listPool))
+	m.Handle("GET /api/v1/notifications", s.authed(s.listNotifications))
+	m.Handle("POST /api/v1/notifications/read", s.authed(s.readNotifications))
+	m.Handle("POST /api/v1/pool/claim", s.authed(s.claimLead))
+	m.Handle("GET /api/v1/brands/{id}/fields", s.authed(s.getCustomFields))
+	m.Handle("PUT /api/v1/brands/{id}/fields", s.authed(s.setCustomFields))
 	m.Handle("POST /api/v1/leads/assign", s.authed(s.assignLeads))
 	m.Handle("POST /api/v1/leads/transfer", s.authed(s.transferLeads))
 	m.Handle("GET /api/v1/assignees", s.authed(s.listAssignees))

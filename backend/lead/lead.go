@@ -113,11 +113,11 @@ type Lead struct {
 	// Placement of the owner at assignment (data-scope checks read these).
 	OwnerDepartmentID int64 `json:"owner_department_id,omitempty"`
 
-	InPool         bool       `json:"in_pool"`
+	InPool bool `json:"in_pool"`
 	// PrevOwnerID and ReleasedAt: who held the lead before it went to the pool, and when
 	// (the previous owner waits out a cool-down before claiming it back).
-	PrevOwnerID int64      `json:"prev_owner_id,omitempty"`
-	ReleasedAt  *time.Time `json:"released_at,omitempty"`
+	PrevOwnerID    int64      `json:"prev_owner_id,omitempty"`
+	ReleasedAt     *time.Time `json:"released_at,omitempty"`
 	Locked         bool       `json:"locked"`
 	ProtectedUntil *time.Time `json:"protected_until,omitempty"`
 	AssignedAt     *time.Time `json:"assigned_at,omitempty"`

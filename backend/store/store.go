@@ -55,6 +55,16 @@ type Store interface {
 	// ClearRateLimit forgets a key (after a successful login).
 	ClearRateLimit(ctx context.Context, key string) error
 
+	// EnqueueJob schedules a job; a job with the same (Kind, TenantID, Key) is kept as it is
+	// (periodic jobs are enqueued once and reschedule themselves).
+	EnqueueJob(ctx context.Context, j Job) error
+	// LeaseJob takes the next due job for worker until now+lease; ErrNotFound when none is
+	// due. A job whose lease ran out (its worker died) is due again.
+	LeaseJob(ctx context.Context, worker string, now time.Time, lease time.Duration) (Job, error)
+	// FinishJob ends a lease: next != nil reschedules the job, else it is done. errMsg
+	// records a failure (the job then runs again at next).
+	FinishJob(ctx context.Context, id int64, worker string, next *time.Time, errMsg string, now time.Time) error
+
 	// Ping checks that the database answers (readiness).
 	Ping(ctx context.Context) error
 	// Close releases the database.
@@ -183,6 +193,16 @@ type LeadTx interface {
 	// PeekDistState reads a group's state without locking it (previews in read-only views).
 	PeekDistState(ctx context.Context, key string) ([]byte, error)
 
+	// SweepLeads returns leads needing the background sweep's attention: pool recycling
+	// due, appointments and follow-ups coming up, untouched and long-pending leads.
+	SweepLeads(ctx context.Context, q SweepQuery) ([]lead.Lead, error)
+
+	// Notify puts a notification in a staff member's inbox once per DedupeKey; created is
+	// false when it was already there.
+	Notify(ctx context.Context, n Notification) (created bool, err error)
+	Notifications(ctx context.Context, staffID int64, unreadOnly bool, limit int) ([]Notification, error)
+	MarkNotificationsRead(ctx context.Context, staffID int64, ids []int64, now time.Time) error
+
 	CustomFields(ctx context.Context, brandID int64) ([]lead.CustomField, error)
 	SetCustomFields(ctx context.Context, brandID int64, defs []lead.CustomField) error
 }
@@ -290,4 +310,44 @@ type AuditFilter struct {
 	EntityID string
 	ActorID  int64
 	Limit    int
+}
+
+// Job is a durable background job.
+type Job struct {
+	ID       int64           `json:"id"`
+	Kind     string          `json:"kind"`
+	TenantID int64           `json:"tenant_id"`
+	Key      string          `json:"key"`
+	Payload  json.RawMessage `json:"payload,omitempty"`
+	RunAt    time.Time       `json:"run_at"`
+	Attempts int             `json:"attempts"`
+}
+
+// SweepQuery selects leads by one timer condition (exactly one field set).
+type SweepQuery struct {
+	// RecycleDue: owned, unlocked leads whose protection ended before this time.
+	RecycleDue *time.Time
+	// ProtectionEndsBefore: owned leads whose protection ends before this time (warnings).
+	ProtectionEndsBefore *time.Time
+	// BookedBetween: booked leads with the appointment in [From, To).
+	BookedFrom, BookedTo *time.Time
+	// FollowUpBefore: leads whose next follow-up is due before this time.
+	FollowUpBefore *time.Time
+	// UntouchedSince: owned, open leads with no activity since this time.
+	UntouchedSince *time.Time
+	// PendingSince: leads still pending validity, created before this time.
+	PendingSince *time.Time
+	Limit        int
+}
+
+// Notification is one entry of a staff member's inbox.
+type Notification struct {
+	ID        int64           `json:"id"`
+	StaffID   int64           `json:"staff_id"`
+	Kind      string          `json:"kind"`
+	LeadID    int64           `json:"lead_id,omitempty"`
+	Data      json.RawMessage `json:"data,omitempty"`
+	DedupeKey string          `json:"-"`
+	CreatedAt time.Time       `json:"created_at"`
+	ReadAt    *time.Time      `json:"read_at,omitempty"`
 }

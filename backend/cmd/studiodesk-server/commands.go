@@ -113,8 +113,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ln.Close()
 		return err
 	}
+	handler := api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy})
+	host, _ := os.Hostname()
+	go func() {
+		if err := handler.RunJobs(ctx, fmt.Sprintf("%s:%d", host, os.Getpid()), 5*time.Second); err != nil {
+			log.Error("background jobs stopped", "err", err)
+		}
+	}()
 	srv := &http.Server{
-		Handler:           api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy}),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}

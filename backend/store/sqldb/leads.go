@@ -23,6 +23,15 @@ func reverse(s string) string {
 	return string(b)
 }
 
+// lastActivity is when someone last worked the lead: the latest follow-up, else the
+// assignment (untouched-lead reminders count from it).
+func lastActivity(l lead.Lead) *time.Time {
+	if l.LastFollowUp != nil && (l.AssignedAt == nil || l.LastFollowUp.After(*l.AssignedAt)) {
+		return l.LastFollowUp
+	}
+	return l.AssignedAt
+}
+
 func nullTime(t *time.Time) any {
 	if t == nil {
 		return nil
@@ -39,12 +48,13 @@ func leadArgs(l lead.Lead) ([]any, error) {
 	return []any{l.BrandID, nullID(l.BranchID), l.Phone, reverse(l.Phone), l.Name, nullID(l.OwnerID), ms(l.CreatedAt),
 		nullID(l.ChannelID), string(l.Validity), string(l.Booking), string(l.Store), nullID(l.OwnerDepartmentID),
 		nullID(l.IntakeOwnerID), nullID(l.BookingOwnerID), nullID(l.StoreOwnerID), l.CreatedBy, boolInt(l.InPool),
-		boolInt(l.Deleted), nullTime(l.NextFollowUp), ms(l.UpdatedAt), string(doc)}, nil
+		boolInt(l.Deleted), nullTime(l.NextFollowUp), ms(l.UpdatedAt), string(doc), nullTime(l.ProtectedUntil), nullTime(l.BookedAt),
+		nullTime(lastActivity(l))}, nil
 }
 
 const leadWriteCols = `brand_id, branch_id, phone, phone_rev, name, owner_id, created_at, channel_id, validity, booking,
 	store_status, owner_department_id, intake_owner_id, booking_owner_id, store_owner_id, created_by, in_pool, deleted,
-	next_follow_up, updated_at, doc`
+	next_follow_up, updated_at, doc, protected_until, booked_at, last_activity`
 
 // scanLead reads a lead: the doc holds the record, the id and version columns are the truth
 // for those two (the doc is written before the id exists).
@@ -69,7 +79,7 @@ func (t *tx) CreateLead(ctx context.Context, l lead.Lead) (lead.Lead, error) {
 		return l, err
 	}
 	err = t.row(ctx, `INSERT INTO leads (tenant_id, `+leadWriteCols+`, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
 		append([]any{t.tenant}, args...), &l.ID)
 	return l, wrap("insert lead", err)
 }
