@@ -88,11 +88,14 @@ type Staff struct {
 	Disabled     bool    `json:"disabled"`
 	// Distribution limits: leads assigned per day, open leads held (0 = no cap), and the
 	// weight in weighted round-robin (at least 1).
-	DailyCap   int       `json:"daily_cap"`
-	HoldingCap int       `json:"holding_cap"`
-	Weight     int       `json:"weight"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	DailyCap int `json:"daily_cap"`
+	// ChannelGroupIDs limits a channel-group member to leads of these groups' channels
+	// (empty = no channel limit).
+	ChannelGroupIDs []int64   `json:"channel_group_ids"`
+	HoldingCap      int       `json:"holding_cap"`
+	Weight          int       `json:"weight"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
 }
 
 // ChannelGroup groups ad channels (e.g. "线上投放"); channel staff see their groups' figures.

@@ -7,6 +7,9 @@ type Actor struct {
 	BrandID      int64
 	DepartmentID int64
 	Grant        Grant
+	// ChannelIDs, when not nil, are the only channels whose records the actor may see
+	// (channel-group staff); nil means no channel limit.
+	ChannelIDs []int64
 }
 
 // Placement says where a record sits for data-scope checks: its owning staff member and that

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -120,6 +121,18 @@ func actorOf(ctx context.Context, tx store.Tx, st account.Staff) (account.Actor,
 		roles = append(roles, r)
 	}
 	a := account.Actor{StaffID: st.ID, BranchID: st.BranchID, DepartmentID: st.DepartmentID, Grant: account.Merge(roles)}
+	if len(st.ChannelGroupIDs) > 0 {
+		channels, err := tx.ListChannels(ctx)
+		if err != nil {
+			return a, err
+		}
+		a.ChannelIDs = []int64{}
+		for _, ch := range channels {
+			if ch.GroupID != 0 && slices.Contains(st.ChannelGroupIDs, ch.GroupID) {
+				a.ChannelIDs = append(a.ChannelIDs, ch.ID)
+			}
+		}
+	}
 	if st.BranchID != 0 {
 		br, err := tx.GetBranch(ctx, st.BranchID)
 		if err != nil {

@@ -28,7 +28,14 @@ func (c *call) studioDay(t time.Time) (day string, start time.Time) {
 
 // candidates describes every staff member (optionally only one department's) for the
 // distribution rules: duty, caps, holdings and whether the caller's scope reaches them.
-func (c *call) candidates(tx store.Tx, deptID int64) ([]distribution.Candidate, map[int64]account.Staff, error) {
+func (c *call) candidates(tx store.Tx, deptID int64, counts bool) ([]distribution.Candidate, map[int64]account.Staff, error) {
+	return c.candidatesFor(tx, deptID, true, counts)
+}
+
+// candidatesFor is candidates with the caller's scope check optional (rules distribute on
+// the studio's behalf, whoever entered the lead); counts asks for every member's daily and
+// holding counts, not only of those with caps.
+func (c *call) candidatesFor(tx store.Tx, deptID int64, checkScope, counts bool) ([]distribution.Candidate, map[int64]account.Staff, error) {
 	staff, err := tx.ListStaff(c.ctx)
 	if err != nil {
 		return nil, nil, err
@@ -42,24 +49,37 @@ func (c *call) candidates(tx store.Tx, deptID int64) ([]distribution.Candidate, 
 	for _, ci := range checkins {
 		onDuty[ci.StaffID] = ci.Out == nil
 	}
-	assigned, err := tx.AssignedSince(c.ctx, dayStart)
-	if err != nil {
-		return nil, nil, err
-	}
-	holding, err := tx.Holding(c.ctx)
-	if err != nil {
-		return nil, nil, err
-	}
 	byID := map[int64]account.Staff{}
+	// Counting is the costly part of a distribution decision: count only what a cap (or the
+	// least-loaded method, or the dialog) needs.
+	var daily, held []int64
+	for _, st := range staff {
+		if deptID == 0 || st.DepartmentID == deptID {
+			byID[st.ID] = st
+			if counts || st.DailyCap > 0 {
+				daily = append(daily, st.ID)
+			}
+			if counts || st.HoldingCap > 0 {
+				held = append(held, st.ID)
+			}
+		}
+	}
+	assigned, err := tx.AssignedSince(c.ctx, dayStart, daily)
+	if err != nil {
+		return nil, nil, err
+	}
+	holding, err := tx.Holding(c.ctx, held)
+	if err != nil {
+		return nil, nil, err
+	}
 	var out []distribution.Candidate
 	for _, st := range staff {
-		if deptID != 0 && st.DepartmentID != deptID {
+		if _, ok := byID[st.ID]; !ok {
 			continue
 		}
-		byID[st.ID] = st
 		out = append(out, distribution.Candidate{
 			StaffID: st.ID, Name: st.Name, Active: !st.Disabled, CheckedIn: onDuty[st.ID],
-			InScope: c.staffInScope(tx, st) == nil, AssignedToday: assigned[st.ID], DailyCap: st.DailyCap,
+			InScope: !checkScope || c.staffInScope(tx, st) == nil, AssignedToday: assigned[st.ID], DailyCap: st.DailyCap,
 			Holding: holding[st.ID], HoldingCap: st.HoldingCap, Weight: st.Weight, OpenLeads: holding[st.ID],
 		})
 	}
@@ -101,7 +121,7 @@ func (s *Server) listAssignees(c *call) (any, error) {
 				return refExists(err, "department_id")
 			}
 		}
-		cands, _, err := c.candidates(tx, deptID)
+		cands, _, err := c.candidates(tx, deptID, true)
 		if err != nil {
 			return err
 		}
@@ -201,7 +221,7 @@ func (s *Server) moveLeads(c *call, transfer bool) (any, error) {
 	}
 	var state distribution.State
 	report, err := c.runBatch(req.LeadIDs, func(tx store.Tx) (func(i int, id int64) (int64, error), error) {
-		cands, staff, err := c.candidates(tx, req.DepartmentID)
+		cands, staff, err := c.candidates(tx, req.DepartmentID, req.Method == distribution.MethodLeastLoaded)
 		if err != nil {
 			return nil, err
 		}
@@ -323,14 +343,11 @@ func (c *call) moveOne(tx store.Tx, id int64, staff map[int64]account.Staff, sta
 			return err
 		}
 	}
-	dept := account.Department{}
-	if target.DepartmentID != 0 {
-		if dept, err = tx.GetDepartment(c.ctx, target.DepartmentID); err != nil {
-			return err
-		}
-	}
 	before := l
-	after := lead.AssignTo(l, target.ID, target.DepartmentID, string(dept.Kind), c.now)
+	after, err := c.assignTo(tx, l, target)
+	if err != nil {
+		return err
+	}
 	ev := lead.Event{Type: lead.EventAssigned, OwnerID: target.ID,
 		Data: rawJSON(map[string]any{"from": before.OwnerID, "to": target.ID, "department_id": req.DepartmentID, "method": req.Method})}
 	if transfer {

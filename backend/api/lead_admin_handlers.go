@@ -200,7 +200,7 @@ func (s *Server) claimLead(c *call) (any, error) {
 		if !l.InPool || l.Deleted || (c.actor.Grant.Scope != account.ScopeAll && l.BrandID != c.actor.BrandID) {
 			return apiErr(http.StatusConflict, "not_in_pool", "lead_id", nil)
 		}
-		holding, err := tx.Holding(c.ctx)
+		holding, err := tx.Holding(c.ctx, []int64{c.staff.ID})
 		if err != nil {
 			return err
 		}
@@ -277,4 +277,64 @@ func (s *Server) setCustomFields(c *call) (any, error) {
 		return nil, apiErr(http.StatusBadRequest, "duplicate_key", "key", nil)
 	}
 	return defs, err
+}
+
+func (s *Server) listAssignRules(c *call) (any, error) {
+	var out []distribution.Rule
+	err := c.view(func(tx store.Tx) (err error) { out, err = tx.AssignRules(c.ctx); return })
+	return distribution.Ordered(out), err
+}
+
+func (s *Server) setAssignRules(c *call) (any, error) {
+	if err := c.require(account.PermSettingsManage); err != nil {
+		return nil, err
+	}
+	var rules []distribution.Rule
+	if err := c.decode(&rules); err != nil {
+		return nil, err
+	}
+	if len(rules) > 200 {
+		return nil, apiErr(http.StatusBadRequest, "too_long", "rules", map[string]any{"max": 200})
+	}
+	err := c.write(func(tx store.Tx) error {
+		for i, r := range rules {
+			field := func(f string) string { return "rules." + strconv.Itoa(i) + "." + f }
+			if r.TargetDepartmentID == 0 {
+				return apiErr(http.StatusBadRequest, "required", field("target_department_id"), nil)
+			}
+			if _, err := tx.GetDepartment(c.ctx, r.TargetDepartmentID); err != nil {
+				return refExists(err, field("target_department_id"))
+			}
+			if r.Method != "" && !r.Method.Valid() {
+				return apiErr(http.StatusBadRequest, "invalid_value", field("method"), map[string]any{"allowed": "round_robin, weighted, least_loaded"})
+			}
+			if r.ChannelID != 0 {
+				if _, err := tx.GetChannel(c.ctx, r.ChannelID); err != nil {
+					return refExists(err, field("channel_id"))
+				}
+			}
+			if r.ChannelGroupID != 0 {
+				if _, err := tx.GetChannelGroup(c.ctx, r.ChannelGroupID); err != nil {
+					return refExists(err, field("channel_group_id"))
+				}
+			}
+			if r.BranchID != 0 {
+				if _, err := tx.GetBranch(c.ctx, r.BranchID); err != nil {
+					return refExists(err, field("branch_id"))
+				}
+			}
+		}
+		before, err := tx.AssignRules(c.ctx)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetAssignRules(c.ctx, rules); err != nil {
+			return err
+		}
+		return c.audit(tx, "assign_rules.update", "assign_rules", "", before, rules)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.listAssignRules(c)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/account"
+	"github.com/studiodesk/studiodesk/backend/distribution"
 	"github.com/studiodesk/studiodesk/backend/lead"
 	"github.com/studiodesk/studiodesk/backend/store"
 )
@@ -101,7 +102,11 @@ func opCreateLead(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
 		l.IntakeOwnerID = c.staff.ID
 	}
 	created, ev := lead.New(l, referralAllowed, c.now)
-	saved, err := c.saveLead(tx, leadChange{after: created, events: []lead.Event{ev}, action: "lead.create"})
+	created, more, err := c.autoAssign(tx, created)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := c.saveLead(tx, leadChange{after: created, events: append([]lead.Event{ev}, more...), action: "lead.create"})
 	if errors.Is(err, store.ErrConflict) {
 		// Another create of the same phone committed first (PostgreSQL); the database's
 		// unique index kept it to one lead.
@@ -127,7 +132,24 @@ func (c *call) duplicate(tx store.Tx, brand account.Brand, existing, entered lea
 		return nil, apiErr(http.StatusConflict, "lead_duplicate", "phone", params)
 	}
 	after, ev := lead.RepeatInquiry(existing, entered.ChannelID, c.now)
-	saved, err := c.saveLead(tx, leadChange{before: &existing, after: after, events: []lead.Event{ev}, action: "lead.repeat_inquiry"})
+	events := []lead.Event{ev}
+	// A returning customer goes back to the previous owner while they are still active.
+	if after.OwnerID == 0 && after.PrevOwnerID != 0 {
+		prev, err := tx.GetStaff(c.ctx, after.PrevOwnerID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		if err == nil {
+			if _, ok := distribution.PreviousOwner(prev.ID, []distribution.Candidate{{StaffID: prev.ID, Active: !prev.Disabled}}); ok {
+				if after, err = c.assignTo(tx, after, prev); err != nil {
+					return nil, err
+				}
+				events = append(events, lead.Event{Type: lead.EventAssigned, OwnerID: prev.ID,
+					Data: rawJSON(map[string]any{"method": "returning", "to": prev.ID})})
+			}
+		}
+	}
+	saved, err := c.saveLead(tx, leadChange{before: &existing, after: after, events: events, action: "lead.repeat_inquiry"})
 	if err != nil {
 		return nil, err
 	}

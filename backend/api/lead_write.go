@@ -84,7 +84,7 @@ func protection(l lead.Lead) *time.Time {
 
 // leadScope turns the caller's grant into the store's list predicate.
 func (c *call) leadScope() store.LeadScope {
-	s := store.LeadScope{StaffID: c.staff.ID}
+	s := store.LeadScope{StaffID: c.staff.ID, ChannelIDs: c.actor.ChannelIDs}
 	switch c.actor.Grant.Scope {
 	case account.ScopeAll:
 		s.All = true
@@ -139,3 +139,71 @@ func (c *call) leadDenied(err error, action string, id int64) error {
 }
 
 func leadIDString(id int64) string { return fmt.Sprint(id) }
+
+// assignTo gives l to a staff member, taking the stage from the member's department.
+func (c *call) assignTo(tx store.Tx, l lead.Lead, target account.Staff) (lead.Lead, error) {
+	kind := ""
+	if target.DepartmentID != 0 {
+		d, err := tx.GetDepartment(c.ctx, target.DepartmentID)
+		if err != nil {
+			return l, err
+		}
+		kind = string(d.Kind)
+	}
+	return lead.AssignTo(l, target.ID, target.DepartmentID, kind, c.now), nil
+}
+
+// autoAssign distributes a new, unowned lead by the studio's rules (channel, channel group,
+// branch -> a group and its method). Nobody eligible leaves it unassigned, not an error.
+func (c *call) autoAssign(tx store.Tx, l lead.Lead) (lead.Lead, []lead.Event, error) {
+	rules, err := tx.AssignRules(c.ctx)
+	if err != nil || len(rules) == 0 || l.OwnerID != 0 || l.Approval == lead.ApprovalPending {
+		return l, nil, err
+	}
+	facts := distribution.LeadFacts{ChannelID: l.ChannelID, BranchID: l.BranchID}
+	if l.ChannelID != 0 {
+		ch, err := tx.GetChannel(c.ctx, l.ChannelID)
+		if err != nil {
+			return l, nil, err
+		}
+		facts.ChannelGroupID = ch.GroupID
+	}
+	rule, ok := distribution.Match(rules, facts)
+	if !ok {
+		return l, nil, nil
+	}
+	method := rule.Method
+	if method == "" || method == distribution.MethodManual {
+		method = distribution.MethodRoundRobin
+	}
+	cands, staff, err := c.candidatesFor(tx, rule.TargetDepartmentID, false, method == distribution.MethodLeastLoaded)
+	if err != nil {
+		return l, nil, err
+	}
+	raw, err := tx.DistState(c.ctx, distKey(rule.TargetDepartmentID))
+	if err != nil {
+		return l, nil, err
+	}
+	state, err := distribution.UnmarshalState(raw)
+	if err != nil {
+		return l, nil, err
+	}
+	eligible, _ := distribution.Eligible(cands, true)
+	chosen, state, err := distribution.Choose(method, state, eligible)
+	if errors.Is(err, distribution.ErrNoneEligible) {
+		return l, nil, nil
+	}
+	if err != nil {
+		return l, nil, err
+	}
+	b, err := state.Marshal()
+	if err != nil {
+		return l, nil, err
+	}
+	if err := tx.SetDistState(c.ctx, distKey(rule.TargetDepartmentID), b); err != nil {
+		return l, nil, err
+	}
+	after, err := c.assignTo(tx, l, staff[chosen.StaffID])
+	return after, []lead.Event{{Type: lead.EventAssigned, OwnerID: chosen.StaffID,
+		Data: rawJSON(map[string]any{"rule_id": rule.ID, "department_id": rule.TargetDepartmentID, "method": method})}}, err
+}

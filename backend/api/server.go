@@ -173,6 +173,8 @@ func (s *Server) routes() {
 	m.Handle("POST /api/v1/leads/{id}/reveal", s.authed(s.revealPhone))
 	m.Handle("POST /api/v1/leads/{id}/approval", s.authed(s.approveReferral))
 	m.Handle("POST /api/v1/leads/batch", s.authed(s.batchLeads))
+	m.Handle("GET /api/v1/assign-rules", s.authed(s.listAssignRules))
+	m.Handle("PUT /api/v1/assign-rules", s.authed(s.setAssignRules))
 	m.Handle("GET /api/v1/pool", s.authed(s.listPool))
 	m.Handle("GET /api/v1/notifications", s.authed(s.listNotifications))
 	m.Handle("POST /api/v1/notifications/read", s.authed(s.readNotifications))

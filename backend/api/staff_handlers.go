@@ -192,6 +192,11 @@ func (c *call) checkStaffRefs(tx store.Tx, st, before account.Staff) error {
 			return apiErr(http.StatusBadRequest, "department_branch", "department_id", nil)
 		}
 	}
+	for _, gid := range st.ChannelGroupIDs {
+		if _, err := tx.GetChannelGroup(c.ctx, gid); err != nil {
+			return refExists(err, "channel_group_ids")
+		}
+	}
 	for _, rid := range st.RoleIDs {
 		r, err := tx.GetRole(c.ctx, rid)
 		if err != nil {

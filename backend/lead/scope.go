@@ -33,6 +33,9 @@ func ScopeOf(l Lead) Scope {
 // wider scopes add their group, branch or brand. The same rule is written as SQL in the
 // store's lead list; the API tests hold the two together.
 func Visible(a account.Actor, s Scope) bool {
+	if a.ChannelIDs != nil && !slices.Contains(a.ChannelIDs, s.ChannelID) {
+		return false // channel-group staff see their channels' leads only
+	}
 	if slices.Contains(s.People, a.StaffID) {
 		return true
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/account"
+	"github.com/studiodesk/studiodesk/backend/distribution"
 	"github.com/studiodesk/studiodesk/backend/lead"
 )
 
@@ -163,10 +164,11 @@ type LeadTx interface {
 	LeadEvents(ctx context.Context, leadID int64) ([]lead.Event, error)
 	// ActorEvents returns what one staff member did in [from, to), oldest first.
 	ActorEvents(ctx context.Context, actorID int64, from, to time.Time, limit int) ([]lead.Event, error)
-	// AssignedSince counts, per staff member, leads assigned or transferred to them since t.
-	AssignedSince(ctx context.Context, t time.Time) (map[int64]int, error)
-	// Holding counts, per staff member, the open leads they own now.
-	Holding(ctx context.Context) (map[int64]int, error)
+	// AssignedSince counts, per listed staff member, leads assigned, transferred or claimed
+	// to them since t.
+	AssignedSince(ctx context.Context, t time.Time, staffIDs []int64) (map[int64]int, error)
+	// Holding counts, per listed staff member, the open leads they own now.
+	Holding(ctx context.Context, staffIDs []int64) (map[int64]int, error)
 
 	// AppendChange adds an entry to the tenant's change feed with the next sequence number,
 	// allocated in this transaction.
@@ -203,6 +205,10 @@ type LeadTx interface {
 	Notifications(ctx context.Context, staffID int64, unreadOnly bool, limit int) ([]Notification, error)
 	MarkNotificationsRead(ctx context.Context, staffID int64, ids []int64, now time.Time) error
 
+	AssignRules(ctx context.Context) ([]distribution.Rule, error)
+	// SetAssignRules replaces the studio's distribution rules.
+	SetAssignRules(ctx context.Context, rules []distribution.Rule) error
+
 	CustomFields(ctx context.Context, brandID int64) ([]lead.CustomField, error)
 	SetCustomFields(ctx context.Context, brandID int64, defs []lead.CustomField) error
 }
@@ -236,6 +242,8 @@ type LeadScope struct {
 	BrandID      int64 // brand scope
 	BranchID     int64 // branch scope
 	DepartmentID int64 // group scope
+	// ChannelIDs, when not nil, limits the page to these channels (channel-group staff).
+	ChannelIDs []int64
 }
 
 // Change is one entry of the change feed: which record changed and where it sits now and

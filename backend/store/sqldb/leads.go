@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/studiodesk/studiodesk/backend/distribution"
 	"github.com/studiodesk/studiodesk/backend/lead"
 	"github.com/studiodesk/studiodesk/backend/store"
 )
@@ -179,6 +180,10 @@ func (t *tx) ListLeads(ctx context.Context, f store.LeadFilter) ([]lead.Lead, er
 			add("name LIKE ? ESCAPE '\\'", "%"+likeEscape(txt)+"%")
 		}
 	}
+	if f.Scope.ChannelIDs != nil {
+		in, ids := inList(f.Scope.ChannelIDs) // an empty allowance matches nothing
+		add("channel_id IN "+in, ids...)
+	}
 	if s := f.Scope; !s.All {
 		own := "(owner_id = ? OR intake_owner_id = ? OR booking_owner_id = ? OR store_owner_id = ? OR created_by = ?)"
 		ownArgs := []any{s.StaffID, s.StaffID, s.StaffID, s.StaffID, s.StaffID}
@@ -283,15 +288,28 @@ func (t *tx) countBy(ctx context.Context, what, q string, args ...any) (map[int6
 	return out, rows.Err()
 }
 
-func (t *tx) AssignedSince(ctx context.Context, since time.Time) (map[int64]int, error) {
-	return t.countBy(ctx, "count assignments", `SELECT owner_id, COUNT(*) FROM lead_events
-		WHERE tenant_id = ? AND type IN ('assigned', 'transferred', 'claimed') AND created_at >= ? GROUP BY owner_id`, t.tenant, ms(since))
+// inList returns "(?, ?, ...)" and the args for an IN clause (never empty: -1 matches nothing).
+func inList(ids []int64) (string, []any) {
+	ph, args := []string{"-1"}, []any{}
+	for _, id := range ids {
+		ph = append(ph, "?")
+		args = append(args, id)
+	}
+	return "(" + strings.Join(ph, ", ") + ")", args
 }
 
-func (t *tx) Holding(ctx context.Context) (map[int64]int, error) {
+func (t *tx) AssignedSince(ctx context.Context, since time.Time, staffIDs []int64) (map[int64]int, error) {
+	in, args := inList(staffIDs)
+	return t.countBy(ctx, "count assignments", `SELECT owner_id, COUNT(*) FROM lead_events
+		WHERE tenant_id = ? AND type IN ('assigned', 'transferred', 'claimed') AND created_at >= ? AND owner_id IN `+in+`
+		GROUP BY owner_id`, append([]any{t.tenant, ms(since)}, args...)...)
+}
+
+func (t *tx) Holding(ctx context.Context, staffIDs []int64) (map[int64]int, error) {
+	in, args := inList(staffIDs)
 	return t.countBy(ctx, "count holdings", `SELECT owner_id, COUNT(*) FROM leads
-		WHERE tenant_id = ? AND owner_id IS NOT NULL AND deleted = 0 AND validity <> 'invalid'
-		AND booking NOT IN ('lost', 'visited') AND store_status NOT IN ('deal', 'lost') GROUP BY owner_id`, t.tenant)
+		WHERE tenant_id = ? AND owner_id IN `+in+` AND deleted = 0 AND validity <> 'invalid'
+		AND booking NOT IN ('lost', 'visited') AND store_status NOT IN ('deal', 'lost') GROUP BY owner_id`, append([]any{t.tenant}, args...)...)
 }
 
 func (t *tx) AppendChange(ctx context.Context, c store.Change) (int64, error) {
@@ -452,6 +470,35 @@ func (t *tx) SetCustomFields(ctx context.Context, brandID int64, defs []lead.Cus
 		if _, err := t.exec(ctx, `INSERT INTO custom_fields (tenant_id, brand_id, key, def, sort) VALUES (?, ?, ?, ?, ?)`,
 			t.tenant, brandID, d.Key, string(b), i); err != nil {
 			return wrap("add custom field", err)
+		}
+	}
+	return nil
+}
+
+func (t *tx) AssignRules(ctx context.Context) ([]distribution.Rule, error) {
+	rows, err := t.query(ctx, `SELECT id, priority, channel_id, channel_group_id, branch_id, segment, target_department_id, method
+		FROM assign_rules WHERE tenant_id = ? ORDER BY id`, t.tenant)
+	if err != nil {
+		return nil, wrap("list assign rules", err)
+	}
+	return collect(rows, func(r *sql.Rows) (distribution.Rule, error) {
+		var x distribution.Rule
+		var m string
+		err := r.Scan(&x.ID, &x.Priority, &x.ChannelID, &x.ChannelGroupID, &x.BranchID, &x.Segment, &x.TargetDepartmentID, &m)
+		x.Method = distribution.Method(m)
+		return x, err
+	})
+}
+
+func (t *tx) SetAssignRules(ctx context.Context, rules []distribution.Rule) error {
+	if _, err := t.exec(ctx, `DELETE FROM assign_rules WHERE tenant_id = ?`, t.tenant); err != nil {
+		return wrap("clear assign rules", err)
+	}
+	for _, x := range rules {
+		if _, err := t.exec(ctx, `INSERT INTO assign_rules (tenant_id, priority, channel_id, channel_group_id, branch_id, segment,
+			target_department_id, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.tenant, x.Priority, x.ChannelID, x.ChannelGroupID,
+			x.BranchID, x.Segment, x.TargetDepartmentID, string(x.Method)); err != nil {
+			return wrap("add assign rule", err)
 		}
 	}
 	return nil

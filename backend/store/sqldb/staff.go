@@ -19,7 +19,7 @@ func scanStaff(r *sql.Rows) (account.Staff, error) {
 	err := r.Scan(&s.ID, &s.Phone, &s.Name, &branch, &dept, &disabled, &created, &updated, &s.DailyCap, &s.HoldingCap, &s.Weight)
 	s.BranchID, s.DepartmentID, s.Disabled = branch.Int64, dept.Int64, disabled != 0
 	s.CreatedAt, s.UpdatedAt = fromMS(created), fromMS(updated)
-	s.RoleIDs = []int64{}
+	s.RoleIDs, s.ChannelGroupIDs = []int64{}, []int64{}
 	return s, err
 }
 
@@ -52,7 +52,24 @@ func (t *tx) withRoles(ctx context.Context, list []account.Staff) ([]account.Sta
 			list[i].RoleIDs = append(list[i].RoleIDs, rid)
 		}
 	}
-	return list, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	grows, err := t.query(ctx, `SELECT staff_id, group_id FROM staff_channel_groups WHERE tenant_id = ? ORDER BY group_id`, t.tenant)
+	if err != nil {
+		return nil, wrap("list staff channel groups", err)
+	}
+	defer grows.Close()
+	for grows.Next() {
+		var sid, gid int64
+		if err := grows.Scan(&sid, &gid); err != nil {
+			return nil, err
+		}
+		if i, ok := idx[sid]; ok {
+			list[i].ChannelGroupIDs = append(list[i].ChannelGroupIDs, gid)
+		}
+	}
+	return list, grows.Err()
 }
 
 func (t *tx) ListStaff(ctx context.Context) ([]account.Staff, error) {
@@ -88,6 +105,19 @@ func (t *tx) StaffByPhone(ctx context.Context, phone string) (account.Staff, err
 	return t.staffWhere(ctx, `phone = ?`, phone)
 }
 
+func (t *tx) setChannelGroups(ctx context.Context, staffID int64, groups []int64) error {
+	if _, err := t.exec(ctx, `DELETE FROM staff_channel_groups WHERE tenant_id = ? AND staff_id = ?`, t.tenant, staffID); err != nil {
+		return wrap("clear staff channel groups", err)
+	}
+	for _, g := range groups {
+		if _, err := t.exec(ctx, `INSERT INTO staff_channel_groups (tenant_id, staff_id, group_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+			t.tenant, staffID, g); err != nil {
+			return wrap("add staff channel group", err)
+		}
+	}
+	return nil
+}
+
 func (t *tx) setRoles(ctx context.Context, staffID int64, roles []int64) error {
 	if _, err := t.exec(ctx, `DELETE FROM staff_roles WHERE tenant_id = ? AND staff_id = ?`, t.tenant, staffID); err != nil {
 		return wrap("clear staff roles", err)
@@ -112,6 +142,9 @@ func (t *tx) InsertStaff(ctx context.Context, s account.Staff, passwordHash stri
 	if err := t.setRoles(ctx, s.ID, s.RoleIDs); err != nil {
 		return s, err
 	}
+	if err := t.setChannelGroups(ctx, s.ID, s.ChannelGroupIDs); err != nil {
+		return s, err
+	}
 	return t.GetStaff(ctx, s.ID)
 }
 
@@ -123,6 +156,9 @@ func (t *tx) UpdateStaff(ctx context.Context, s account.Staff) (account.Staff, e
 		return s, wrap("update staff", err)
 	}
 	if err := t.setRoles(ctx, s.ID, s.RoleIDs); err != nil {
+		return s, err
+	}
+	if err := t.setChannelGroups(ctx, s.ID, s.ChannelGroupIDs); err != nil {
 		return s, err
 	}
 	return t.GetStaff(ctx, s.ID)

@@ -213,9 +213,9 @@ func testLeadEvents(t *testing.T, s store.Store) {
 		if len(acts) != 2 || acts[0].Type != lead.EventAssigned {
 			t.Fatalf("actor events = %+v", acts)
 		}
-		assigned, err := tx.AssignedSince(ctx, t0)
+		assigned, err := tx.AssignedSince(ctx, t0, []int64{f.admin.ID})
 		must(t, err)
-		holding, err := tx.Holding(ctx)
+		holding, err := tx.Holding(ctx, []int64{f.admin.ID, 424242})
 		must(t, err)
 		if assigned[f.admin.ID] != 1 || holding[f.admin.ID] != 1 {
 			t.Fatalf("assigned %v holding %v", assigned, holding)
