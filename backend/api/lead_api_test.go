@@ -461,9 +461,54 @@ func TestLeadTenantIsolationAndReveal(t *testing.T) {
 			t.Errorf("%s %s from A: %d %s", rq.method, rq.path, r.Status, r.Raw)
 		}
 	}
+	// Every other lead endpoint, with B's ids.
+	e.must(200, "POST", "/api/v1/leads/assign", b.admin, map[string]any{"lead_ids": []int64{bl}, "staff_id": b.bookers[0]})
+	for _, rq := range []struct {
+		method, path string
+		body         any
+		status       int
+	}{
+		{"POST", fmt.Sprintf("/api/v1/leads/%d/approval", bl), map[string]any{"approve": true}, 404},
+		{"POST", fmt.Sprintf("/api/v1/leads/%d/correct", bl), map[string]any{"axis": "validity", "to": "valid", "reason": "x"}, 404},
+		{"POST", fmt.Sprintf("/api/v1/leads/%d/refund", bl), map[string]any{"amount": 1, "reason": "x"}, 404},
+		{"POST", "/api/v1/pool/claim", map[string]any{"lead_id": bl}, 404},
+		{"GET", fmt.Sprintf("/api/v1/brands/%d/fields", b.brand), nil, 404},
+		{"PUT", fmt.Sprintf("/api/v1/brands/%d/fields", b.brand), []any{}, 404},
+		{"GET", fmt.Sprintf("/api/v1/assignees?department_id=%d", b.bookingDept), nil, 400},
+		{"POST", "/api/v1/checkins", map[string]any{"staff_id": b.bookers[0]}, 400},
+		{"GET", fmt.Sprintf("/api/v1/staff/%d/actions", b.bookers[0]), nil, 404},
+		{"PUT", "/api/v1/assign-rules", []map[string]any{{"target_department_id": b.bookingDept}}, 400},
+	} {
+		if r := e.req(rq.method, rq.path, a.admin, rq.body); r.Status != rq.status {
+			t.Errorf("%s %s from A: %d %s", rq.method, rq.path, r.Status, r.Raw)
+		}
+	}
+	for _, rq := range []struct {
+		path string
+		body any
+	}{
+		{"/api/v1/leads/batch", map[string]any{"lead_ids": []int64{bl}, "op": "delete"}},
+		{"/api/v1/leads/transfer", map[string]any{"lead_ids": []int64{bl}, "staff_id": a.bookers[0], "reason": "偷走"}},
+	} {
+		if r := e.req("POST", rq.path, a.admin, rq.body); r.Status != 409 || !strings.Contains(string(r.Raw), `"code":"not_found"`) {
+			t.Errorf("POST %s with B's lead: %d %s", rq.path, r.Status, r.Raw)
+		}
+	}
+	if l := leadOf(e.must(200, "GET", fmt.Sprintf("/api/v1/leads/%d", bl), b.admin, nil)); l["deleted"] == true || l["owner_id"] != float64(b.bookers[0]) {
+		t.Fatalf("B's lead changed: %v", l)
+	}
 	r := e.req("POST", "/api/v1/leads/assign", a.admin, map[string]any{"lead_ids": []int64{bl}, "staff_id": a.bookers[0]})
 	if r.Status != 409 || !strings.Contains(string(r.Raw), `"code":"not_found"`) {
 		t.Errorf("A assigning B's lead: %d %s", r.Status, r.Raw)
+	}
+	// The per-user reveal limit.
+	rl := idOf(leadOf(e.must(201, "POST", "/api/v1/leads", a.admin, map[string]any{"brand_id": a.brand, "phone": "13500007070", "source_type": "ad"})))
+	status := 0
+	for i := 0; i < 61; i++ {
+		status = e.req("POST", fmt.Sprintf("/api/v1/leads/%d/reveal", rl), a.admin, nil).Status
+	}
+	if status != 429 {
+		t.Fatalf("reveal 61 times in an hour: last status %d", status)
 	}
 	if strings.Contains(string(e.must(200, "GET", "/api/v1/leads", a.admin, nil).Raw), "13500008888") {
 		t.Error("A lists B's lead")
