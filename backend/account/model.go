@@ -1,6 +1,7 @@
 package account
 
 import (
+	"fmt"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -43,8 +44,45 @@ type Brand struct {
 	DuplicatePolicy DuplicatePolicy `json:"duplicate_policy"`
 	Timezone        string          `json:"timezone"`
 	HasLeads        bool            `json:"has_leads"`
+	Settings        BrandSettings   `json:"settings"`
 	CreatedAt       time.Time       `json:"created_at"`
 	UpdatedAt       time.Time       `json:"updated_at"`
+}
+
+// BrandSettings are a brand's lead rules; zero values take the defaults of WithDefaults.
+type BrandSettings struct {
+	// Reminders: an owned lead with no activity for UntouchedHours; validity still pending
+	// PendingHours after creation.
+	UntouchedHours int `json:"untouched_hours"`
+	PendingHours   int `json:"pending_hours"`
+	// Claim pool (公海): recycle after NoFollowUpHours without follow-up or NoBookingDays
+	// without a booking; each activity extends protection by ActivityExtendHours up to
+	// ProtectMaxDays; the previous owner waits CooldownHours before claiming back; a member
+	// holds at most HoldingCap claimed leads (0 = no cap).
+	NoFollowUpHours     int `json:"no_follow_up_hours"`
+	NoBookingDays       int `json:"no_booking_days"`
+	ProtectMaxDays      int `json:"protect_max_days"`
+	ActivityExtendHours int `json:"activity_extend_hours"`
+	CooldownHours       int `json:"cooldown_hours"`
+	HoldingCap          int `json:"holding_cap"`
+}
+
+// WithDefaults fills unset settings: 24 h reminders; 48 h without follow-up, 7 days without
+// booking, 30 days at most, 24 h per activity, 72 h cool-down.
+func (s BrandSettings) WithDefaults() BrandSettings {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&s.UntouchedHours, 24)
+	def(&s.PendingHours, 24)
+	def(&s.NoFollowUpHours, 48)
+	def(&s.NoBookingDays, 7)
+	def(&s.ProtectMaxDays, 30)
+	def(&s.ActivityExtendHours, 24)
+	def(&s.CooldownHours, 72)
+	return s
 }
 
 // Branch is a physical store of a brand.
@@ -150,6 +188,17 @@ func ValidateBrand(b Brand) error {
 	}
 	if _, err := time.LoadLocation(b.Timezone); err != nil || b.Timezone == "" {
 		errs.add("timezone", CodeInvalidValue, map[string]any{"example": DefaultTimezone})
+	}
+	st := b.Settings
+	for _, f := range []struct {
+		name   string
+		v, max int
+	}{{"untouched_hours", st.UntouchedHours, 720}, {"pending_hours", st.PendingHours, 720}, {"no_follow_up_hours", st.NoFollowUpHours, 2160},
+		{"no_booking_days", st.NoBookingDays, 365}, {"protect_max_days", st.ProtectMaxDays, 365}, {"activity_extend_hours", st.ActivityExtendHours, 720},
+		{"cooldown_hours", st.CooldownHours, 2160}, {"holding_cap", st.HoldingCap, 100000}} {
+		if f.v < 0 || f.v > f.max {
+			errs.add("settings."+f.name, CodeInvalidValue, map[string]any{"allowed": fmt.Sprintf("0–%d", f.max)})
+		}
 	}
 	return errs.Err()
 }

@@ -204,7 +204,11 @@ func (s *Server) claimLead(c *call) (any, error) {
 		if err != nil {
 			return err
 		}
-		policy := distribution.DefaultPoolPolicy()
+		brand, err := tx.GetBrand(c.ctx, l.BrandID)
+		if err != nil {
+			return err
+		}
+		policy := poolPolicy(brand)
 		if c.staff.HoldingCap > 0 {
 			policy.HoldingCap = c.staff.HoldingCap
 		}

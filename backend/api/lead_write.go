@@ -27,8 +27,11 @@ type leadChange struct {
 func (c *call) saveLead(tx store.Tx, ch leadChange) (lead.Lead, error) {
 	l := ch.after
 	l.UpdatedAt = c.now
-	l.ProtectedUntil = protection(l)
-	var err error
+	brand, err := tx.GetBrand(c.ctx, l.BrandID)
+	if err != nil {
+		return l, refExists(err, "brand_id")
+	}
+	l.ProtectedUntil = protection(poolPolicy(brand), l)
 	if ch.before == nil {
 		l.CreatedAt = c.now
 		if l, err = tx.CreateLead(c.ctx, l); err != nil {
@@ -74,12 +77,19 @@ func (c *call) saveLead(tx store.Tx, ch leadChange) (lead.Lead, error) {
 // protection recomputes when an owned lead recycles to the pool, on every write: owner
 // changes restart the clock, follow-ups extend it up to the hard maximum, locks and bookings
 // stop it. Doing it here, once, means no write path can forget it.
-func protection(l lead.Lead) *time.Time {
+func protection(p distribution.PoolPolicy, l lead.Lead) *time.Time {
 	if l.OwnerID == 0 || l.InPool || l.AssignedAt == nil {
 		return nil
 	}
 	t := distribution.Timers{AssignedAt: *l.AssignedAt, LastActivity: l.LastFollowUp}
-	return t.Recompute(distribution.DefaultPoolPolicy(), lead.Booked(l), l.Locked).RecycleAt
+	return t.Recompute(p, lead.Booked(l), l.Locked).RecycleAt
+}
+
+// poolPolicy is a brand's claim-pool policy.
+func poolPolicy(b account.Brand) distribution.PoolPolicy {
+	s := b.Settings.WithDefaults()
+	return distribution.PoolPolicy{NoFollowUpHours: s.NoFollowUpHours, NoBookingDays: s.NoBookingDays, ProtectMaxDays: s.ProtectMaxDays,
+		ActivityExtendHours: s.ActivityExtendHours, CooldownHours: s.CooldownHours, HoldingCap: s.HoldingCap}
 }
 
 // leadScope turns the caller's grant into the store's list predicate.

@@ -150,3 +150,40 @@ func TestReferralApprovalBatchAndFields(t *testing.T) {
 		t.Fatalf("manager editing fields: %d", r.Status)
 	}
 }
+
+// TestBrandLeadSettings: a brand's own thresholds drive its pool and reminders, and bad
+// settings are refused by field.
+func TestBrandLeadSettings(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	s := e.newLeadStudio("甲影楼", 1)
+	bad := e.req("PUT", fmt.Sprintf("/api/v1/brands/%d", s.brand), s.admin, map[string]any{"name": "甲影楼婚纱", "type": "wedding",
+		"settings": map[string]any{"no_follow_up_hours": -1}})
+	if bad.Status != 400 || bad.errField("field") != "settings.no_follow_up_hours" {
+		t.Fatalf("%d %s", bad.Status, bad.Raw)
+	}
+	e.must(200, "PUT", fmt.Sprintf("/api/v1/brands/%d", s.brand), s.admin, map[string]any{"name": "甲影楼婚纱", "type": "wedding",
+		"settings": map[string]any{"no_follow_up_hours": 4, "untouched_hours": 2}})
+	id := idOf(leadOf(e.must(201, "POST", "/api/v1/leads", s.admin, map[string]any{"brand_id": s.brand, "phone": "13500000601", "source_type": "ad"})))
+	a := e.must(200, "POST", "/api/v1/leads/assign", s.admin, map[string]any{"lead_ids": []int64{id}, "staff_id": s.bookers[0]})
+	_ = a
+	l := leadOf(e.must(200, "GET", fmt.Sprintf("/api/v1/leads/%d", id), s.admin, nil))
+	want := e.clock.Now().Add(4 * time.Hour).UTC().Format(time.RFC3339)
+	if l["protected_until"] != want {
+		t.Fatalf("protected_until %v, want %s (brand's 4 h)", l["protected_until"], want)
+	}
+	e.clock.Add(3 * time.Hour)
+	for {
+		ran, err := e.srvAPI.RunOneJob(context.Background(), "w")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ran {
+			break
+		}
+	}
+	inbox := e.must(200, "GET", "/api/v1/notifications", s.bookerTok[0], nil)
+	if !strings.Contains(string(inbox.Raw), `"kind":"untouched"`) {
+		t.Fatalf("brand's 2 h untouched reminder missing: %s", inbox.Raw)
+	}
+}

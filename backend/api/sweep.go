@@ -18,8 +18,6 @@ const JobSweep = "lead.sweep"
 // SweepConfig holds the reminder thresholds (defaults in parentheses).
 type SweepConfig struct {
 	Every          time.Duration // how often each studio is swept (1 minute)
-	Untouched      time.Duration // an owned lead with no activity this long (24 h)
-	Pending        time.Duration // validity still pending this long after creation (24 h)
 	RecycleWarning time.Duration // protection ends within this (6 h)
 	Appointment    time.Duration // appointments starting within this (1 h)
 }
@@ -31,8 +29,6 @@ func (c SweepConfig) withDefaults() SweepConfig {
 		}
 	}
 	def(&c.Every, time.Minute)
-	def(&c.Untouched, 24*time.Hour)
-	def(&c.Pending, 24*time.Hour)
 	def(&c.RecycleWarning, 6*time.Hour)
 	def(&c.Appointment, time.Hour)
 	return c
@@ -151,31 +147,41 @@ func (s *Server) sweep(ctx context.Context, tenantID int64, now time.Time, cfg S
 			key  func(lead.Lead) string
 		}
 		owner := func(l lead.Lead) []int64 { return []int64{l.OwnerID} }
-		warnBy, apptTo, untouched, pending := now.Add(cfg.RecycleWarning), now.Add(cfg.Appointment), now.Add(-cfg.Untouched), now.Add(-cfg.Pending)
+		brands, err := tx.ListBrands(ctx)
+		if err != nil {
+			return err
+		}
 		day, _ := c.studioDay(now)
-		for _, r := range []reminder{
-			{"recycle_warning", store.SweepQuery{ProtectionEndsBefore: &warnBy}, owner, func(l lead.Lead) string { return ms(*l.ProtectedUntil) }},
-			{"appointment_due", store.SweepQuery{BookedFrom: &now, BookedTo: &apptTo},
-				func(l lead.Lead) []int64 { return []int64{l.BookingOwnerID, l.StoreOwnerID, l.OwnerID} },
-				func(l lead.Lead) string { return ms(*l.BookedAt) }},
-			{"follow_up_due", store.SweepQuery{FollowUpBefore: &now}, owner, func(l lead.Lead) string { return ms(*l.NextFollowUp) }},
-			{"untouched", store.SweepQuery{UntouchedSince: &untouched}, owner, func(lead.Lead) string { return day }},
-			{"pending_validity", store.SweepQuery{PendingSince: &pending},
-				func(l lead.Lead) []int64 { return []int64{l.IntakeOwnerID, l.CreatedBy} }, func(lead.Lead) string { return "" }},
-		} {
-			leads, err := tx.SweepLeads(ctx, r.q)
-			if err != nil {
-				return err
-			}
-			for _, l := range leads {
-				seen := map[int64]bool{}
-				for _, staffID := range r.to(l) {
-					if staffID == 0 || seen[staffID] {
-						continue
-					}
-					seen[staffID] = true
-					if err := notify(tx, c, staffID, r.kind, l, r.key(l)); err != nil {
-						return err
+		for _, b := range brands {
+			bs := b.Settings.WithDefaults()
+			warnBy, apptTo := now.Add(cfg.RecycleWarning), now.Add(cfg.Appointment)
+			untouched := now.Add(-time.Duration(bs.UntouchedHours) * time.Hour)
+			pending := now.Add(-time.Duration(bs.PendingHours) * time.Hour)
+			for _, r := range []reminder{
+				{"recycle_warning", store.SweepQuery{ProtectionEndsBefore: &warnBy}, owner, func(l lead.Lead) string { return ms(*l.ProtectedUntil) }},
+				{"appointment_due", store.SweepQuery{BookedFrom: &now, BookedTo: &apptTo},
+					func(l lead.Lead) []int64 { return []int64{l.BookingOwnerID, l.StoreOwnerID, l.OwnerID} },
+					func(l lead.Lead) string { return ms(*l.BookedAt) }},
+				{"follow_up_due", store.SweepQuery{FollowUpBefore: &now}, owner, func(l lead.Lead) string { return ms(*l.NextFollowUp) }},
+				{"untouched", store.SweepQuery{UntouchedSince: &untouched}, owner, func(lead.Lead) string { return day }},
+				{"pending_validity", store.SweepQuery{PendingSince: &pending},
+					func(l lead.Lead) []int64 { return []int64{l.IntakeOwnerID, l.CreatedBy} }, func(lead.Lead) string { return "" }},
+			} {
+				r.q.BrandID = b.ID
+				leads, err := tx.SweepLeads(ctx, r.q)
+				if err != nil {
+					return err
+				}
+				for _, l := range leads {
+					seen := map[int64]bool{}
+					for _, staffID := range r.to(l) {
+						if staffID == 0 || seen[staffID] {
+							continue
+						}
+						seen[staffID] = true
+						if err := notify(tx, c, staffID, r.kind, l, r.key(l)); err != nil {
+							return err
+						}
 					}
 				}
 			}

@@ -345,7 +345,9 @@ type SweepQuery struct {
 	UntouchedSince *time.Time
 	// PendingSince: leads still pending validity, created before this time.
 	PendingSince *time.Time
-	Limit        int
+	// BrandID limits the query to one brand (thresholds are per brand); 0 = all.
+	BrandID int64
+	Limit   int
 }
 
 // Notification is one entry of a staff member's inbox.

@@ -79,6 +79,10 @@ func (t *tx) SweepLeads(ctx context.Context, q store.SweepQuery) ([]lead.Lead, e
 	default:
 		return nil, fmt.Errorf("sweep query names no condition")
 	}
+	if q.BrandID != 0 {
+		cond += " AND brand_id = ?"
+		args = append(args, q.BrandID)
+	}
 	if q.Limit <= 0 || q.Limit > 5000 {
 		q.Limit = 1000
 	}

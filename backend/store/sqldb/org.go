@@ -10,14 +10,18 @@ import (
 	"github.com/studiodesk/studiodesk/backend/store"
 )
 
-const brandCols = `b.id, b.name, b.type, b.duplicate_policy, b.timezone, b.created_at, b.updated_at,
+const brandCols = `b.id, b.name, b.type, b.duplicate_policy, b.timezone, b.created_at, b.updated_at, b.settings,
 	EXISTS (SELECT 1 FROM leads l WHERE l.tenant_id = b.tenant_id AND l.brand_id = b.id)`
 
 func scanBrand(r interface{ Scan(...any) error }) (account.Brand, error) {
 	var b account.Brand
 	var created, updated int64
-	err := r.Scan(&b.ID, &b.Name, &b.Type, &b.DuplicatePolicy, &b.Timezone, &created, &updated, &b.HasLeads)
+	var settings string
+	err := r.Scan(&b.ID, &b.Name, &b.Type, &b.DuplicatePolicy, &b.Timezone, &created, &updated, &settings, &b.HasLeads)
 	b.CreatedAt, b.UpdatedAt = fromMS(created), fromMS(updated)
+	if err == nil {
+		err = json.Unmarshal([]byte(settings), &b.Settings)
+	}
 	return b, err
 }
 
@@ -38,9 +42,9 @@ func (t *tx) GetBrand(ctx context.Context, id int64) (account.Brand, error) {
 }
 
 func (t *tx) InsertBrand(ctx context.Context, b account.Brand) (account.Brand, error) {
-	err := t.row(ctx, `INSERT INTO brands (tenant_id, name, type, duplicate_policy, timezone, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		[]any{t.tenant, b.Name, b.Type, b.DuplicatePolicy, b.Timezone, ms(b.CreatedAt), ms(b.UpdatedAt)}, &b.ID)
+	err := t.row(ctx, `INSERT INTO brands (tenant_id, name, type, duplicate_policy, timezone, created_at, updated_at, settings)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		[]any{t.tenant, b.Name, b.Type, b.DuplicatePolicy, b.Timezone, ms(b.CreatedAt), ms(b.UpdatedAt), settingsJSON(b.Settings)}, &b.ID)
 	if err != nil {
 		return b, wrap("insert brand", err)
 	}
@@ -48,12 +52,17 @@ func (t *tx) InsertBrand(ctx context.Context, b account.Brand) (account.Brand, e
 }
 
 func (t *tx) UpdateBrand(ctx context.Context, b account.Brand) (account.Brand, error) {
-	err := mustAffect(t.exec(ctx, `UPDATE brands SET name = ?, type = ?, duplicate_policy = ?, timezone = ?, updated_at = ?
-		WHERE tenant_id = ? AND id = ?`, b.Name, b.Type, b.DuplicatePolicy, b.Timezone, ms(b.UpdatedAt), t.tenant, b.ID))
+	err := mustAffect(t.exec(ctx, `UPDATE brands SET name = ?, type = ?, duplicate_policy = ?, timezone = ?, updated_at = ?, settings = ?
+		WHERE tenant_id = ? AND id = ?`, b.Name, b.Type, b.DuplicatePolicy, b.Timezone, ms(b.UpdatedAt), settingsJSON(b.Settings), t.tenant, b.ID))
 	if err != nil {
 		return b, wrap("update brand", err)
 	}
 	return t.GetBrand(ctx, b.ID)
+}
+
+func settingsJSON(s account.BrandSettings) string {
+	b, _ := json.Marshal(s) // a struct of ints always marshals
+	return string(b)
 }
 
 const branchCols = `id, brand_id, name, address, phone, created_at`

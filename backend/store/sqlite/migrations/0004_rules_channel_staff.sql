@@ -27,3 +27,6 @@ CREATE TABLE staff_channel_groups (
 -- (open leads held per owner; assignments per owner since the start of the day).
 CREATE INDEX leads_open_by_owner ON leads (tenant_id, owner_id, deleted, validity, booking, store_status);
 CREATE INDEX lead_events_assigned ON lead_events (tenant_id, owner_id, type, created_at);
+
+-- Per-brand lead settings (reminder thresholds, claim-pool policy) as JSON (account.BrandSettings).
+ALTER TABLE brands ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
