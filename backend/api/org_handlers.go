@@ -104,6 +104,9 @@ func (s *Server) saveBrand(c *call) (any, error) {
 				return nil
 			}
 			b.CreatedAt = before.CreatedAt
+			if b.Settings == (account.BrandSettings{}) {
+				b.Settings = before.Settings // a form that does not edit settings keeps them
+			}
 			if b.Type != before.Type && before.HasLeads {
 				return apiErr(http.StatusBadRequest, "brand_type_locked", "type", map[string]any{"brand": before.Name})
 			}

@@ -164,6 +164,8 @@ func TestBrandLeadSettings(t *testing.T) {
 	}
 	e.must(200, "PUT", fmt.Sprintf("/api/v1/brands/%d", s.brand), s.admin, map[string]any{"name": "甲影楼婚纱", "type": "wedding",
 		"settings": map[string]any{"no_follow_up_hours": 4, "untouched_hours": 2}})
+	// An edit that does not name settings (the brand form) keeps them.
+	e.must(200, "PUT", fmt.Sprintf("/api/v1/brands/%d", s.brand), s.admin, map[string]any{"name": "甲影楼婚纱", "type": "wedding"})
 	id := idOf(leadOf(e.must(201, "POST", "/api/v1/leads", s.admin, map[string]any{"brand_id": s.brand, "phone": "13500000601", "source_type": "ad"})))
 	a := e.must(200, "POST", "/api/v1/leads/assign", s.admin, map[string]any{"lead_ids": []int64{id}, "staff_id": s.bookers[0]})
 	_ = a
