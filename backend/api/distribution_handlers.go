@@ -369,6 +369,16 @@ func (s *Server) checkIn(c *call) (any, error) {
 	if err := c.decode(&req); err != nil {
 		return nil, err
 	}
+	var out []store.CheckIn
+	err := c.write(func(tx store.Tx) (err error) { out, err = c.checkInTx(tx, req); return })
+	if err != nil {
+		return nil, c.leadDenied(err, "checkin", 0)
+	}
+	return out, nil
+}
+
+// checkInTx checks a member in or out for today inside tx and returns the day's check-ins.
+func (c *call) checkInTx(tx store.Tx, req CheckInRequest) ([]store.CheckIn, error) {
 	if req.StaffID == 0 {
 		req.StaffID = c.staff.ID
 	}
@@ -378,46 +388,38 @@ func (s *Server) checkIn(c *call) (any, error) {
 		}
 	}
 	day, _ := c.studioDay(c.now)
-	var out []store.CheckIn
-	err := c.write(func(tx store.Tx) error {
-		st, err := tx.GetStaff(c.ctx, req.StaffID)
-		if err != nil {
-			return refExists(err, "staff_id")
-		}
-		if st.ID != c.staff.ID {
-			if err := c.staffInScope(tx, st); err != nil {
-				return err
-			}
-		}
-		if st.Disabled {
-			return apiErr(http.StatusBadRequest, "staff_disabled_target", "staff_id", map[string]any{"staff": st.Name})
-		}
-		action := "checkin.in"
-		if req.Out {
-			action = "checkin.out"
-			if err := tx.CheckOut(c.ctx, st.ID, day, c.now); errors.Is(err, store.ErrNotFound) {
-				return apiErr(http.StatusBadRequest, "not_checked_in", "", map[string]any{"staff": st.Name})
-			} else if err != nil {
-				return err
-			}
-		} else if err := tx.CheckIn(c.ctx, store.CheckIn{StaffID: st.ID, Day: day, In: c.now, ByID: c.staff.ID}); err != nil {
-			return err
-		}
-		e := store.AuditEntry{ActorID: c.staff.ID, ActorName: c.staff.Name, Action: action, Entity: "staff",
-			EntityID: fmt.Sprint(st.ID), After: rawJSON(map[string]any{"day": day}), DeviceID: c.session.DeviceID, IP: c.clientIP(), CreatedAt: c.now}
-		if st.ID != c.staff.ID {
-			e.OnBehalfOf = st.ID
-		}
-		if err := tx.AppendAudit(c.ctx, e); err != nil {
-			return err
-		}
-		out, err = tx.CheckIns(c.ctx, day)
-		return err
-	})
+	st, err := tx.GetStaff(c.ctx, req.StaffID)
 	if err != nil {
-		return nil, c.leadDenied(err, "checkin", 0)
+		return nil, refExists(err, "staff_id")
 	}
-	return out, nil
+	if st.ID != c.staff.ID {
+		if err := c.staffInScope(tx, st); err != nil {
+			return nil, err
+		}
+	}
+	if st.Disabled {
+		return nil, apiErr(http.StatusBadRequest, "staff_disabled_target", "staff_id", map[string]any{"staff": st.Name})
+	}
+	action := "checkin.in"
+	if req.Out {
+		action = "checkin.out"
+		if err := tx.CheckOut(c.ctx, st.ID, day, c.now); errors.Is(err, store.ErrNotFound) {
+			return nil, apiErr(http.StatusBadRequest, "not_checked_in", "", map[string]any{"staff": st.Name})
+		} else if err != nil {
+			return nil, err
+		}
+	} else if err := tx.CheckIn(c.ctx, store.CheckIn{StaffID: st.ID, Day: day, In: c.now, ByID: c.staff.ID}); err != nil {
+		return nil, err
+	}
+	e := store.AuditEntry{ActorID: c.staff.ID, ActorName: c.staff.Name, Action: action, Entity: "staff",
+		EntityID: fmt.Sprint(st.ID), After: rawJSON(map[string]any{"day": day}), DeviceID: c.session.DeviceID, IP: c.clientIP(), CreatedAt: c.now}
+	if st.ID != c.staff.ID {
+		e.OnBehalfOf = st.ID
+	}
+	if err := tx.AppendAudit(c.ctx, e); err != nil {
+		return nil, err
+	}
+	return tx.CheckIns(c.ctx, day)
 }
 
 func (s *Server) listCheckIns(c *call) (any, error) {

@@ -533,3 +533,39 @@ func TestLeadTenantIsolationAndReveal(t *testing.T) {
 		t.Fatalf("reveal not logged: %s", tl.Raw)
 	}
 }
+
+func TestFollowUpsDuplicateCheckAndQueuedCheckIn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	s := e.newLeadStudio("甲影楼", 1)
+	id := idOf(leadOf(e.must(201, "POST", "/api/v1/leads", s.admin, map[string]any{"brand_id": s.brand, "branch_id": s.branch, "phone": "13500000701", "source_type": "ad"})))
+	e.must(200, "POST", "/api/v1/leads/assign", s.admin, map[string]any{"lead_ids": []int64{id}, "staff_id": s.bookers[0]})
+	at := e.clock.Now().Add(26 * time.Hour).Format(time.RFC3339)
+	l := e.must(200, "POST", fmt.Sprintf("/api/v1/leads/%d/follow-ups", id), s.bookerTok[0], map[string]any{"kind": "appointment", "text": "明早回电", "at": at})
+	if l.Body["next_follow_up"] != at || l.Body["last_follow_up"] == nil {
+		t.Fatalf("appointment: %s", l.Raw)
+	}
+	if r := e.req("POST", fmt.Sprintf("/api/v1/leads/%d/follow-ups", id), s.bookerTok[0], map[string]any{"kind": "note"}); r.code() != "required" || r.errField("field") != "text" {
+		t.Fatalf("empty note: %s", r.Raw)
+	}
+	res := e.must(200, "POST", "/api/v1/sync/push", s.bookerTok[1], map[string]any{"mutations": []map[string]any{
+		{"mutation_id": "c-1", "name": "checkin", "args": map[string]any{"out": true}},
+		{"mutation_id": "c-2", "name": "lead.follow_up", "args": map[string]any{"id": id, "kind": "note", "text": "偷看"}},
+	}})
+	out := res.Body["results"].([]any)
+	if out[0].(map[string]any)["status"] != "applied" || out[1].(map[string]any)["status"] != "rejected" {
+		t.Fatalf("queued check-out / follow-up on someone else's lead: %s", res.Raw)
+	}
+	dlg := e.must(200, "GET", fmt.Sprintf("/api/v1/assignees?department_id=%d", s.bookingDept), s.admin, nil)
+	_ = dlg
+	dup := e.must(200, "GET", fmt.Sprintf("/api/v1/leads/duplicate?brand_id=%d&phone=135-0000-0701", s.brand), s.tokens["intake"], nil)
+	if dup.Body["duplicate"] != true || dup.Body["phone"] != "13500000701" || strings.Contains(string(dup.Raw), `"phone":"13500000701","owner`) {
+		t.Fatalf("duplicate check: %s", dup.Raw)
+	}
+	if d := e.must(200, "GET", fmt.Sprintf("/api/v1/leads/duplicate?brand_id=%d&phone=13500000799", s.brand), s.tokens["intake"], nil); d.Body["duplicate"] != false {
+		t.Fatalf("free phone: %s", d.Raw)
+	}
+	if r := e.req("GET", fmt.Sprintf("/api/v1/leads/duplicate?brand_id=%d&phone=123", s.brand), s.tokens["intake"], nil); r.code() != "phone_invalid" {
+		t.Fatalf("bad phone: %s", r.Raw)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/account"
@@ -26,6 +27,8 @@ func leadOps() map[string]leadOp {
 		"lead.correct":    opCorrect,
 		"lead.call":       opCall,
 		"lead.refund":     opRefund,
+		"lead.follow_up":  opFollowUp,
+		"checkin":         opCheckIn,
 	}
 }
 
@@ -524,4 +527,76 @@ func (s *Server) patchLead(c *call) (any, error) {
 		return nil, c.leadDenied(err, "lead.update", id)
 	}
 	return out, nil
+}
+
+// FollowUpArgs records a note, a message sent, or an appointment to call back.
+type FollowUpArgs struct {
+	ID   int64      `json:"id"`
+	Kind string     `json:"kind"`
+	Text string     `json:"text,omitempty"`
+	At   *time.Time `json:"at,omitempty"`
+}
+
+func opFollowUp(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
+	var in FollowUpArgs
+	if err := decodeArgs(raw, &in); err != nil {
+		return nil, err
+	}
+	l, err := c.visibleLead(tx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	after, ev, err := lead.FollowUp(l, in.Kind, in.Text, in.At, c.now)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := c.saveLead(tx, leadChange{before: &l, after: after, events: []lead.Event{ev}, action: "lead.follow_up"})
+	return c.present(saved), err
+}
+
+// opCheckIn lets an offline desktop queue a check-in (or check-out) like any other change.
+func opCheckIn(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
+	var in CheckInRequest
+	if err := decodeArgs(raw, &in); err != nil {
+		return nil, err
+	}
+	return c.checkInTx(tx, in)
+}
+
+// DuplicateCheck answers GET /api/v1/leads/duplicate: what entering this phone would do,
+// before the form is submitted (the UI checks as the phone is typed).
+type DuplicateCheck struct {
+	Duplicate bool           `json:"duplicate"`
+	Phone     string         `json:"phone"` // normalized, or "" when not a valid mobile yet
+	Decision  *lead.Decision `json:"decision,omitempty"`
+}
+
+func (s *Server) checkDuplicate(c *call) (any, error) {
+	q := c.r.URL.Query()
+	brandID, err := strconv.ParseInt(q.Get("brand_id"), 10, 64)
+	if err != nil || brandID <= 0 {
+		return nil, apiErr(http.StatusBadRequest, "required", "brand_id", nil)
+	}
+	phone, err := account.NormalizePhone("phone", q.Get("phone"))
+	if err != nil {
+		return nil, err
+	}
+	out := DuplicateCheck{Phone: phone}
+	err = c.view(func(tx store.Tx) error {
+		brand, err := tx.GetBrand(c.ctx, brandID)
+		if err != nil {
+			return refExists(err, "brand_id")
+		}
+		existing, err := tx.LeadByPhone(c.ctx, brandID, phone)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		d := lead.DuplicateDecision(brand.DuplicatePolicy, existing, lead.Visible(c.actor, lead.ScopeOf(existing)))
+		out.Duplicate, out.Decision = true, &d
+		return nil
+	})
+	return out, err
 }

@@ -51,7 +51,7 @@ var fieldLabels = map[string]text{
 	"brand_id":          {"品牌", "brand"},
 	"branch_id":         {"分店", "branch"},
 	"department_id":     {"部门", "department"},
-	"kind":              {"部门类型", "department kind"},
+	"kind":              {"类型", "kind"},
 	"role_ids":          {"角色", "roles"},
 	"permissions":       {"权限", "permissions"},
 	"data_scope":        {"数据范围", "data scope"},
@@ -79,6 +79,7 @@ var fieldLabels = map[string]text{
 	"holding_cap":       {"持有上限", "holding cap"},
 	"weight":            {"权重", "weight"},
 	"channel_group_ids": {"可见渠道组", "visible channel groups"},
+	"text":              {"内容", "text"},
 }
 
 func fieldLabel(field string, l Lang) string {

@@ -163,7 +163,9 @@ func (s *Server) routes() {
 
 	m.Handle("GET /api/v1/leads", s.authed(s.listLeads))
 	m.Handle("POST /api/v1/leads", s.authed(s.runOp("lead.create")))
+	m.Handle("GET /api/v1/leads/duplicate", s.authed(s.checkDuplicate))
 	m.Handle("GET /api/v1/leads/{id}", s.authed(s.getLead))
+	m.Handle("POST /api/v1/leads/{id}/follow-ups", s.authed(s.runOp("lead.follow_up")))
 	m.Handle("PATCH /api/v1/leads/{id}", s.authed(s.patchLead))
 	m.Handle("POST /api/v1/leads/{id}/transition", s.authed(s.runOp("lead.transition")))
 	m.Handle("POST /api/v1/leads/{id}/correct", s.authed(s.runOp("lead.correct")))
