@@ -24,11 +24,50 @@ func leadOps() map[string]leadOp {
 		"lead.create":     opCreateLead,
 		"lead.update":     opUpdateLead,
 		"lead.transition": opTransition,
-		"lead.correct":    opCorrect,
-		"lead.call":       opCall,
-		"lead.refund":     opRefund,
-		"lead.follow_up":  opFollowUp,
-		"checkin":         opCheckIn,
+		"lead.correct": simpleOp("lead.correct", func(in TransitionArgs) int64 { return in.ID },
+			func(c *call, l lead.Lead, in TransitionArgs) (lead.Lead, lead.Event, error) {
+				return lead.Correct(l, in.Axis, in.To, in.Reason, c.now)
+			}, account.PermLeadCorrectStatus),
+		"lead.call": simpleOp("lead.call", func(in CallArgs) int64 { return in.ID },
+			func(c *call, l lead.Lead, in CallArgs) (lead.Lead, lead.Event, error) {
+				return lead.RecordCall(l, in.Result, in.Note, c.now)
+			}),
+		"lead.refund": simpleOp("lead.refund", func(in RefundArgs) int64 { return in.ID },
+			func(c *call, l lead.Lead, in RefundArgs) (lead.Lead, lead.Event, error) {
+				return lead.Refund(l, in.Amount, in.Reason, c.now)
+			}),
+		"lead.follow_up": simpleOp("lead.follow_up", func(in FollowUpArgs) int64 { return in.ID },
+			func(c *call, l lead.Lead, in FollowUpArgs) (lead.Lead, lead.Event, error) {
+				return lead.FollowUp(l, in.Kind, in.Text, in.At, c.now)
+			}),
+		"checkin": opCheckIn,
+	}
+}
+
+// simpleOp builds the common shape of a lead operation: check permissions, decode the
+// args, load the lead in the caller's scope, apply one domain rule, save.
+func simpleOp[T any](action string, id func(T) int64, rule func(c *call, l lead.Lead, in T) (lead.Lead, lead.Event, error),
+	perms ...account.Permission) leadOp {
+	return func(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
+		for _, p := range perms {
+			if err := c.require(p); err != nil {
+				return nil, err
+			}
+		}
+		var in T
+		if err := decodeArgs(raw, &in); err != nil {
+			return nil, err
+		}
+		l, err := c.visibleLead(tx, id(in))
+		if err != nil {
+			return nil, err
+		}
+		after, ev, err := rule(c, l, in)
+		if err != nil {
+			return nil, err
+		}
+		saved, err := c.saveLead(tx, leadChange{before: &l, after: after, events: []lead.Event{ev}, action: action})
+		return c.present(saved), err
 	}
 }
 
@@ -284,26 +323,6 @@ func opTransition(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
 	return c.present(saved), err
 }
 
-func opCorrect(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
-	if err := c.require(account.PermLeadCorrectStatus); err != nil {
-		return nil, err
-	}
-	var in TransitionArgs
-	if err := decodeArgs(raw, &in); err != nil {
-		return nil, err
-	}
-	l, err := c.visibleLead(tx, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	after, ev, err := lead.Correct(l, in.Axis, in.To, in.Reason, c.now)
-	if err != nil {
-		return nil, err
-	}
-	saved, err := c.saveLead(tx, leadChange{before: &l, after: after, events: []lead.Event{ev}, action: "lead.correct"})
-	return c.present(saved), err
-}
-
 // CallArgs records a call attempt's result on a lead (the status does not move).
 type CallArgs struct {
 	ID     int64  `json:"id"`
@@ -311,45 +330,11 @@ type CallArgs struct {
 	Note   string `json:"note,omitempty"`
 }
 
-func opCall(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
-	var in CallArgs
-	if err := decodeArgs(raw, &in); err != nil {
-		return nil, err
-	}
-	l, err := c.visibleLead(tx, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	after, ev, err := lead.RecordCall(l, in.Result, in.Note, c.now)
-	if err != nil {
-		return nil, err
-	}
-	saved, err := c.saveLead(tx, leadChange{before: &l, after: after, events: []lead.Event{ev}, action: "lead.call"})
-	return c.present(saved), err
-}
-
 // RefundArgs records a refund against a deal; the deal event stays and a reversal is added.
 type RefundArgs struct {
 	ID     int64  `json:"id"`
 	Amount int64  `json:"amount"`
 	Reason string `json:"reason"`
-}
-
-func opRefund(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
-	var in RefundArgs
-	if err := decodeArgs(raw, &in); err != nil {
-		return nil, err
-	}
-	l, err := c.visibleLead(tx, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	after, ev, err := lead.Refund(l, in.Amount, in.Reason, c.now)
-	if err != nil {
-		return nil, err
-	}
-	saved, err := c.saveLead(tx, leadChange{before: &l, after: after, events: []lead.Event{ev}, action: "lead.refund"})
-	return c.present(saved), err
 }
 
 // runOp serves a REST call with a lead operation: the body is its arguments, the path id
@@ -535,23 +520,6 @@ type FollowUpArgs struct {
 	Kind string     `json:"kind"`
 	Text string     `json:"text,omitempty"`
 	At   *time.Time `json:"at,omitempty"`
-}
-
-func opFollowUp(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
-	var in FollowUpArgs
-	if err := decodeArgs(raw, &in); err != nil {
-		return nil, err
-	}
-	l, err := c.visibleLead(tx, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	after, ev, err := lead.FollowUp(l, in.Kind, in.Text, in.At, c.now)
-	if err != nil {
-		return nil, err
-	}
-	saved, err := c.saveLead(tx, leadChange{before: &l, after: after, events: []lead.Event{ev}, action: "lead.follow_up"})
-	return c.present(saved), err
 }
 
 // opCheckIn lets an offline desktop queue a check-in (or check-out) like any other change.
