@@ -1,7 +1,12 @@
 package apiclient
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -131,6 +136,22 @@ func (c *Client) Refund(ctx context.Context, a api.RefundArgs) (lead.Lead, error
 	return send[lead.Lead](ctx, c, http.MethodPost, idPath(leadsPath, a.ID, "refund"), a)
 }
 
+// AddFollowUp records a note, message or appointment on lead a.ID; an appointment sets the
+// next follow-up (POST /api/v1/leads/{id}/follow-ups).
+func (c *Client) AddFollowUp(ctx context.Context, a api.FollowUpArgs) (lead.Lead, error) {
+	return send[lead.Lead](ctx, c, http.MethodPost, idPath(leadsPath, a.ID, "follow-ups"), a)
+}
+
+// CheckDuplicate tells what entering phone in a brand would do, while it is typed
+// (GET /api/v1/leads/duplicate).
+func (c *Client) CheckDuplicate(ctx context.Context, brandID int64, phone string) (api.DuplicateCheck, error) {
+	v := url.Values{}
+	v.Set("brand_id", strconv.FormatInt(brandID, 10))
+	v.Set("phone", phone)
+	var out api.DuplicateCheck
+	return out, c.do(ctx, http.MethodGet, leadsPath+"/duplicate", v, nil, &out)
+}
+
 // Timeline returns a lead's events, oldest first (GET /api/v1/leads/{id}/timeline).
 func (c *Client) Timeline(ctx context.Context, id int64) ([]lead.Event, error) {
 	return list[lead.Event](ctx, c, idPath(leadsPath, id, "timeline"), nil)
@@ -147,20 +168,68 @@ func (c *Client) Approve(ctx context.Context, id int64, req api.ApprovalRequest)
 	return send[lead.Lead](ctx, c, http.MethodPost, idPath(leadsPath, id, "approval"), req)
 }
 
-// Assign gives leads to a staff member or a department's method, all or nothing; a refusal
-// is a 409 whose params name the per-lead codes (POST /api/v1/leads/assign).
+// Assign gives leads to a staff member or a department's method, all or nothing
+// (POST /api/v1/leads/assign). When any lead fails nothing is written and the report comes
+// back with Applied false and each lead's code and localized message, without an error.
 func (c *Client) Assign(ctx context.Context, req api.AssignRequest) (api.BatchReport, error) {
-	return send[api.BatchReport](ctx, c, http.MethodPost, leadsPath+"/assign", req)
+	return c.batch(ctx, leadsPath+"/assign", req)
 }
 
-// Transfer moves leads to another staff member with a reason (POST /api/v1/leads/transfer).
+// Transfer moves leads to another staff member with a reason, all or nothing, reported like
+// Assign (POST /api/v1/leads/transfer).
 func (c *Client) Transfer(ctx context.Context, req api.AssignRequest) (api.BatchReport, error) {
-	return send[api.BatchReport](ctx, c, http.MethodPost, leadsPath+"/transfer", req)
+	return c.batch(ctx, leadsPath+"/transfer", req)
 }
 
-// Batch runs one operation over many leads, all or nothing (POST /api/v1/leads/batch).
+// Batch runs one operation over many leads, all or nothing, reported like Assign
+// (POST /api/v1/leads/batch).
 func (c *Client) Batch(ctx context.Context, req api.BatchRequest) (api.BatchReport, error) {
-	return send[api.BatchReport](ctx, c, http.MethodPost, leadsPath+"/batch", req)
+	return c.batch(ctx, leadsPath+"/batch", req)
+}
+
+// batch posts a batch request. A failed batch answers 409 with the report itself rather
+// than the error envelope (docs/api.md); that report is the answer, not an error.
+func (c *Client) batch(ctx context.Context, path string, in any) (api.BatchReport, error) {
+	out := api.BatchReport{Results: []api.LeadResult{}}
+	b, err := json.Marshal(in)
+	if err != nil {
+		return out, fmt.Errorf("POST %s: encode request: %w", path, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(b))
+	if err != nil {
+		return out, fmt.Errorf("POST %s: %w", path, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept-Language", c.lang)
+	req.Header.Set("User-Agent", c.ua)
+	req.Header.Set("Content-Type", "application/json")
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return out, fmt.Errorf("POST %s: %w", path, err)
+		}
+		return out, fmt.Errorf("%w: POST %s: %w", ErrUnreachable, path, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, maxResponse))
+	if err != nil {
+		return out, fmt.Errorf("%w: POST %s: read response: %w", ErrUnreachable, path, err)
+	}
+	ok := res.StatusCode >= 200 && res.StatusCode <= 299
+	if !ok && res.StatusCode != http.StatusConflict {
+		return out, decodeError(res, raw)
+	}
+	var report api.BatchReport
+	if err := json.Unmarshal(raw, &report); err != nil || report.Results == nil {
+		if !ok {
+			return out, decodeError(res, raw) // a 409 with the error envelope
+		}
+		return out, unexpected(res, fmt.Sprintf("decode POST %s: %v", path, err))
+	}
+	return report, nil
 }
 
 // AssigneeQuery selects whom Assignees lists: a department (0 = everyone in scope) and the
