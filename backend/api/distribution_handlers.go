@@ -295,7 +295,7 @@ func (c *call) runBatch(ids []int64, prepare func(tx store.Tx) (func(i int, id i
 					return err
 				}
 				failed = true
-				res.Code, res.Message = ae.Code, localize(ae.Code, ae.Field, ae.Params, lang)
+				res.Code, res.Message = ae.Code, Localize(ae.Code, ae.Field, ae.Params, lang)
 				continue
 			}
 			res.OK, res.StaffID = true, staffID

@@ -43,10 +43,11 @@ type fieldError interface {
 
 // errorBody is the JSON every failed request returns.
 type errorBody struct {
-	Error errorJSON `json:"error"`
+	Error ErrorDetail `json:"error"`
 }
 
-type errorJSON struct {
+// ErrorDetail is the error object of every failed request and rejected mutation.
+type ErrorDetail struct {
 	Code    string         `json:"code"`
 	Field   string         `json:"field,omitempty"`
 	Message string         `json:"message"`
@@ -81,8 +82,8 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		params = map[string]any{"request_id": id}
 	}
 	l := langFrom(r.Header.Get("Accept-Language"))
-	body := errorBody{Error: errorJSON{Code: ae.Code, Field: ae.Field, Params: params,
-		Message: localize(ae.Code, ae.Field, params, l)}}
+	body := errorBody{Error: ErrorDetail{Code: ae.Code, Field: ae.Field, Params: params,
+		Message: Localize(ae.Code, ae.Field, params, l)}}
 	if ae.Code == "rate_limited" {
 		if s, ok := params["retry_after_seconds"]; ok {
 			w.Header().Set("Retry-After", jsonNumber(s))

@@ -193,7 +193,7 @@ var exclusionNames = map[string]text{
 }
 
 // localize renders the message of code with params in language l.
-func localize(code string, field string, params map[string]any, l Lang) string {
+func Localize(code string, field string, params map[string]any, l Lang) string {
 	t, ok := messages[code]
 	if !ok {
 		t = messages["internal"]

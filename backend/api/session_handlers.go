@@ -33,6 +33,9 @@ type Session struct {
 	DataScope   account.Scope        `json:"data_scope"`
 	BranchID    int64                `json:"branch_id,omitempty"`
 	Device      DeviceRef            `json:"device"`
+	// DepartmentKind is the member's department's kind (intake, booking, store, ...): the
+	// desktop uses it to apply create-and-own offline exactly as the server does.
+	DepartmentKind account.DepartmentKind `json:"department_kind,omitempty"`
 }
 
 // TenantRef names a studio.
@@ -142,6 +145,7 @@ func (s *Server) login(c *call) (any, error) {
 	// finds it in the device list to bind), then decide.
 	var device account.Device
 	var branch account.Branch
+	var kind account.DepartmentKind
 	err = st.Update(c.ctx, m.TenantID, func(tx store.Tx) error {
 		var err error
 		if c.staff, err = tx.GetStaff(c.ctx, m.StaffID); err != nil {
@@ -151,6 +155,9 @@ func (s *Server) login(c *call) (any, error) {
 			return err
 		}
 		if device, err = tx.SeeDevice(c.ctx, req.DeviceID, req.DeviceName, c.now); err != nil {
+			return err
+		}
+		if kind, err = c.departmentKind(tx); err != nil {
 			return err
 		}
 		branchID := c.staff.BranchID
@@ -209,12 +216,12 @@ func (s *Server) login(c *call) (any, error) {
 		s.log.WarnContext(c.ctx, "clear login limit", "err", err)
 	}
 	c.session = sess
-	out := c.sessionView(device)
+	out := c.sessionView(device, kind)
 	out.Token = token
 	return out, nil
 }
 
-func (c *call) sessionView(device account.Device) Session {
+func (c *call) sessionView(device account.Device, kind account.DepartmentKind) Session {
 	perms := c.actor.Grant.Permissions
 	if perms == nil {
 		perms = []account.Permission{}
@@ -222,7 +229,7 @@ func (c *call) sessionView(device account.Device) Session {
 	return Session{
 		ExpiresAt: c.session.ExpiresAt, Tenant: TenantRef{ID: c.tenant.ID, Name: c.tenant.Name}, Staff: c.staff,
 		Permissions: perms, DataScope: c.actor.Grant.Scope, BranchID: c.session.BranchID,
-		Device: DeviceRef{ID: device.ID, Name: device.Name, Code: device.Code},
+		Device: DeviceRef{ID: device.ID, Name: device.Name, Code: device.Code}, DepartmentKind: kind,
 	}
 }
 
@@ -238,8 +245,12 @@ func (s *Server) logout(c *call) (any, error) {
 
 func (s *Server) me(c *call) (any, error) {
 	var device account.Device
+	var kind account.DepartmentKind
 	err := c.view(func(tx store.Tx) error {
 		var err error
+		if kind, err = c.departmentKind(tx); err != nil {
+			return err
+		}
 		device, err = tx.GetDevice(c.ctx, c.session.DeviceID)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil
@@ -249,7 +260,7 @@ func (s *Server) me(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.sessionView(device), nil
+	return c.sessionView(device, kind), nil
 }
 
 // PasswordChange is the body of POST /api/v1/me/password.

@@ -227,6 +227,8 @@ type Snapshot struct {
 	Leads  []lead.Lead `json:"leads"`
 	Next   string      `json:"next,omitempty"`
 	Cursor string      `json:"cursor"` // the feed position to pull from after the last page
+	// Total is how many leads the whole snapshot holds (first page only, for progress).
+	Total int `json:"total,omitempty"`
 }
 
 func (s *Server) snapshot(c *call) (any, error) {
@@ -263,7 +265,10 @@ func (s *Server) snapshot(c *call) (any, error) {
 			last := ls[len(ls)-1]
 			out.Next = encodeCursor(last.CreatedAt, last.ID)
 		}
-		return nil
+		if f.AfterCreated == nil {
+			out.Total, err = tx.CountLeadList(c.ctx, f)
+		}
+		return err
 	})
 	return out, err
 }
@@ -282,7 +287,7 @@ type MutationResult struct {
 	ID     string          `json:"mutation_id"`
 	Status string          `json:"status"` // "applied" | "rejected"
 	Result json.RawMessage `json:"result,omitempty"`
-	Error  *errorJSON      `json:"error,omitempty"`
+	Error  *ErrorDetail    `json:"error,omitempty"`
 }
 
 // PushRequest is the body of POST /api/v1/sync/push.
@@ -326,8 +331,8 @@ func (c *call) applyMutation(ops map[string]leadOp, m Mutation) (MutationResult,
 	reject := func(err error) MutationResult {
 		ae := toAPIError(err)
 		res.Status = "rejected"
-		res.Error = &errorJSON{Code: ae.Code, Field: ae.Field, Params: ae.Params,
-			Message: localize(ae.Code, ae.Field, ae.Params, langFrom(c.r.Header.Get("Accept-Language")))}
+		res.Error = &ErrorDetail{Code: ae.Code, Field: ae.Field, Params: ae.Params,
+			Message: Localize(ae.Code, ae.Field, ae.Params, langFrom(c.r.Header.Get("Accept-Language")))}
 		return res
 	}
 	if m.ID == "" || len(m.ID) > 64 {

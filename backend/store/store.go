@@ -158,6 +158,8 @@ type LeadTx interface {
 	UpdateLead(ctx context.Context, l lead.Lead) (lead.Lead, error)
 	// ListLeads returns one keyset page of leads, newest first.
 	ListLeads(ctx context.Context, f LeadFilter) ([]lead.Lead, error)
+	// CountLeadList counts every lead the filter selects (paging fields ignored).
+	CountLeadList(ctx context.Context, f LeadFilter) (int, error)
 
 	AppendLeadEvent(ctx context.Context, e lead.Event) (lead.Event, error)
 	// LeadEvents returns a lead's timeline, oldest first.

@@ -128,6 +128,27 @@ func (t *tx) UpdateLead(ctx context.Context, l lead.Lead) (lead.Lead, error) {
 }
 
 func (t *tx) ListLeads(ctx context.Context, f store.LeadFilter) ([]lead.Lead, error) {
+	where, args := t.leadWhere(f, true)
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	rows, err := t.query(ctx, `SELECT id, version, doc FROM leads WHERE `+where+` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, f.Limit)...)
+	if err != nil {
+		return nil, wrap("list leads", err)
+	}
+	return collect(rows, func(r *sql.Rows) (lead.Lead, error) { return scanLead(r) })
+}
+
+func (t *tx) CountLeadList(ctx context.Context, f store.LeadFilter) (int, error) {
+	where, args := t.leadWhere(f, false)
+	var n int
+	err := t.row(ctx, `SELECT COUNT(*) FROM leads WHERE `+where, args, &n)
+	return n, wrap("count leads", err)
+}
+
+// leadWhere builds the WHERE clause of a lead list: tenant, filters, scope and (with
+// paging) the keyset position.
+func (t *tx) leadWhere(f store.LeadFilter, paging bool) (string, []any) {
 	var w []string
 	args := []any{t.tenant}
 	add := func(cond string, a ...any) {
@@ -198,20 +219,11 @@ func (t *tx) ListLeads(ctx context.Context, f store.LeadFilter) ([]lead.Lead, er
 			add(own, ownArgs...)
 		}
 	}
-	if f.AfterCreated != nil {
+	if paging && f.AfterCreated != nil {
 		c := ms(*f.AfterCreated)
 		add("(created_at < ? OR (created_at = ? AND id < ?))", c, c, f.AfterID)
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 50
-	}
-	q := `SELECT id, version, doc FROM leads WHERE tenant_id = ? AND ` + strings.Join(w, " AND ") +
-		` ORDER BY created_at DESC, id DESC LIMIT ?`
-	rows, err := t.query(ctx, q, append(args, f.Limit)...)
-	if err != nil {
-		return nil, wrap("list leads", err)
-	}
-	return collect(rows, func(r *sql.Rows) (lead.Lead, error) { return scanLead(r) })
+	return "tenant_id = ? AND " + strings.Join(w, " AND "), args
 }
 
 func isDigits(s string) bool {
