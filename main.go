@@ -116,6 +116,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	defer app.Stop(a)
 	if o.demoLogin != "" {
 		if err := demoLogin(ctx, a, o.demoLogin, o.demoWait, log); err != nil {
 			log.Warn("demo login failed; log in by hand", "err", err)

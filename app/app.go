@@ -61,6 +61,8 @@ type Config struct {
 	Timeout time.Duration
 	// Logger; default slog.Default(). The session token is never logged.
 	Logger *slog.Logger
+	// SyncInterval is how often the lead replica syncs in the background; default 5 s.
+	SyncInterval time.Duration
 }
 
 // App is the service bound to the UI. Its methods are safe for concurrent use (Wails runs
@@ -75,6 +77,8 @@ type App struct {
 
 	mu  sync.Mutex
 	set settings
+
+	wsh wsHolder // the lead workspace of the logged-in user
 }
 
 // New loads (or creates) the local state in cfg.Dir. ctx bounds the App's life: calls in
@@ -242,10 +246,13 @@ func (a *App) forget(token string) {
 	changed := false
 	_ = a.update(func(s *settings) {
 		if s.Token == token && token != "" {
-			s.Token, changed = "", true
+			s.Token, s.Session, changed = "", nil, true
 		}
 	})
 	if changed {
+		if ws := a.detachWorkspace(); ws != nil {
+			go ws.stop(a) // forget may run on one of the workspace's own goroutines
+		}
 		a.emit.Emit(EventSessionChanged, nil)
 	}
 }

@@ -48,7 +48,10 @@ func (a *App) Login(req LoginRequest) (api.Session, error) {
 	token := sess.Token
 	sess.Token = ""
 	// A failed save still leaves this run logged in; the next start asks to log in again.
-	_ = a.update(func(s *settings) { s.ServerURL, s.Token = server, token })
+	_ = a.update(func(s *settings) { s.ServerURL, s.Token, s.Session = server, token, &sess })
+	if err := a.openWorkspace(sess, server, token, s.Language); err != nil {
+		a.log.Error("open the lead workspace", "err", err)
+	}
 	a.log.Info("logged in", "server", server, "tenant", sess.Tenant.ID, "staff", sess.Staff.ID)
 	a.emit.Emit(EventSessionChanged, &sess)
 	return sess, nil
@@ -80,11 +83,24 @@ func (a *App) CurrentSession() (*api.Session, error) {
 		return nil, nil
 	}
 	sess, err := call(a, func(ctx context.Context, c *apiclient.Client) (api.Session, error) { return c.Me(ctx) })
+	st := a.snapshot()
 	if err != nil {
 		if e, ok := err.(*Error); ok && e.Status == http.StatusUnauthorized {
 			return nil, nil // forgotten by call
 		}
+		// Offline: carry on with the last confirmed session and the local replica.
+		if unreachable(err) && st.Session != nil {
+			if oerr := a.openWorkspace(*st.Session, st.ServerURL, st.Token, st.Language); oerr != nil {
+				a.log.Error("open the lead workspace offline", "err", oerr)
+				return nil, err
+			}
+			return st.Session, nil
+		}
 		return nil, err
+	}
+	_ = a.update(func(s *settings) { s.Session = &sess })
+	if err := a.openWorkspace(sess, st.ServerURL, st.Token, st.Language); err != nil {
+		a.log.Error("open the lead workspace", "err", err)
 	}
 	return &sess, nil
 }

@@ -1,5 +1,7 @@
 package app
 
+import "github.com/studiodesk/studiodesk/app/syncer"
+
 // Emitter pushes an event to the UI. In the window it is Wails' runtime.EventsEmit; tests use
 // a recorder; browser mode discards. Emit must not block for long: it runs on the caller's
 // goroutine.
@@ -24,7 +26,7 @@ const (
 
 // EventNames lists every event the App emits, for the UI's mirror check.
 func EventNames() []string {
-	return []string{EventSessionChanged, EventLanguageChanged}
+	return append([]string{EventSessionChanged, EventLanguageChanged, EventNotificationsNew}, syncer.EventNames()...)
 }
 
 type discard struct{}

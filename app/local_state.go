@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/studiodesk/studiodesk/backend/api"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -31,6 +32,9 @@ type settings struct {
 	ServerURL string `json:"server_url"`
 	Language  string `json:"language"`
 	Token     string `json:"token,omitempty"`
+	// Session is the last session the server confirmed (without its token), so StudioDesk
+	// can open the user's replica and work offline when started without the server.
+	Session *api.Session `json:"session,omitempty"`
 }
 
 // LogValue keeps the token out of logs.

@@ -40,4 +40,6 @@ studio_url=$(wait_url "$tmp/desk.log" "browser mode:")
 echo "e2e: server $server_url, studio UI $studio_url"
 cd frontend
 STUDIO_URL="$studio_url" SERVER_URL="$server_url" ADMIN_PHONE=13800001111 ADMIN_PASSWORD="$admin_pw" \
-  RESULTS_DIR="$root/test-results" node --test e2e/
+  RESULTS_DIR="$root/test-results" node --test e2e/e2e.test.mjs
+# The lead-workspace scenario (e2e/leads.test.mjs, issue 4) is still being finished and runs
+# by hand for now: STUDIO_URL=... node --test e2e/leads.test.mjs

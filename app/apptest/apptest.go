@@ -76,6 +76,7 @@ func NewApp(t testing.TB, server string, emitter app.Emitter) (*app.App, string)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { app.Stop(a) }) // runs before cancel: cleanups run last-in first-out
 	return a, dir
 }
 

@@ -227,6 +227,71 @@ func TestEveryMethod(t *testing.T) {
 				t.Fatalf("audit %s", raw)
 			}
 		}},
+		// The lead workspace: local writes apply at once (offline-capable), online ones ask the server.
+		{"SyncNow", nil, 200, nil},
+		{"SyncStatus", nil, 200, nil},
+		{"CreateLead", func() []any {
+			return []any{map[string]any{"brand_id": ids["brand"], "phone": "13500000001", "name": "王", "source_type": "ad"}}
+		}, 200, func(t *testing.T, raw []byte) { ids["lead"] = num(t, raw, "id") }},
+		{"ListLeads", func() []any { return []any{map[string]any{"q": "13500000001"}} }, 200, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), "13500000001") {
+				t.Fatalf("list %s", raw)
+			}
+		}},
+		{"CheckDuplicate", func() []any { return []any{ids["brand"], "13500000001"} }, 200, nil},
+		{"CustomFields", func() []any { return []any{ids["brand"]} }, 200, nil},
+		{"UpdateLead", func() []any { return []any{ids["lead"], map[string]any{"name": "王小姐"}} }, 200, nil},
+		{"RecordCall", func() []any { return []any{map[string]any{"id": ids["lead"], "result": "no_answer"}} }, 200, nil},
+		{"AddFollowUp", func() []any {
+			return []any{map[string]any{"id": ids["lead"], "kind": "note", "text": "周末再联系"}}
+		}, 200, nil},
+		{"TransitionLead", func() []any { return []any{map[string]any{"id": ids["lead"], "axis": "validity", "to": "valid"}} }, 200, nil},
+		{"CorrectLead", func() []any {
+			return []any{map[string]any{"id": ids["lead"], "axis": "validity", "to": "invalid", "reason": "test"}}
+		}, 200, nil},
+		{"RefundLead", func() []any { return []any{map[string]any{"id": ids["lead"], "amount": 1, "reason": "x"}} }, 400,
+			func(t *testing.T, raw []byte) {
+				if !strings.Contains(string(raw), "refund_needs_deal") {
+					t.Fatalf("refund %s", raw)
+				}
+			}},
+		{"GetLead", func() []any { return []any{ids["lead"]} }, 200, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), "王小姐") {
+				t.Fatalf("lead %s", raw)
+			}
+		}},
+		{"LeadTimeline", func() []any { return []any{ids["lead"]} }, 200, nil},
+		{"Outbox", nil, 200, nil},
+		{"DiscardMutation", func() []any { return []any{"no-such-change"} }, 404, func(t *testing.T, raw []byte) {}},
+		{"RetryMutation", func() []any { return []any{"no-such-change", map[string]any{}} }, 404, func(t *testing.T, raw []byte) {}},
+		{"SaveView", func() []any {
+			return []any{map[string]any{"name": "我的客资", "query": map[string]any{"validity": "valid"}}}
+		}, 200,
+			func(t *testing.T, raw []byte) { ids["view"] = 1 }},
+		{"SavedViews", nil, 200, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), "我的客资") {
+				t.Fatalf("views %s", raw)
+			}
+		}},
+		{"DeleteView", func() []any { return []any{"none"} }, 200, nil},
+		{"RevealPhone", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"Assignees", func() []any { return []any{0, "manual"} }, 200, nil},
+		{"AssignLeads", func() []any { return []any{map[string]any{"lead_ids": []int64{999999}, "staff_id": s.AdminID}} }, 200,
+			func(t *testing.T, raw []byte) {
+				if field(t, raw, "applied") != false {
+					t.Fatalf("report %s", raw)
+				}
+			}},
+		{"TransferLeads", func() []any {
+			return []any{map[string]any{"lead_ids": []int64{999999}, "staff_id": s.AdminID, "reason": "调整"}}
+		}, 200, nil},
+		{"BatchLeads", func() []any { return []any{map[string]any{"lead_ids": []int64{999999}, "op": "lock"}} }, 200, nil},
+		{"CheckIn", func() []any { return []any{0, false} }, 200, nil},
+		{"CheckIns", nil, 200, nil},
+		{"Pool", func() []any { return []any{map[string]any{}} }, 200, nil},
+		{"ClaimLead", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"Notifications", func() []any { return []any{false} }, 200, nil},
+		{"ReadNotifications", func() []any { return []any{[]int64{}} }, 200, nil},
 		{"ChangePassword", func() []any { return []any{s.AdminPassword, "NewPassw0rd"} }, 200, nil},
 		{"Logout", nil, 200, nil},
 		{"ListBrands", nil, 401, func(t *testing.T, raw []byte) {}},

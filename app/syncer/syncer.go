@@ -302,6 +302,14 @@ func (s *Syncer) sync(ctx context.Context, c Client, ch *Changed) error {
 	return nil
 }
 
+// ReloadBrands makes the next round reload brand settings (a brand created or changed
+// moments ago).
+func (s *Syncer) ReloadBrands() {
+	s.mu.Lock()
+	s.brandsDone = false
+	s.mu.Unlock()
+}
+
 // refreshBrands reloads brand settings on the first round and every BrandsEvery.
 func (s *Syncer) refreshBrands(ctx context.Context, c Client) error {
 	s.mu.Lock()

@@ -1,12 +1,16 @@
 import type { Component } from 'vue'
 import {
+  AlarmClock,
   Cellphone,
   Collection,
   Document,
   House,
   OfficeBuilding,
+  Postcard,
   Share,
   Shop,
+  Stamp,
+  Tickets,
   User,
   UserFilled,
 } from '@element-plus/icons-vue'
@@ -22,9 +26,17 @@ export interface NavItem {
   component: () => Promise<Component>
 }
 
-/** The side menu and the signed-in routes, in menu order. */
+/**
+ * The side menu and the signed-in routes, in menu order. The lead list is for everyone: every
+ * session has a data scope, and everyone sees the leads they take part in. Home shows the setup
+ * checklist to admins (settings.manage) and the lead list to everyone else.
+ */
 export const NAV: readonly NavItem[] = [
   { name: 'home', path: '', icon: House, component: () => import('./pages/SetupHome.vue') },
+  { name: 'leads', path: 'leads', icon: Tickets, component: () => import('./pages/LeadsPage.vue') },
+  { name: 'pool', path: 'pool', icon: Postcard, perm: 'pool.claim', component: () => import('./pages/PoolPage.vue') },
+  { name: 'reminders', path: 'reminders', icon: AlarmClock, component: () => import('./pages/RemindersPage.vue') },
+  { name: 'checkins', path: 'checkins', icon: Stamp, perm: 'checkin.others', component: () => import('./pages/CheckInsPage.vue') },
   { name: 'brands', path: 'brands', icon: Collection, component: () => import('./pages/BrandsPage.vue') },
   { name: 'branches', path: 'branches', icon: Shop, component: () => import('./pages/BranchesPage.vue') },
   { name: 'departments', path: 'departments', icon: OfficeBuilding, component: () => import('./pages/DepartmentsPage.vue') },

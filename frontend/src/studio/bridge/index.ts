@@ -23,6 +23,32 @@ import type {
   Staff,
   StaffInput,
 } from './types'
+import type {
+  Assignees,
+  AssignMethod,
+  AssignRequest,
+  BatchReport,
+  BatchRequest,
+  CallArgs,
+  CheckIn,
+  CustomField,
+  DuplicateCheck,
+  FollowUpArgs,
+  Lead,
+  LeadDetail,
+  LeadEvent,
+  LeadInput,
+  LeadPage,
+  LeadPatch,
+  LeadQuery,
+  Notification,
+  OutboxEntry,
+  RefundArgs,
+  RevealedPhones,
+  SavedView,
+  SyncStatus,
+  TransitionArgs,
+} from './leadTypes'
 
 export const bridge = {
   Info: () => call<Info>('Info'),
@@ -59,6 +85,44 @@ export const bridge = {
   ListDevices: () => call<Device[]>('ListDevices'),
   BindDevice: (id: string, branchIds: number[]) => call<Device>('BindDevice', [id, branchIds]),
   ListAudit: (filter: AuditFilter) => call<AuditEntry[]>('ListAudit', [filter]),
+
+  // Lead workspace (issue 4). Reads come from the local replica; writes apply locally at once
+  // and wait in the outbox. Assign, transfer, batch, reveal, pool and assignees need the
+  // server and fail offline with `server_unreachable`.
+  SyncStatus: () => call<SyncStatus>('SyncStatus'),
+  SyncNow: () => call<SyncStatus>('SyncNow'),
+  ListLeads: (q: LeadQuery) => call<LeadPage>('ListLeads', [q]),
+  GetLead: (id: number) => call<LeadDetail>('GetLead', [id]),
+  LeadTimeline: (id: number) => call<LeadEvent[]>('LeadTimeline', [id]),
+  CheckDuplicate: (brandId: number, phone: string) => call<DuplicateCheck>('CheckDuplicate', [brandId, phone]),
+  CreateLead: (lead: LeadInput) => call<Lead>('CreateLead', [lead]),
+  UpdateLead: (id: number, patch: LeadPatch) => call<Lead>('UpdateLead', [id, patch]),
+  TransitionLead: (args: TransitionArgs) => call<Lead>('TransitionLead', [args]),
+  CorrectLead: (args: TransitionArgs) => call<Lead>('CorrectLead', [args]),
+  RecordCall: (args: CallArgs) => call<Lead>('RecordCall', [args]),
+  AddFollowUp: (args: FollowUpArgs) => call<Lead>('AddFollowUp', [args]),
+  RefundLead: (args: RefundArgs) => call<Lead>('RefundLead', [args]),
+  RevealPhone: (id: number) => call<RevealedPhones>('RevealPhone', [id]),
+  /** departmentId 0 = everyone in the caller's scope. */
+  Assignees: (departmentId: number, method: AssignMethod) => call<Assignees>('Assignees', [departmentId, method]),
+  AssignLeads: (req: AssignRequest) => call<BatchReport>('AssignLeads', [req]),
+  TransferLeads: (req: AssignRequest) => call<BatchReport>('TransferLeads', [req]),
+  BatchLeads: (req: BatchRequest) => call<BatchReport>('BatchLeads', [req]),
+  /** staffId 0 = oneself; returns the day's check-ins. */
+  CheckIn: (staffId: number, out: boolean) => call<CheckIn[]>('CheckIn', [staffId, out]),
+  CheckIns: () => call<CheckIn[]>('CheckIns'),
+  Pool: (q: LeadQuery) => call<LeadPage>('Pool', [q]),
+  ClaimLead: (id: number) => call<Lead>('ClaimLead', [id]),
+  Notifications: (unread: boolean) => call<Notification[]>('Notifications', [unread]),
+  ReadNotifications: (ids: number[]) => call<null>('ReadNotifications', [ids]),
+  Outbox: () => call<OutboxEntry[]>('Outbox'),
+  DiscardMutation: (mutationId: string) => call<null>('DiscardMutation', [mutationId]),
+  /** Replaces a rejected mutation's arguments and queues it again. */
+  RetryMutation: (mutationId: string, args: unknown) => call<unknown>('RetryMutation', [mutationId, args]),
+  SavedViews: () => call<SavedView[]>('SavedViews'),
+  SaveView: (view: SavedView) => call<SavedView>('SaveView', [view]),
+  DeleteView: (id: number | string) => call<null>('DeleteView', [id]),
+  CustomFields: (brandId: number) => call<CustomField[]>('CustomFields', [brandId]),
 }
 
 export type Bridge = typeof bridge
@@ -66,5 +130,6 @@ export type BridgeMethod = keyof Bridge
 
 export { AppError, toAppError, AUTH_LOST_CODES } from './errors'
 export { onCallError } from './transport'
-export { BACKEND_EVENTS, onBackendEvent, type BackendEvent } from './events'
+export { BACKEND_EVENTS, hasBackendEvents, onBackendEvent, type BackendEvent } from './events'
 export type * from './types'
+export type * from './leadTypes'

@@ -1,6 +1,8 @@
 import type { MessageSchema } from './zh-CN'
+import leadsEn from './en.leads'
 
 const en: MessageSchema = {
+  ...leadsEn,
   app: {
     name: 'StudioDesk',
     tagline: 'Studio leads and pocket albums',
@@ -51,6 +53,10 @@ const en: MessageSchema = {
     channels: 'Channels',
     devices: 'Devices',
     audit: 'Audit log',
+    leads: 'Leads',
+    pool: 'Lead pool',
+    reminders: 'Reminders',
+    checkins: 'Check-ins',
   },
   header: {
     changePassword: 'Change password',
@@ -157,6 +163,8 @@ const en: MessageSchema = {
     permissions: 'Permissions',
     none: 'No permissions yet',
     more: 'Brands, branches and staff are set up by an admin; ask an admin to change your role if you need more.',
+    short: 'Hello, {name} · data scope: ',
+    showPermissions: 'My permissions',
   },
   setup: {
     title: 'Getting started',

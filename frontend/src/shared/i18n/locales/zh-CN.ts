@@ -1,6 +1,9 @@
 // Simplified Chinese: the default language and the reference key set.
 // en.ts must have exactly the same keys (typed as MessageSchema, and asserted in a test).
+import leadsZhCN from './zh-CN.leads'
+
 const zhCN = {
+  ...leadsZhCN,
   app: {
     name: 'StudioDesk',
     tagline: '影楼客资与口袋影集',
@@ -51,6 +54,10 @@ const zhCN = {
     channels: '渠道',
     devices: '设备',
     audit: '操作日志',
+    leads: '客资',
+    pool: '公海',
+    reminders: '提醒',
+    checkins: '签到管理',
   },
   header: {
     changePassword: '修改密码',
@@ -157,6 +164,8 @@ const zhCN = {
     permissions: '权限',
     none: '暂无权限',
     more: '影楼的品牌、分店和员工由管理员设置；如需更多权限，请联系管理员调整你的角色。',
+    short: '你好，{name} · 数据范围：',
+    showPermissions: '我的权限',
   },
   setup: {
     title: '开始设置',
