@@ -156,6 +156,9 @@ func (t *tx) leadWhere(f store.LeadFilter, paging bool) (string, []any) {
 		args = append(args, a...)
 	}
 	add("deleted = ?", boolInt(f.Deleted))
+	// selective: a phone search or an "own" scope narrows the page to few leads through a
+	// subquery on their own indexes; the newest-first index must then not drive the scan.
+	selective := false
 	if f.BrandID != 0 {
 		add("brand_id = ?", f.BrandID)
 	}
@@ -196,7 +199,15 @@ func (t *tx) leadWhere(f store.LeadFilter, paging bool) (string, []any) {
 		case isDigits(txt) && len(txt) == 11:
 			add("phone = ?", txt)
 		case isDigits(txt) && len(txt) >= 4:
-			add("(phone_rev LIKE ? OR phone LIKE ?)", reverse(txt)+"%", txt+"%")
+			// Prefix ranges, not LIKE, so both the phone and the reversed-phone (suffix)
+			// indexes are used whatever the LIKE case-sensitivity setting.
+			// A subquery keeps the planner on the phone indexes (a plain OR would walk the
+			// newest-first index and filter every row).
+			rev := reverse(txt)
+			selective = true
+			add(`id IN (SELECT id FROM leads WHERE tenant_id = ? AND phone_rev >= ? AND phone_rev < ?
+				UNION ALL SELECT id FROM leads WHERE tenant_id = ? AND phone >= ? AND phone < ?)`,
+				t.tenant, rev, rev+"\x7f", t.tenant, txt, txt+"\x7f")
 		default:
 			add("name LIKE ? ESCAPE '\\'", "%"+likeEscape(txt)+"%")
 		}
@@ -206,8 +217,13 @@ func (t *tx) leadWhere(f store.LeadFilter, paging bool) (string, []any) {
 		add("channel_id IN "+in, ids...)
 	}
 	if s := f.Scope; !s.All {
-		own := "(owner_id = ? OR intake_owner_id = ? OR booking_owner_id = ? OR store_owner_id = ? OR created_by = ?)"
-		ownArgs := []any{s.StaffID, s.StaffID, s.StaffID, s.StaffID, s.StaffID}
+		// The leads a member takes part in, through one index per role (see migration 0005).
+		own := `id IN (SELECT id FROM leads WHERE tenant_id = ? AND owner_id = ?
+			UNION ALL SELECT id FROM leads WHERE tenant_id = ? AND intake_owner_id = ?
+			UNION ALL SELECT id FROM leads WHERE tenant_id = ? AND booking_owner_id = ?
+			UNION ALL SELECT id FROM leads WHERE tenant_id = ? AND store_owner_id = ?
+			UNION ALL SELECT id FROM leads WHERE tenant_id = ? AND created_by = ?)`
+		ownArgs := []any{t.tenant, s.StaffID, t.tenant, s.StaffID, t.tenant, s.StaffID, t.tenant, s.StaffID, t.tenant, s.StaffID}
 		switch {
 		case s.BrandID != 0:
 			add("(brand_id = ? OR "+own+")", append([]any{s.BrandID}, ownArgs...)...)
@@ -216,12 +232,18 @@ func (t *tx) leadWhere(f store.LeadFilter, paging bool) (string, []any) {
 		case s.DepartmentID != 0:
 			add("(owner_department_id = ? OR "+own+")", append([]any{s.DepartmentID}, ownArgs...)...)
 		default:
+			selective = true
 			add(own, ownArgs...)
 		}
 	}
 	if paging && f.AfterCreated != nil {
 		c := ms(*f.AfterCreated)
 		add("(created_at < ? OR (created_at = ? AND id < ?))", c, c, f.AfterID)
+	}
+	if selective {
+		// Unary plus keeps these two predicates off the index (portable SQL hint).
+		w[0] = "+deleted = ?"
+		return "+tenant_id = ? AND " + strings.Join(w, " AND "), args
 	}
 	return "tenant_id = ? AND " + strings.Join(w, " AND "), args
 }

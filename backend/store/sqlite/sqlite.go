@@ -42,6 +42,7 @@ func dsn(path string, write bool) string {
 		"foreign_keys(1)", "cache_size(-65536)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
+	q.Add("_pragma", "analysis_limit(1000)") // keeps PRAGMA optimize quick on big files
 	if write {
 		q.Set("_txlock", "immediate")
 	} else {
@@ -62,6 +63,12 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 	if _, err := sqldb.Migrate(ctx, w, Migrations()); err != nil {
 		_ = w.Close()
 		return nil, fmt.Errorf("migrate sqlite %q: %w", path, err)
+	}
+	// Refresh the planner's statistics where they are stale (bounded work): lead lists pick
+	// between the newest-first walk and narrow subqueries by them.
+	if _, err := w.ExecContext(ctx, "PRAGMA optimize=0x10002"); err != nil {
+		_ = w.Close()
+		return nil, fmt.Errorf("optimize sqlite %q: %w", path, err)
 	}
 	r, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
