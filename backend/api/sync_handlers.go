@@ -172,6 +172,16 @@ func (s *Server) pull(c *call) (any, error) {
 			return err
 		}
 		out.More = len(changes) == limit
+		ids := make([]int64, 0, len(changes))
+		for _, ch := range changes {
+			if ch.Entity == "lead" {
+				ids = append(ids, ch.EntityID)
+			}
+		}
+		leads, err := tx.LeadsByID(c.ctx, ids) // one query for the page, not one per change
+		if err != nil {
+			return err
+		}
 		// A lead changed several times in the page is sent once, as it is now.
 		latest := map[int64]int{}
 		for _, ch := range changes {
@@ -179,10 +189,7 @@ func (s *Server) pull(c *call) (any, error) {
 			if ch.Entity != "lead" {
 				continue
 			}
-			pc, ok, err := c.pulled(tx, ch)
-			if err != nil {
-				return err
-			}
+			pc, ok := c.pulled(leads, ch)
 			if !ok {
 				continue
 			}
@@ -201,23 +208,19 @@ func (s *Server) pull(c *call) (any, error) {
 
 // pulled decides what a change means for this caller: the current lead if they may see it,
 // a removal if they could see it before, nothing otherwise.
-func (c *call) pulled(tx store.Tx, ch store.Change) (PulledChange, bool, error) {
+func (c *call) pulled(leads map[int64]lead.Lead, ch store.Change) (PulledChange, bool) {
 	pc := PulledChange{Seq: ch.Seq, ID: ch.EntityID}
-	l, err := tx.GetLead(c.ctx, ch.EntityID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return pc, false, err
-	}
-	if err == nil && !l.Deleted && lead.Visible(c.actor, lead.ScopeOf(l)) {
+	if l, ok := leads[ch.EntityID]; ok && !l.Deleted && lead.Visible(c.actor, lead.ScopeOf(l)) {
 		p := c.present(l)
 		pc.Op, pc.Lead = "upsert", &p
-		return pc, true, nil
+		return pc, true
 	}
 	sawBefore := lead.Visible(c.actor, ch.Now) || (ch.Prev != nil && lead.Visible(c.actor, *ch.Prev))
 	if !sawBefore {
-		return pc, false, nil
+		return pc, false
 	}
 	pc.Op = "remove"
-	return pc, true, nil
+	return pc, true
 }
 
 // Snapshot answers GET /api/v1/sync/snapshot: a first sync pages through the leads the

@@ -151,6 +151,8 @@ type LeadTx interface {
 	// lead with that phone (UNIQUE(brand_id, phone) in the database, not only in code).
 	CreateLead(ctx context.Context, l lead.Lead) (lead.Lead, error)
 	GetLead(ctx context.Context, id int64) (lead.Lead, error)
+	// LeadsByID returns the listed leads that exist, by id (one query; for pulls).
+	LeadsByID(ctx context.Context, ids []int64) (map[int64]lead.Lead, error)
 	// LeadByPhone finds a brand's lead by normalized phone; ErrNotFound when none.
 	LeadByPhone(ctx context.Context, brandID int64, phone string) (lead.Lead, error)
 	// UpdateLead writes l if its stored version still equals l.Version (compare-and-set) and

@@ -94,6 +94,27 @@ func (t *tx) GetLead(ctx context.Context, id int64) (lead.Lead, error) {
 	return one(collect(rows, func(r *sql.Rows) (lead.Lead, error) { return scanLead(r) }))
 }
 
+func (t *tx) LeadsByID(ctx context.Context, ids []int64) (map[int64]lead.Lead, error) {
+	out := make(map[int64]lead.Lead, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), 500) // stay under every engine's bound-parameter limit
+		in, args := inList(ids[:n])
+		ids = ids[n:]
+		rows, err := t.query(ctx, `SELECT id, version, doc FROM leads WHERE tenant_id = ? AND id IN `+in, append([]any{t.tenant}, args...)...)
+		if err != nil {
+			return nil, wrap("get leads", err)
+		}
+		list, err := collect(rows, func(r *sql.Rows) (lead.Lead, error) { return scanLead(r) })
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range list {
+			out[l.ID] = l
+		}
+	}
+	return out, nil
+}
+
 func (t *tx) LeadByPhone(ctx context.Context, brandID int64, phone string) (lead.Lead, error) {
 	var l lead.Lead
 	rows, err := t.query(ctx, `SELECT id, version, doc FROM leads WHERE tenant_id = ? AND brand_id = ? AND phone = ?`, t.tenant, brandID, phone)
@@ -128,11 +149,17 @@ func (t *tx) UpdateLead(ctx context.Context, l lead.Lead) (lead.Lead, error) {
 }
 
 func (t *tx) ListLeads(ctx context.Context, f store.LeadFilter) ([]lead.Lead, error) {
-	where, args := t.leadWhere(f, true)
+	where, args, selective := t.leadWhere(f, true)
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	rows, err := t.query(ctx, `SELECT id, version, doc FROM leads WHERE `+where+` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, f.Limit)...)
+	order := ` ORDER BY created_at DESC, id DESC`
+	if selective {
+		// Unary plus keeps the planner from walking the newest-first index to avoid a sort:
+		// these pages hold few leads, found through their own indexes (portable SQL hint).
+		order = ` ORDER BY +created_at DESC, +id DESC`
+	}
+	rows, err := t.query(ctx, `SELECT id, version, doc FROM leads WHERE `+where+order+` LIMIT ?`, append(args, f.Limit)...)
 	if err != nil {
 		return nil, wrap("list leads", err)
 	}
@@ -140,7 +167,7 @@ func (t *tx) ListLeads(ctx context.Context, f store.LeadFilter) ([]lead.Lead, er
 }
 
 func (t *tx) CountLeadList(ctx context.Context, f store.LeadFilter) (int, error) {
-	where, args := t.leadWhere(f, false)
+	where, args, _ := t.leadWhere(f, false)
 	var n int
 	err := t.row(ctx, `SELECT COUNT(*) FROM leads WHERE `+where, args, &n)
 	return n, wrap("count leads", err)
@@ -148,7 +175,7 @@ func (t *tx) CountLeadList(ctx context.Context, f store.LeadFilter) (int, error)
 
 // leadWhere builds the WHERE clause of a lead list: tenant, filters, scope and (with
 // paging) the keyset position.
-func (t *tx) leadWhere(f store.LeadFilter, paging bool) (string, []any) {
+func (t *tx) leadWhere(f store.LeadFilter, paging bool) (string, []any, bool) {
 	var w []string
 	args := []any{t.tenant}
 	add := func(cond string, a ...any) {
@@ -197,6 +224,7 @@ func (t *tx) leadWhere(f store.LeadFilter, paging bool) (string, []any) {
 	if txt := strings.TrimSpace(f.Text); txt != "" {
 		switch {
 		case isDigits(txt) && len(txt) == 11:
+			selective = true
 			add("phone = ?", txt)
 		case isDigits(txt) && len(txt) >= 4:
 			// Prefix ranges, not LIKE, so both the phone and the reversed-phone (suffix)
@@ -240,12 +268,7 @@ func (t *tx) leadWhere(f store.LeadFilter, paging bool) (string, []any) {
 		c := ms(*f.AfterCreated)
 		add("(created_at < ? OR (created_at = ? AND id < ?))", c, c, f.AfterID)
 	}
-	if selective {
-		// Unary plus keeps these two predicates off the index (portable SQL hint).
-		w[0] = "+deleted = ?"
-		return "+tenant_id = ? AND " + strings.Join(w, " AND "), args
-	}
-	return "tenant_id = ? AND " + strings.Join(w, " AND "), args
+	return "tenant_id = ? AND " + strings.Join(w, " AND "), args, selective
 }
 
 func isDigits(s string) bool {
