@@ -3,7 +3,7 @@
 export PATH := /usr/local/go/bin:$(PATH)
 GO ?= go
 
-.PHONY: setup build frontend server desktop run test bench clean wails-cli
+.PHONY: setup build frontend server desktop run test bench bench-leads clean wails-cli
 
 setup:
 	scripts/setup.sh
@@ -28,6 +28,10 @@ test: build
 
 bench: setup
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Issue-3 benchmark: 1,000,000 leads through the real API (about 35 minutes; appends to docs/benchmarks.md).
+bench-leads: setup
+	$(GO) run ./bench/leads -leads 1000000 -append docs/benchmarks.md
 
 clean:
 	rm -rf bin test-results frontend/dist/assets frontend/dist/*.html
