@@ -44,10 +44,7 @@ func (a *App) ListLeads(q apiclient.LeadQuery) (replica.Page, error) {
 		return itemsPage(p), nil
 	}
 	return withWorkspace(a, func(ctx context.Context, ws *workspace) (replica.Page, error) {
-		return ws.rep.List(ctx, replica.Filter{BrandID: q.BrandID, BranchID: q.BranchID, ChannelID: q.ChannelID, OwnerID: q.OwnerID,
-			Validity: q.Validity, Booking: q.Booking, Store: q.Store, CreatedFrom: q.CreatedFrom, CreatedTo: q.CreatedTo,
-			UpdatedFrom: q.UpdatedFrom, UpdatedTo: q.UpdatedTo, FollowUpFrom: q.FollowUpFrom, FollowUpTo: q.FollowUpTo,
-			Text: q.Text, InPool: q.InPool, Limit: q.Limit, Cursor: q.Cursor})
+		return ws.rep.List(ctx, q)
 	})
 }
 

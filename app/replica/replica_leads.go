@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/studiodesk/studiodesk/backend/api/apiclient"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,25 +31,10 @@ type Item struct {
 // suffix (any of the lead's phones); 3+ other characters = substring of name or notes; one or
 // two characters = names starting with them. Limit 1–500, default 50. Cursor is the Next of
 // the previous page.
-type Filter struct {
-	BrandID      int64      `json:"brand_id,omitempty"`
-	BranchID     int64      `json:"branch_id,omitempty"`
-	ChannelID    int64      `json:"channel_id,omitempty"`
-	OwnerID      int64      `json:"owner_id,omitempty"`
-	Validity     string     `json:"validity,omitempty"`
-	Booking      string     `json:"booking,omitempty"`
-	Store        string     `json:"store,omitempty"`
-	CreatedFrom  *time.Time `json:"created_from,omitempty"`
-	CreatedTo    *time.Time `json:"created_to,omitempty"`
-	UpdatedFrom  *time.Time `json:"updated_from,omitempty"`
-	UpdatedTo    *time.Time `json:"updated_to,omitempty"`
-	FollowUpFrom *time.Time `json:"follow_up_from,omitempty"`
-	FollowUpTo   *time.Time `json:"follow_up_to,omitempty"`
-	Text         string     `json:"q,omitempty"`
-	InPool       *bool      `json:"in_pool,omitempty"`
-	Limit        int        `json:"limit,omitempty"`
-	Cursor       string     `json:"cursor,omitempty"`
-}
+//
+// It is the server list's query (one definition for both); Deleted does not apply here (the
+// replica never holds leads in the recycle bin) and is ignored.
+type Filter = apiclient.LeadQuery
 
 // Page is one page of a list; Next is "" on the last page.
 type Page struct {
