@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/auth"
+	"github.com/studiodesk/studiodesk/backend/payment"
 	"github.com/studiodesk/studiodesk/backend/store"
 )
 
@@ -39,6 +40,8 @@ type Config struct {
 	TrustProxy bool
 	// Sweep tunes the background lead sweep (reminders, pool recycling).
 	Sweep SweepConfig
+	// Payments are the payment providers studios may buy credits through (docs/albums.md).
+	Payments []payment.Provider
 }
 
 // Server is the HTTP handler of the cloud server.
@@ -192,6 +195,8 @@ func (s *Server) routes() {
 	m.Handle("GET /api/v1/sync/pull", s.authed(s.pull))
 	m.Handle("GET /api/v1/sync/snapshot", s.authed(s.snapshot))
 	m.Handle("POST /api/v1/sync/push", s.authed(s.push))
+
+	s.creditRoutes(m)
 
 	m.Handle("/api/", s.public(func(*call) (any, error) {
 		return nil, apiErr(http.StatusNotFound, "not_found", "", nil)

@@ -1,0 +1,30 @@
+package api
+
+import "maps"
+
+// Messages and field labels of the pocket-album work (credits, orders, albums, uploads,
+// delivery), kept beside the lead system's so parallel work edits different files. They are
+// merged into the tables once, at start-up.
+func init() {
+	maps.Copy(messages, albumMessages)
+	maps.Copy(fieldLabels, albumFieldLabels)
+}
+
+var albumFieldLabels = map[string]text{
+	"credits":        {"点数", "credits"},
+	"provider":       {"支付方式", "payment method"},
+	"before":         {"翻页位置", "page position"},
+	"limit":          {"条数", "page size"},
+	"items":          {"价格表", "price table"},
+	"fen_per_credit": {"每点价格（分）", "price per credit (fen)"},
+}
+
+var albumMessages = map[string]text{
+	"credits_insufficient": {"点数不足：需要 {need} 点，当前余额 {have} 点。请在「点数」页充值后重试。",
+		"Not enough credits: need {need}, have {have}. Top up on the Credits page, then try again."},
+	"credits_invalid":         {"「{field}」必须是 1 到 {max} 之间的整数。", "“{field}” must be a whole number from 1 to {max}."},
+	"credit_price_invalid":    {"价格表中「{item}」的价格无效：请填写 0 或正整数。", "The price of “{item}” is invalid: enter 0 or a positive whole number."},
+	"credit_item_unknown":     {"价格表中没有「{item}」。可用项目：{allowed}。", "The price table has no item “{item}”. Items: {allowed}."},
+	"payment_signature":       {"支付通知签名无效，已拒绝。", "The payment notification's signature is invalid; it was refused."},
+	"payment_amount_mismatch": {"支付金额（{paid} 分）与订单金额（{due} 分）不符，未入账。请联系运营核对。", "The paid amount ({paid} fen) does not match the purchase ({due} fen); nothing was credited. Contact the operator."},
+}
