@@ -292,6 +292,15 @@ func TestEveryMethod(t *testing.T) {
 		{"ClaimLead", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
 		{"Notifications", func() []any { return []any{false} }, 200, nil},
 		{"ReadNotifications", func() []any { return []any{[]int64{}} }, 200, nil},
+		// Credits (pocket album).
+		{"Credits", nil, 200, func(t *testing.T, raw []byte) {
+			if num(t, raw, "balance") != 0 {
+				t.Fatalf("credits %s", raw)
+			}
+		}},
+		{"BuyCredits", func() []any { return []any{100, "manual"} }, 200, nil},
+		{"CreditPurchases", nil, 200, nil},
+		{"CreditLedger", func() []any { return []any{0, 50} }, 200, nil},
 		{"ChangePassword", func() []any { return []any{s.AdminPassword, "NewPassw0rd"} }, 200, nil},
 		{"Logout", nil, 200, nil},
 		{"ListBrands", nil, 401, func(t *testing.T, raw []byte) {}},

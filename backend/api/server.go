@@ -77,6 +77,9 @@ func New(cfg Config) *Server {
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = 15 * time.Minute
 	}
+	if cfg.Payments == nil {
+		cfg.Payments = []payment.Provider{payment.Manual{}} // the operator's top-up is always there
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
 	s.routes()
 	return s

@@ -49,6 +49,7 @@ import type {
   SyncStatus,
   TransitionArgs,
 } from './leadTypes'
+import type { CreditsView, LedgerPage, Purchase } from './albumTypes'
 
 export const bridge = {
   Info: () => call<Info>('Info'),
@@ -123,6 +124,13 @@ export const bridge = {
   SaveView: (view: SavedView) => call<SavedView>('SaveView', [view]),
   DeleteView: (id: number | string) => call<null>('DeleteView', [id]),
   CustomFields: (brandId: number) => call<CustomField[]>('CustomFields', [brandId]),
+
+  // Pocket album: credits.
+  Credits: () => call<CreditsView>('Credits'),
+  /** before 0 = the newest page. */
+  CreditLedger: (before: number, limit: number) => call<LedgerPage>('CreditLedger', [before, limit]),
+  CreditPurchases: () => call<Purchase[]>('CreditPurchases'),
+  BuyCredits: (credits: number, provider: string) => call<Purchase>('BuyCredits', [credits, provider]),
 }
 
 export type Bridge = typeof bridge
@@ -133,3 +141,4 @@ export { onCallError } from './transport'
 export { BACKEND_EVENTS, hasBackendEvents, onBackendEvent, type BackendEvent } from './events'
 export type * from './types'
 export type * from './leadTypes'
+export type * from './albumTypes'

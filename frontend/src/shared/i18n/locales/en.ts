@@ -1,8 +1,10 @@
 import type { MessageSchema } from './zh-CN'
 import leadsEn from './en.leads'
+import albumsEn from './en.albums'
 
 const en: MessageSchema = {
   ...leadsEn,
+  ...albumsEn,
   app: {
     name: 'StudioDesk',
     tagline: 'Studio leads and pocket albums',
@@ -57,6 +59,7 @@ const en: MessageSchema = {
     pool: 'Lead pool',
     reminders: 'Reminders',
     checkins: 'Check-ins',
+    credits: 'Credits',
   },
   header: {
     changePassword: 'Change password',
