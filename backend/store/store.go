@@ -146,6 +146,7 @@ type Tx interface {
 
 	LeadTx
 	CreditTx
+	AlbumTx
 }
 
 // LeadTx is the lead part of a tenant transaction.

@@ -47,7 +47,7 @@ func (db *DB) SetCreditPrices(ctx context.Context, p credit.Prices) error {
 
 const purchaseCols = `id, tenant_id, provider, provider_ref, credits, amount_fen, status, pay_url, instructions, created_by, created_at, paid_at`
 
-func scanPurchase(r interface{ Scan(...any) error }) (store.Purchase, error) {
+func purchaseRow(r *sql.Rows) (store.Purchase, error) {
 	var p store.Purchase
 	var created int64
 	var paid sql.NullInt64
@@ -68,14 +68,8 @@ func (db *DB) PurchaseByRef(ctx context.Context, provider, ref string) (store.Pu
 	if err != nil {
 		return store.Purchase{}, wrap("find purchase", err)
 	}
-	list, err := collect(rows, func(r *sql.Rows) (store.Purchase, error) { return scanPurchase(r) })
-	if err != nil {
-		return store.Purchase{}, wrap("find purchase", err)
-	}
-	if len(list) == 0 {
-		return store.Purchase{}, fmt.Errorf("find purchase: %w", store.ErrNotFound)
-	}
-	return list[0], nil
+	p, err := one(collect(rows, purchaseRow))
+	return p, wrap("find purchase", err)
 }
 
 func (t *tx) CreditBalance(ctx context.Context) (int64, error) {
@@ -168,18 +162,8 @@ func (t *tx) InsertPurchase(ctx context.Context, p store.Purchase) (store.Purcha
 }
 
 func (t *tx) GetPurchase(ctx context.Context, id int64) (store.Purchase, error) {
-	rows, err := t.query(ctx, `SELECT `+purchaseCols+` FROM credit_purchases WHERE tenant_id = ? AND id = ?`, t.tenant, id)
-	if err != nil {
-		return store.Purchase{}, wrap("get purchase", err)
-	}
-	list, err := collect(rows, func(r *sql.Rows) (store.Purchase, error) { return scanPurchase(r) })
-	if err != nil {
-		return store.Purchase{}, wrap("get purchase", err)
-	}
-	if len(list) == 0 {
-		return store.Purchase{}, fmt.Errorf("get purchase %d: %w", id, store.ErrNotFound)
-	}
-	return list[0], nil
+	return queryOne(ctx, t, fmt.Sprintf("get purchase %d", id), purchaseRow,
+		`SELECT `+purchaseCols+` FROM credit_purchases WHERE tenant_id = ? AND id = ?`, t.tenant, id)
 }
 
 func (t *tx) ListPurchases(ctx context.Context, limit int) ([]store.Purchase, error) {
@@ -190,7 +174,7 @@ func (t *tx) ListPurchases(ctx context.Context, limit int) ([]store.Purchase, er
 	if err != nil {
 		return nil, wrap("list purchases", err)
 	}
-	return collect(rows, func(r *sql.Rows) (store.Purchase, error) { return scanPurchase(r) })
+	return collect(rows, purchaseRow)
 }
 
 func (t *tx) MarkPurchasePaid(ctx context.Context, id int64, at time.Time) (store.Purchase, error) {

@@ -1,0 +1,113 @@
+package album
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/studiodesk/studiodesk/backend/account"
+)
+
+func fieldOf(t *testing.T, err error) (string, string) {
+	t.Helper()
+	var fe *account.FieldError
+	if !errors.As(err, &fe) {
+		t.Fatalf("not a field error: %v", err)
+	}
+	return fe.Field(), fe.Code()
+}
+
+func TestNormalizeOrder(t *testing.T) {
+	ok := Order{CustomerName: " 王小姐 ", Phone: "+86 138-0013-8000", BranchID: 1, ShootDate: "2026-12-24"}
+	got, err := NormalizeOrder(ok)
+	if err != nil || got.Phone != "13800138000" || got.CustomerName != "王小姐" {
+		t.Fatalf("%+v %v", got, err)
+	}
+	tests := []struct {
+		name        string
+		edit        func(*Order)
+		field, code string
+	}{
+		{"no name", func(o *Order) { o.CustomerName = "  " }, "customer_name", account.CodeRequired},
+		{"no phone", func(o *Order) { o.Phone = "" }, "phone", account.CodeRequired},
+		{"bad phone", func(o *Order) { o.Phone = "12345" }, "phone", account.CodePhoneInvalid},
+		{"bad date", func(o *Order) { o.ShootDate = "2026-02-30" }, "shoot_date", CodeDateInvalid},
+		{"long package", func(o *Order) { o.Package = strings.Repeat("套", MaxPackageLen+1) }, "package", account.CodeTooLong},
+		{"no branch", func(o *Order) { o.BranchID = 0 }, "branch_id", account.CodeRequired},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := ok
+			tc.edit(&o)
+			_, err := NormalizeOrder(o)
+			if f, c := fieldOf(t, err); f != tc.field || c != tc.code {
+				t.Fatalf("got %s/%s", f, c)
+			}
+		})
+	}
+}
+
+func TestAlbumDefaultsAndValidation(t *testing.T) {
+	raw, err := NormalizeAlbum(Album{Kind: KindRaw, Title: "底片"})
+	if err != nil || raw.Settings.Download != DownloadCompressed || !raw.Settings.Watermark.Enabled || raw.Status != StatusOpen || raw.Settings.RetentionDays != 90 {
+		t.Fatalf("raw defaults %+v %v", raw, err)
+	}
+	ret, _ := NormalizeAlbum(Album{Kind: KindRetouched, Title: "精修"})
+	if ret.Settings.Download != DownloadOriginal || ret.Settings.Watermark.Enabled || ret.Settings.KeepEXIF {
+		t.Fatalf("retouched defaults %+v", ret.Settings)
+	}
+	gps, _ := NormalizeAlbum(Album{Kind: KindRetouched, Title: "x", Settings: Settings{KeepGPS: true}})
+	if gps.Settings.KeepGPS {
+		t.Fatal("GPS kept while EXIF is stripped")
+	}
+	tests := []struct {
+		name        string
+		a           Album
+		field, code string
+	}{
+		{"kind", Album{Kind: "slideshow", Title: "x"}, "kind", account.CodeInvalidValue},
+		{"title", Album{Kind: KindRaw}, "title", account.CodeRequired},
+		{"download", Album{Kind: KindRaw, Title: "x", Settings: Settings{Download: "all"}}, "settings.download", account.CodeInvalidValue},
+		{"position", Album{Kind: KindRaw, Title: "x", Settings: Settings{Watermark: Watermark{Position: "middle"}}}, "settings.watermark.position", account.CodeInvalidValue},
+		{"opacity", Album{Kind: KindRaw, Title: "x", Settings: Settings{Watermark: Watermark{Opacity: 101}}}, "settings.watermark.opacity", account.CodeInvalidValue},
+		{"retention", Album{Kind: KindRaw, Title: "x", Settings: Settings{RetentionDays: 3}}, "settings.retention_days", CodeRetentionInvalid},
+		{"status", Album{Kind: KindRaw, Title: "x", Status: "deleted"}, "status", account.CodeInvalidValue},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if f, c := fieldOf(t, func() error { _, err := NormalizeAlbum(tc.a); return err }()); f != tc.field || c != tc.code {
+				t.Fatalf("got %s/%s", f, c)
+			}
+		})
+	}
+}
+
+func TestEditKeepsKindAndMovesRetention(t *testing.T) {
+	created := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	stored, _ := NormalizeAlbum(Album{ID: 1, Kind: KindRetouched, Title: "精修", CreatedAt: created})
+	stored.RetainUntil = RetainUntil(created, stored.Settings.RetentionDays)
+	if _, err := Edit(stored, Album{Kind: KindVideo, Title: "x"}); err == nil {
+		t.Fatal("kind changed")
+	}
+	edit := stored
+	edit.Title, edit.Settings.RetentionDays = "精修 · 终版", 30
+	got, err := Edit(stored, edit)
+	if err != nil || got.Title != "精修 · 终版" || !got.RetainUntil.Equal(created.AddDate(0, 0, 30)) || got.ID != 1 {
+		t.Fatalf("%+v %v", got, err)
+	}
+}
+
+func TestCodes(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 200; i++ {
+		c, err := NewCode()
+		if err != nil || len(c) != CodeLen || strings.ContainsAny(c, "01ILO") || seen[c] {
+			t.Fatalf("code %q %v", c, err)
+		}
+		seen[c] = true
+	}
+	if NormalizeCode(" ab-cd 23ef ") != "ABCD23EF" {
+		t.Fatal(NormalizeCode(" ab-cd 23ef "))
+	}
+}

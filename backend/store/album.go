@@ -1,0 +1,42 @@
+package store
+
+import (
+	"context"
+
+	"github.com/studiodesk/studiodesk/backend/album"
+)
+
+// AlbumTx is the order and album part of a tenant transaction.
+type AlbumTx interface {
+	// InsertOrder stores a new order; ErrConflict when its code is already used in the studio
+	// (callers draw another code).
+	InsertOrder(ctx context.Context, o album.Order) (album.Order, error)
+	GetOrder(ctx context.Context, id int64) (album.Order, error)
+	// UpdateOrder rewrites an order's editable fields (everything but code, creation).
+	UpdateOrder(ctx context.Context, o album.Order) (album.Order, error)
+	// ListOrders returns one page of orders, newest first.
+	ListOrders(ctx context.Context, f OrderFilter) ([]album.Order, error)
+	// OrderByCode finds an order by its code; ErrNotFound when none.
+	OrderByCode(ctx context.Context, code string) (album.Order, error)
+
+	InsertAlbum(ctx context.Context, a album.Album) (album.Album, error)
+	GetAlbum(ctx context.Context, id int64) (album.Album, error)
+	// UpdateAlbum rewrites an album's title, cover, order, settings, status and retention.
+	UpdateAlbum(ctx context.Context, a album.Album) (album.Album, error)
+	// ListAlbums returns an order's albums by sort order.
+	ListAlbums(ctx context.Context, orderID int64) ([]album.Album, error)
+}
+
+// OrderFilter selects a page of orders, newest first (id descending).
+type OrderFilter struct {
+	// Scope limits the page to what the caller may see (orders are placed like leads: owner,
+	// department, branch, brand).
+	Scope LeadScope
+	// BranchID limits to one branch; 0 = all.
+	BranchID int64
+	// Text: 4+ digits match the phone's prefix or suffix; else a substring of the customer's
+	// name or the order code.
+	Text     string
+	BeforeID int64
+	Limit    int
+}
