@@ -11,12 +11,25 @@ func init() {
 }
 
 var albumFieldLabels = map[string]text{
-	"credits":        {"点数", "credits"},
-	"provider":       {"支付方式", "payment method"},
-	"before":         {"翻页位置", "page position"},
-	"limit":          {"条数", "page size"},
-	"items":          {"价格表", "price table"},
-	"fen_per_credit": {"每点价格（分）", "price per credit (fen)"},
+	"credits":                     {"点数", "credits"},
+	"provider":                    {"支付方式", "payment method"},
+	"before":                      {"翻页位置", "page position"},
+	"limit":                       {"条数", "page size"},
+	"items":                       {"价格表", "price table"},
+	"fen_per_credit":              {"每点价格（分）", "price per credit (fen)"},
+	"customer_name":               {"客户姓名", "customer name"},
+	"package":                     {"套餐", "package"},
+	"shoot_date":                  {"拍摄日期", "shoot date"},
+	"lead_id":                     {"关联客资", "linked lead"},
+	"owner_id":                    {"负责人", "person in charge"},
+	"note":                        {"备注", "note"},
+	"title":                       {"标题", "title"},
+	"sort_order":                  {"排序", "sort order"},
+	"status":                      {"状态", "status"},
+	"settings.download":           {"下载权限", "download rights"},
+	"settings.watermark.position": {"水印位置", "watermark position"},
+	"settings.watermark.opacity":  {"水印透明度", "watermark opacity"},
+	"settings.retention_days":     {"保存天数", "retention (days)"},
 }
 
 var albumMessages = map[string]text{
@@ -25,6 +38,11 @@ var albumMessages = map[string]text{
 	"credits_invalid":         {"「{field}」必须是 1 到 {max} 之间的整数。", "“{field}” must be a whole number from 1 to {max}."},
 	"credit_price_invalid":    {"价格表中「{item}」的价格无效：请填写 0 或正整数。", "The price of “{item}” is invalid: enter 0 or a positive whole number."},
 	"credit_item_unknown":     {"价格表中没有「{item}」。可用项目：{allowed}。", "The price table has no item “{item}”. Items: {allowed}."},
+	"date_invalid":            {"「{field}」不是有效日期，请按 年-月-日 填写{example}。", "“{field}” is not a valid date; use year-month-day{example}."},
+	"retention_invalid":       {"「{field}」必须在 {min} 到 {max} 天之间。", "“{field}” must be between {min} and {max} days."},
+	"album_kind_locked":       {"相册类型创建后不能修改。如需另一种类型，请新建相册。", "An album's kind cannot change after it is created; create another album instead."},
+	"order_phone_locked":      {"手机号不能在这里修改：请用「更正手机号」并填写原因（会记录在操作日志中）。", "The phone cannot be changed here: use “Correct phone” and give a reason (it is logged)."},
+	"order_phone_same":        {"新手机号与原手机号相同。", "The new phone is the same as the current one."},
 	"payment_signature":       {"支付通知签名无效，已拒绝。", "The payment notification's signature is invalid; it was refused."},
 	"payment_amount_mismatch": {"支付金额（{paid} 分）与订单金额（{due} 分）不符，未入账。请联系运营核对。", "The paid amount ({paid} fen) does not match the purchase ({due} fen); nothing was credited. Contact the operator."},
 }

@@ -200,6 +200,7 @@ func (s *Server) routes() {
 	m.Handle("POST /api/v1/sync/push", s.authed(s.push))
 
 	s.creditRoutes(m)
+	s.albumRoutes(m)
 
 	m.Handle("/api/", s.public(func(*call) (any, error) {
 		return nil, apiErr(http.StatusNotFound, "not_found", "", nil)
