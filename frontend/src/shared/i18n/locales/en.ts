@@ -60,6 +60,7 @@ const en: MessageSchema = {
     reminders: 'Reminders',
     checkins: 'Check-ins',
     credits: 'Credits',
+    orders: 'Orders & albums',
   },
   header: {
     changePassword: 'Change password',

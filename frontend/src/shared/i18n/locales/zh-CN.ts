@@ -61,6 +61,7 @@ const zhCN = {
     reminders: '提醒',
     checkins: '签到管理',
     credits: '点数',
+    orders: '订单与相册',
   },
   header: {
     changePassword: '修改密码',
