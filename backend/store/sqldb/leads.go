@@ -214,7 +214,6 @@ func (t *tx) CountLeadList(ctx context.Context, f store.LeadFilter) (int, error)
 	return n, wrap("count leads", err)
 }
 
-
 func isDigits(s string) bool {
 	for _, r := range s {
 		if r < '0' || r > '9' {
