@@ -111,3 +111,25 @@ func TestCodes(t *testing.T) {
 		t.Fatal(NormalizeCode(" ab-cd 23ef "))
 	}
 }
+
+func TestCleanFilename(t *testing.T) {
+	if n, err := CleanFilename(" IMG_0001 婚礼.JPG "); err != nil || n != "IMG_0001 婚礼.JPG" {
+		t.Fatalf("%q %v", n, err)
+	}
+	for name, reason := range map[string]string{
+		"a/b.jpg": "separator", `a\b.jpg`: "separator", "a\x00.jpg": "control", "a\n.jpg": "control",
+		"..": "dots", strings.Repeat("x", 256): "length", "\xff.jpg": "encoding",
+	} {
+		_, err := CleanFilename(name)
+		var fe *account.FieldError
+		if !errors.As(err, &fe) || fe.Code() != CodeFilenameInvalid || fe.Params()["reason"] != reason {
+			t.Errorf("%q: %v", name, err)
+		}
+	}
+	if _, err := CleanFilename(""); err == nil {
+		t.Fatal("empty name accepted")
+	}
+	if !ValidHash(strings.Repeat("ab", 32)) || ValidHash(strings.Repeat("AB", 32)) || ValidHash("abc") {
+		t.Fatal("ValidHash")
+	}
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/studiodesk/studiodesk/backend/album"
 )
@@ -25,6 +26,20 @@ type AlbumTx interface {
 	UpdateAlbum(ctx context.Context, a album.Album) (album.Album, error)
 	// ListAlbums returns an order's albums by sort order.
 	ListAlbums(ctx context.Context, orderID int64) ([]album.Album, error)
+
+	// InsertPhoto adds a file to an album and counts it in the album's photo_count and bytes;
+	// ErrConflict when the album already holds a file with this hash.
+	InsertPhoto(ctx context.Context, p album.Photo) (album.Photo, error)
+	GetPhoto(ctx context.Context, id int64) (album.Photo, error)
+	// PhotoHashes returns, of the given hashes, those the album holds, with their photo ids.
+	PhotoHashes(ctx context.Context, albumID int64, hashes []string) (map[string]int64, error)
+	// ListPhotos returns an album's files in upload order.
+	ListPhotos(ctx context.Context, albumID int64) ([]album.Photo, error)
+	// SetPhotoResult records what rendering found: status, upright size and the failure reason.
+	SetPhotoResult(ctx context.Context, id int64, status album.PhotoStatus, width, height int, reason string, now time.Time) (album.Photo, error)
+	// ScheduleJob enqueues a durable job of this studio in this transaction, so the job exists
+	// exactly when the change that needs it commits; (kind, key) names it once.
+	ScheduleJob(ctx context.Context, kind, key string, payload []byte, runAt time.Time) error
 }
 
 // OrderFilter selects a page of orders, newest first (id descending).

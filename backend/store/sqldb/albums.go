@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/studiodesk/studiodesk/backend/album"
@@ -178,4 +179,89 @@ func (t *tx) ListAlbums(ctx context.Context, orderID int64) ([]album.Album, erro
 		return nil, wrap("list albums", err)
 	}
 	return collect(rows, albumRow)
+}
+
+const photoCols = `id, album_id, hash, size, filename, content_type, kind, width, height, status, fail_reason, created_by, created_at, updated_at`
+
+func photoRow(r *sql.Rows) (album.Photo, error) {
+	var p album.Photo
+	var status string
+	var created, updated int64
+	err := r.Scan(&p.ID, &p.AlbumID, &p.Hash, &p.Size, &p.Filename, &p.ContentType, &p.Kind, &p.Width, &p.Height, &status,
+		&p.FailReason, &p.CreatedBy, &created, &updated)
+	p.Status, p.CreatedAt, p.UpdatedAt = album.PhotoStatus(status), fromMS(created), fromMS(updated)
+	return p, err
+}
+
+func (t *tx) InsertPhoto(ctx context.Context, p album.Photo) (album.Photo, error) {
+	err := t.row(ctx, `INSERT INTO photos (tenant_id, album_id, hash, size, filename, content_type, kind, width, height, status,
+		fail_reason, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		[]any{t.tenant, p.AlbumID, p.Hash, p.Size, p.Filename, p.ContentType, p.Kind, p.Width, p.Height, string(p.Status),
+			p.FailReason, p.CreatedBy, ms(p.CreatedAt), ms(p.UpdatedAt)}, &p.ID)
+	if err != nil {
+		return p, wrap("insert photo", err)
+	}
+	res, err := t.exec(ctx, `UPDATE albums SET photo_count = photo_count + 1, bytes = bytes + ?, updated_at = ?
+		WHERE tenant_id = ? AND id = ?`, p.Size, ms(p.CreatedAt), t.tenant, p.AlbumID)
+	return p, wrap("count photo", mustAffect(res, err))
+}
+
+func (t *tx) GetPhoto(ctx context.Context, id int64) (album.Photo, error) {
+	return queryOne(ctx, t, fmt.Sprintf("get photo %d", id), photoRow,
+		`SELECT `+photoCols+` FROM photos WHERE tenant_id = ? AND id = ?`, t.tenant, id)
+}
+
+func (t *tx) PhotoHashes(ctx context.Context, albumID int64, hashes []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for start := 0; start < len(hashes); start += 500 {
+		chunk := hashes[start:min(len(hashes), start+500)]
+		args := []any{t.tenant, albumID}
+		for _, h := range chunk {
+			args = append(args, h)
+		}
+		rows, err := t.query(ctx, `SELECT hash, id FROM photos WHERE tenant_id = ? AND album_id = ? AND hash IN (?`+
+			strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return nil, wrap("photo hashes", err)
+		}
+		pairs, err := collect(rows, func(r *sql.Rows) ([2]any, error) {
+			var h string
+			var id int64
+			err := r.Scan(&h, &id)
+			return [2]any{h, id}, err
+		})
+		if err != nil {
+			return nil, wrap("photo hashes", err)
+		}
+		for _, p := range pairs {
+			out[p[0].(string)] = p[1].(int64)
+		}
+	}
+	return out, nil
+}
+
+func (t *tx) ListPhotos(ctx context.Context, albumID int64) ([]album.Photo, error) {
+	rows, err := t.query(ctx, `SELECT `+photoCols+` FROM photos WHERE tenant_id = ? AND album_id = ? ORDER BY id`, t.tenant, albumID)
+	if err != nil {
+		return nil, wrap("list photos", err)
+	}
+	return collect(rows, photoRow)
+}
+
+func (t *tx) SetPhotoResult(ctx context.Context, id int64, status album.PhotoStatus, width, height int, reason string, now time.Time) (album.Photo, error) {
+	res, err := t.exec(ctx, `UPDATE photos SET status = ?, width = ?, height = ?, fail_reason = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`,
+		string(status), width, height, reason, ms(now), t.tenant, id)
+	if err := mustAffect(res, err); err != nil {
+		return album.Photo{}, wrap(fmt.Sprintf("set photo %d result", id), err)
+	}
+	return t.GetPhoto(ctx, id)
+}
+
+func (t *tx) ScheduleJob(ctx context.Context, kind, key string, payload []byte, runAt time.Time) error {
+	if len(payload) == 0 {
+		payload = []byte("{}")
+	}
+	_, err := t.exec(ctx, `INSERT INTO jobs (kind, tenant_id, key, payload, run_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (kind, tenant_id, key) DO NOTHING`, kind, t.tenant, key, string(payload), ms(runAt))
+	return wrap("schedule job", err)
 }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ var albumTests = []struct {
 	{"OrderListScopeAndSearch", testOrderList},
 	{"AlbumsCRUDAndOrder", testAlbums},
 	{"AlbumsTenantIsolation", testAlbumIsolation},
+	{"PhotosContentAddressedAndCounted", testPhotos},
 }
 
 func newOrder(f fixture, name, phone, code string) album.Order {
@@ -238,6 +240,85 @@ func testAlbumIsolation(t *testing.T, s store.Store) {
 	must(t, s.View(ctx, b.tenant.ID, func(tx store.Tx) error {
 		if l, _ := tx.ListAlbums(ctx, bo.ID); len(l) != 1 {
 			t.Errorf("B's order has %d albums", len(l))
+		}
+		return nil
+	}))
+}
+
+func hashOf(c byte) string { return strings.Repeat(string([]byte{c}), 64) }
+
+func testPhotos(t *testing.T, s store.Store) {
+	a := newFixture(t, s, "甲", "13800000001")
+	b := newFixture(t, s, "乙", "13800000002")
+	ctx := context.Background()
+	var al, other album.Album
+	var p album.Photo
+	update(t, s, a.tenant.ID, func(ctx context.Context, tx store.Tx) error {
+		o, err := tx.InsertOrder(ctx, newOrder(a, "王小姐", "13600000001", "ABCD2345"))
+		must(t, err)
+		al, err = tx.InsertAlbum(ctx, newAlbum(o.ID, album.KindRaw, "底片", 0))
+		must(t, err)
+		other, err = tx.InsertAlbum(ctx, newAlbum(o.ID, album.KindRetouched, "精修", 1))
+		must(t, err)
+		p, err = tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf('a'), Size: 1000, Filename: "IMG_1.JPG", ContentType: "image/jpeg",
+			Kind: "image", Status: album.PhotoProcessing, CreatedBy: a.admin.ID, CreatedAt: t0, UpdatedAt: t0})
+		must(t, err)
+		// The same file in another album of the studio is a photo there too.
+		_, err = tx.InsertPhoto(ctx, album.Photo{AlbumID: other.ID, Hash: hashOf('a'), Size: 1000, Filename: "x.jpg", ContentType: "image/jpeg",
+			Kind: "image", Status: album.PhotoProcessing, CreatedAt: t0, UpdatedAt: t0})
+		must(t, err)
+		_, err = tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf('b'), Size: 500, Filename: "IMG_2.MOV", ContentType: "video/quicktime",
+			Kind: "video", Status: album.PhotoReady, CreatedAt: t0, UpdatedAt: t0})
+		must(t, err)
+		return tx.ScheduleJob(ctx, "media.render", "1", []byte(`{"photo_id":1}`), t0)
+	})
+	err := s.Update(ctx, a.tenant.ID, func(tx store.Tx) error {
+		_, err := tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf('a'), Size: 1000, Filename: "again.jpg", ContentType: "image/jpeg",
+			Kind: "image", Status: album.PhotoProcessing, CreatedAt: t0, UpdatedAt: t0})
+		return err
+	})
+	if !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("same file twice in an album: %v", err)
+	}
+	update(t, s, a.tenant.ID, func(ctx context.Context, tx store.Tx) error {
+		got, err := tx.GetAlbum(ctx, al.ID)
+		if err != nil || got.PhotoCount != 2 || got.Bytes != 1500 {
+			t.Fatalf("album counters %+v %v", got, err)
+		}
+		hs, err := tx.PhotoHashes(ctx, al.ID, []string{hashOf('a'), hashOf('c'), hashOf('b')})
+		if err != nil || len(hs) != 2 || hs[hashOf('a')] != p.ID {
+			t.Fatalf("hashes %v %v", hs, err)
+		}
+		done, err := tx.SetPhotoResult(ctx, p.ID, album.PhotoFailed, 0, 0, "image_corrupt", t0.Add(time.Minute))
+		if err != nil || done.Status != album.PhotoFailed || done.FailReason != "image_corrupt" {
+			t.Fatalf("result %+v %v", done, err)
+		}
+		list, err := tx.ListPhotos(ctx, al.ID)
+		if err != nil || len(list) != 2 || list[0].ID != p.ID || list[1].Kind != "video" {
+			t.Fatalf("list %+v %v", list, err)
+		}
+		return nil
+	})
+	j, err := s.LeaseJob(ctx, "w", t0.Add(time.Second), time.Minute)
+	if err != nil || j.Kind != "media.render" || j.TenantID != a.tenant.ID || j.Key != "1" {
+		t.Fatalf("scheduled job %+v %v", j, err)
+	}
+	must(t, s.Update(ctx, b.tenant.ID, func(tx store.Tx) error {
+		if _, err := tx.GetPhoto(ctx, p.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("B reads A's photo: %v", err)
+		}
+		if _, err := tx.SetPhotoResult(ctx, p.ID, album.PhotoReady, 1, 1, "", t0); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("B changes A's photo: %v", err)
+		}
+		if hs, _ := tx.PhotoHashes(ctx, al.ID, []string{hashOf('a')}); len(hs) != 0 {
+			t.Errorf("B sees A's hashes")
+		}
+		if l, _ := tx.ListPhotos(ctx, al.ID); len(l) != 0 {
+			t.Errorf("B lists A's photos")
+		}
+		if _, err := tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf('d'), Size: 1, Filename: "x", ContentType: "image/jpeg",
+			Kind: "image", Status: album.PhotoProcessing, CreatedAt: t0, UpdatedAt: t0}); err == nil {
+			t.Errorf("B put a photo into A's album")
 		}
 		return nil
 	}))
