@@ -30,6 +30,10 @@ var albumFieldLabels = map[string]text{
 	"settings.watermark.position": {"水印位置", "watermark position"},
 	"settings.watermark.opacity":  {"水印透明度", "watermark opacity"},
 	"settings.retention_days":     {"保存天数", "retention (days)"},
+	"album_id":                    {"相册", "album"},
+	"filename":                    {"文件名", "file name"},
+	"sha256":                      {"文件校验值", "file checksum"},
+	"hashes":                      {"文件校验值", "file checksums"},
 }
 
 var albumMessages = map[string]text{
@@ -43,6 +47,13 @@ var albumMessages = map[string]text{
 	"album_kind_locked":       {"相册类型创建后不能修改。如需另一种类型，请新建相册。", "An album's kind cannot change after it is created; create another album instead."},
 	"order_phone_locked":      {"手机号不能在这里修改：请用「更正手机号」并填写原因（会记录在操作日志中）。", "The phone cannot be changed here: use “Correct phone” and give a reason (it is logged)."},
 	"order_phone_same":        {"新手机号与原手机号相同。", "The new phone is the same as the current one."},
+	"upload_length_required":  {"上传需要先声明文件大小（Upload-Length）。请升级客户端。", "An upload must declare its size (Upload-Length); update the app."},
+	"file_empty":              {"文件「{filename}」是空的（0 字节），已跳过。请检查原文件是否完整。", "The file “{filename}” is empty (0 bytes) and was skipped; check the original."},
+	"filename_invalid":        {"文件名无效：不能包含文件夹分隔符（/ 或 \\）或控制字符，不能是 . 或 ..，最长 255 字节。请重命名后再上传。", "Invalid file name: no folder separators (/ or \\) or control characters, not . or .., at most 255 bytes. Rename the file and upload again."},
+	"heic_unsupported":        {"暂不支持 HEIC 格式（「{filename}」）。请在 iPhone「设置 → 相机 → 格式」选择「兼容性最佳」，或导出为 JPEG 后上传。", "HEIC files are not supported yet (“{filename}”). On the iPhone choose Settings → Camera → Formats → Most Compatible, or export as JPEG, then upload."},
+	"file_type_unsupported":   {"「{filename}」不是支持的照片或视频（支持 JPEG、PNG、WebP、MP4、MOV），未上传。", "“{filename}” is not a supported photo or video (JPEG, PNG, WebP, MP4, MOV); it was not uploaded."},
+	"file_too_large":          {"「{filename}」太大（上限 {max}）。", "“{filename}” is too large (limit {max})."},
+	"upload_hash_mismatch":    {"「{filename}」上传后内容与原文件不一致（可能传输出错），未保存。请重新上传。", "“{filename}” arrived different from the original (a transfer error); it was not kept. Upload it again."},
 	"payment_signature":       {"支付通知签名无效，已拒绝。", "The payment notification's signature is invalid; it was refused."},
 	"payment_amount_mismatch": {"支付金额（{paid} 分）与订单金额（{due} 分）不符，未入账。请联系运营核对。", "The paid amount ({paid} fen) does not match the purchase ({due} fen); nothing was credited. Contact the operator."},
 }

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/auth"
+	"github.com/studiodesk/studiodesk/backend/blob"
+	"github.com/studiodesk/studiodesk/backend/media"
 	"github.com/studiodesk/studiodesk/backend/payment"
 	"github.com/studiodesk/studiodesk/backend/store"
 )
@@ -42,13 +44,22 @@ type Config struct {
 	Sweep SweepConfig
 	// Payments are the payment providers studios may buy credits through (docs/albums.md).
 	Payments []payment.Provider
+	// Blobs stores originals and renditions (each studio under its own prefix); UploadDir
+	// holds tus uploads in progress. Uploads are off unless both are set.
+	Blobs     blob.Bucket
+	UploadDir string
+	// Renderer makes renditions; default media.Std.
+	Renderer media.Renderer
+	// Upload size limits; defaults 200 MiB per image, 50 GiB per video.
+	MaxImageSize, MaxVideoSize int64
 }
 
 // Server is the HTTP handler of the cloud server.
 type Server struct {
-	cfg Config
-	log *slog.Logger
-	mux *http.ServeMux
+	cfg     Config
+	log     *slog.Logger
+	mux     *http.ServeMux
+	uploads *uploads // nil when uploads are off
 }
 
 // New builds the server and its routes.
@@ -76,6 +87,15 @@ func New(cfg Config) *Server {
 	}
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = 15 * time.Minute
+	}
+	if cfg.Renderer == nil {
+		cfg.Renderer = media.Std{}
+	}
+	if cfg.MaxImageSize == 0 {
+		cfg.MaxImageSize = defaultMaxImage
+	}
+	if cfg.MaxVideoSize == 0 {
+		cfg.MaxVideoSize = defaultMaxVideo
 	}
 	if cfg.Payments == nil {
 		cfg.Payments = []payment.Provider{payment.Manual{}} // the operator's top-up is always there
@@ -201,6 +221,7 @@ func (s *Server) routes() {
 
 	s.creditRoutes(m)
 	s.albumRoutes(m)
+	s.uploadRoutes(m)
 
 	m.Handle("/api/", s.public(func(*call) (any, error) {
 		return nil, apiErr(http.StatusNotFound, "not_found", "", nil)

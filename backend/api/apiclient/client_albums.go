@@ -69,3 +69,8 @@ func (c *Client) CreateAlbum(ctx context.Context, orderID int64, a album.Album) 
 func (c *Client) UpdateAlbum(ctx context.Context, a album.Album) (album.Album, error) {
 	return send[album.Album](ctx, c, http.MethodPut, idPath("/api/v1/albums", a.ID), a)
 }
+
+// AlbumPhotos lists an album's files in upload order (GET /api/v1/albums/{id}/photos).
+func (c *Client) AlbumPhotos(ctx context.Context, albumID int64) ([]album.Photo, error) {
+	return list[album.Photo](ctx, c, idPath("/api/v1/albums", albumID, "photos"), nil)
+}

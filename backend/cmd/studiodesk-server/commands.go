@@ -19,6 +19,7 @@ import (
 
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/auth"
+	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 	"github.com/studiodesk/studiodesk/backend/store"
 	"github.com/studiodesk/studiodesk/backend/store/sqlite"
 	"github.com/studiodesk/studiodesk/frontend"
@@ -114,8 +115,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ln.Close()
 		return err
 	}
+	blobs, err := fsblob.New(filepath.Join(sf.data, "blobs"))
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("open photo storage: %w", err)
+	}
+	defer blobs.Close()
 	handler := api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy,
-		Payments: paymentProviders(*sandboxSecret, url)})
+		Payments: paymentProviders(*sandboxSecret, url), Blobs: blobs, UploadDir: filepath.Join(sf.data, "uploads")})
 	host, _ := os.Hostname()
 	go func() {
 		if err := handler.RunJobs(ctx, fmt.Sprintf("%s:%d", host, os.Getpid()), 5*time.Second); err != nil {
