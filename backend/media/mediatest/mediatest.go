@@ -110,6 +110,9 @@ func Bomb(w, h uint32) []byte {
 	return append(out, chunk("IEND", nil)...)
 }
 
+// PNGChunk encodes one PNG chunk with its CRC.
+func PNGChunk(typ string, data []byte) []byte { return chunk(typ, data) }
+
 func chunk(typ string, data []byte) []byte {
 	out := make([]byte, 4, 12+len(data))
 	binary.BigEndian.PutUint32(out, uint32(len(data)))
