@@ -24,10 +24,25 @@ type Photo struct {
 	Height      int         `json:"height,omitempty"`
 	Status      PhotoStatus `json:"status"`
 	// FailReason is a stable code (media error codes) when Status is failed.
-	FailReason string    `json:"fail_reason,omitempty"`
+	FailReason string `json:"fail_reason,omitempty"`
+	// CRC-32s of the downloadable variants (zip entries are laid out from them).
+	CRC         uint32 `json:"-"`
+	CRCNoEXIF   uint32 `json:"-"`
+	CRCNoGPS    uint32 `json:"-"`
+	PreviewSize int64  `json:"-"`
+	PreviewCRC  uint32 `json:"-"`
 	CreatedBy  int64     `json:"created_by"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// RenderResult is what making a photo's renditions found.
+type RenderResult struct {
+	Status        PhotoStatus
+	Width, Height int
+	Reason        string // failure code
+	PreviewSize   int64
+	PreviewCRC    uint32
 }
 
 // PhotoStatus says whether a photo's renditions are there.

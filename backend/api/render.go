@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"strconv"
 	"time"
 
@@ -37,18 +38,22 @@ func (s *Server) renderJob(ctx context.Context, j store.Job, now time.Time) (*ti
 	}
 	info, rs, err := s.render(ctx, j.TenantID, p)
 	if code := media.CodeOf(err); code != "" {
-		return nil, s.photoResult(ctx, j.TenantID, id, album.PhotoFailed, 0, 0, code, now)
+		return nil, s.photoResult(ctx, j.TenantID, id, album.RenderResult{Status: album.PhotoFailed, Reason: code}, now)
 	}
 	if err != nil {
 		return s.renderRetry(ctx, j, id, now, err)
 	}
 	bucket := s.tenantBucket(j.TenantID)
+	result := album.RenderResult{Status: album.PhotoReady, Width: info.Width, Height: info.Height}
 	for _, r := range rs {
 		if _, err := bucket.Put(ctx, renditionKey(p.Hash, r.Spec.Name), bytes.NewReader(r.Data), int64(len(r.Data)), "image/jpeg"); err != nil {
 			return s.renderRetry(ctx, j, id, now, fmt.Errorf("store %s: %w", r.Spec.Name, err))
 		}
+		if r.Spec == media.Preview {
+			result.PreviewSize, result.PreviewCRC = int64(len(r.Data)), crc32.ChecksumIEEE(r.Data)
+		}
 	}
-	return nil, s.photoResult(ctx, j.TenantID, id, album.PhotoReady, info.Width, info.Height, "", now)
+	return nil, s.photoResult(ctx, j.TenantID, id, result, now)
 }
 
 func (s *Server) render(ctx context.Context, tenantID int64, p album.Photo) (media.Image, []media.Rendition, error) {
@@ -63,15 +68,15 @@ func (s *Server) render(ctx context.Context, tenantID int64, p album.Photo) (med
 func (s *Server) renderRetry(ctx context.Context, j store.Job, id int64, now time.Time, cause error) (*time.Time, error) {
 	if j.Attempts >= renderAttempts {
 		s.log.ErrorContext(ctx, "render gave up", "photo", id, "studio", j.TenantID, "err", cause)
-		return nil, s.photoResult(ctx, j.TenantID, id, album.PhotoFailed, 0, 0, "render_failed", now)
+		return nil, s.photoResult(ctx, j.TenantID, id, album.RenderResult{Status: album.PhotoFailed, Reason: "render_failed"}, now)
 	}
 	next := now.Add(time.Duration(j.Attempts*j.Attempts) * 10 * time.Second)
 	return &next, cause
 }
 
-func (s *Server) photoResult(ctx context.Context, tenantID, id int64, st album.PhotoStatus, w, h int, reason string, now time.Time) error {
+func (s *Server) photoResult(ctx context.Context, tenantID, id int64, r album.RenderResult, now time.Time) error {
 	return s.cfg.Store.Update(ctx, tenantID, func(tx store.Tx) error {
-		_, err := tx.SetPhotoResult(ctx, id, st, w, h, reason, now)
+		_, err := tx.SetPhotoResult(ctx, id, r, now)
 		return err
 	})
 }

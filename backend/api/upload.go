@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"os"
@@ -287,11 +288,11 @@ func (s *Server) ingest(c *call, up tusd.FileInfo) (album.Photo, bool, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return album.Photo{}, false, err
 	}
-	sum := sha256.New()
-	if _, err := io.Copy(sum, f); err != nil {
+	sums, err := fileSums(f)
+	if err != nil {
 		return album.Photo{}, false, fmt.Errorf("hash upload: %w", err)
 	}
-	hash := hex.EncodeToString(sum.Sum(nil))
+	hash := sums.sha256
 	if want := up.MetaData["sha256"]; want != "" && want != hash {
 		return album.Photo{}, false, apiErr(http.StatusConflict, "upload_hash_mismatch", "sha256", map[string]any{"filename": name})
 	}
@@ -327,7 +328,8 @@ func (s *Server) ingest(c *call, up tusd.FileInfo) (album.Photo, bool, error) {
 			status = album.PhotoReady // played as uploaded; a poster frame comes with video work
 		}
 		p, err = tx.InsertPhoto(c.ctx, album.Photo{AlbumID: albumID, Hash: hash, Size: up.Size, Filename: name,
-			ContentType: typ.ContentType, Kind: string(typ.Kind), Status: status, CreatedBy: c.staff.ID, CreatedAt: c.now, UpdatedAt: c.now})
+			ContentType: typ.ContentType, Kind: string(typ.Kind), Status: status, CreatedBy: c.staff.ID, CreatedAt: c.now, UpdatedAt: c.now,
+			CRC: sums.crc, CRCNoEXIF: sums.crcNoEXIF, CRCNoGPS: sums.crcNoGPS})
 		if err != nil {
 			return err
 		}
@@ -397,4 +399,46 @@ func (s *Server) listPhotos(c *call) (any, error) {
 		return err
 	})
 	return out, c.albumDenied(err, "album.view", "album", id)
+}
+
+// sums are what one pass over an uploaded file learns: its content address and the CRC-32s
+// of the variants guests may download (as stored, without EXIF, without GPS).
+type sums struct {
+	sha256                   string
+	crc, crcNoEXIF, crcNoGPS uint32
+}
+
+func fileSums(r io.Reader) (sums, error) {
+	head := make([]byte, media.HeadLen)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return sums{}, err
+	}
+	head = head[:n]
+	sha := sha256.New()
+	sha.Write(head)
+	noEXIF, noGPS := append([]byte(nil), head...), append([]byte(nil), head...)
+	media.Sanitize(noEXIF, media.Strip{EXIF: true})
+	media.Sanitize(noGPS, media.Strip{GPS: true})
+	out := sums{crc: crc32.ChecksumIEEE(head), crcNoEXIF: crc32.ChecksumIEEE(noEXIF), crcNoGPS: crc32.ChecksumIEEE(noGPS)}
+	buf := make([]byte, 256<<10)
+	for {
+		k, err := r.Read(buf)
+		if k > 0 {
+			b := buf[:k]
+			sha.Write(b)
+			// The rest is the same in every variant.
+			out.crc = crc32.Update(out.crc, crc32.IEEETable, b)
+			out.crcNoEXIF = crc32.Update(out.crcNoEXIF, crc32.IEEETable, b)
+			out.crcNoGPS = crc32.Update(out.crcNoGPS, crc32.IEEETable, b)
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return sums{}, err
+		}
+	}
+	out.sha256 = hex.EncodeToString(sha.Sum(nil))
+	return out, nil
 }

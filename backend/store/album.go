@@ -35,8 +35,9 @@ type AlbumTx interface {
 	PhotoHashes(ctx context.Context, albumID int64, hashes []string) (map[string]int64, error)
 	// ListPhotos returns an album's files in upload order.
 	ListPhotos(ctx context.Context, albumID int64) ([]album.Photo, error)
-	// SetPhotoResult records what rendering found: status, upright size and the failure reason.
-	SetPhotoResult(ctx context.Context, id int64, status album.PhotoStatus, width, height int, reason string, now time.Time) (album.Photo, error)
+	// SetPhotoResult records what rendering found: status, upright size, the preview's size
+	// and CRC, or the failure reason.
+	SetPhotoResult(ctx context.Context, id int64, r album.RenderResult, now time.Time) (album.Photo, error)
 	// ScheduleJob enqueues a durable job of this studio in this transaction, so the job exists
 	// exactly when the change that needs it commits; (kind, key) names it once.
 	ScheduleJob(ctx context.Context, kind, key string, payload []byte, runAt time.Time) error

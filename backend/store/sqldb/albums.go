@@ -181,23 +181,25 @@ func (t *tx) ListAlbums(ctx context.Context, orderID int64) ([]album.Album, erro
 	return collect(rows, albumRow)
 }
 
-const photoCols = `id, album_id, hash, size, filename, content_type, kind, width, height, status, fail_reason, created_by, created_at, updated_at`
+const photoCols = `id, album_id, hash, size, filename, content_type, kind, width, height, status, fail_reason, created_by, created_at, updated_at,
+	crc, crc_noexif, crc_nogps, preview_size, preview_crc`
 
 func photoRow(r *sql.Rows) (album.Photo, error) {
 	var p album.Photo
 	var status string
 	var created, updated int64
 	err := r.Scan(&p.ID, &p.AlbumID, &p.Hash, &p.Size, &p.Filename, &p.ContentType, &p.Kind, &p.Width, &p.Height, &status,
-		&p.FailReason, &p.CreatedBy, &created, &updated)
+		&p.FailReason, &p.CreatedBy, &created, &updated, &p.CRC, &p.CRCNoEXIF, &p.CRCNoGPS, &p.PreviewSize, &p.PreviewCRC)
 	p.Status, p.CreatedAt, p.UpdatedAt = album.PhotoStatus(status), fromMS(created), fromMS(updated)
 	return p, err
 }
 
 func (t *tx) InsertPhoto(ctx context.Context, p album.Photo) (album.Photo, error) {
 	err := t.row(ctx, `INSERT INTO photos (tenant_id, album_id, hash, size, filename, content_type, kind, width, height, status,
-		fail_reason, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		fail_reason, created_by, created_at, updated_at, crc, crc_noexif, crc_nogps)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		[]any{t.tenant, p.AlbumID, p.Hash, p.Size, p.Filename, p.ContentType, p.Kind, p.Width, p.Height, string(p.Status),
-			p.FailReason, p.CreatedBy, ms(p.CreatedAt), ms(p.UpdatedAt)}, &p.ID)
+			p.FailReason, p.CreatedBy, ms(p.CreatedAt), ms(p.UpdatedAt), p.CRC, p.CRCNoEXIF, p.CRCNoGPS}, &p.ID)
 	if err != nil {
 		return p, wrap("insert photo", err)
 	}
@@ -248,9 +250,10 @@ func (t *tx) ListPhotos(ctx context.Context, albumID int64) ([]album.Photo, erro
 	return collect(rows, photoRow)
 }
 
-func (t *tx) SetPhotoResult(ctx context.Context, id int64, status album.PhotoStatus, width, height int, reason string, now time.Time) (album.Photo, error) {
-	res, err := t.exec(ctx, `UPDATE photos SET status = ?, width = ?, height = ?, fail_reason = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`,
-		string(status), width, height, reason, ms(now), t.tenant, id)
+func (t *tx) SetPhotoResult(ctx context.Context, id int64, r album.RenderResult, now time.Time) (album.Photo, error) {
+	res, err := t.exec(ctx, `UPDATE photos SET status = ?, width = ?, height = ?, fail_reason = ?, preview_size = ?, preview_crc = ?, updated_at = ?
+		WHERE tenant_id = ? AND id = ?`,
+		string(r.Status), r.Width, r.Height, r.Reason, r.PreviewSize, r.PreviewCRC, ms(now), t.tenant, id)
 	if err := mustAffect(res, err); err != nil {
 		return album.Photo{}, wrap(fmt.Sprintf("set photo %d result", id), err)
 	}

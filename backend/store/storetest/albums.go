@@ -261,7 +261,7 @@ func testPhotos(t *testing.T, s store.Store) {
 		other, err = tx.InsertAlbum(ctx, newAlbum(o.ID, album.KindRetouched, "精修", 1))
 		must(t, err)
 		p, err = tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf('a'), Size: 1000, Filename: "IMG_1.JPG", ContentType: "image/jpeg",
-			Kind: "image", Status: album.PhotoProcessing, CreatedBy: a.admin.ID, CreatedAt: t0, UpdatedAt: t0})
+			Kind: "image", Status: album.PhotoProcessing, CreatedBy: a.admin.ID, CreatedAt: t0, UpdatedAt: t0, CRC: 0xFFFFFFFE, CRCNoEXIF: 2, CRCNoGPS: 3})
 		must(t, err)
 		// The same file in another album of the studio is a photo there too.
 		_, err = tx.InsertPhoto(ctx, album.Photo{AlbumID: other.ID, Hash: hashOf('a'), Size: 1000, Filename: "x.jpg", ContentType: "image/jpeg",
@@ -289,8 +289,8 @@ func testPhotos(t *testing.T, s store.Store) {
 		if err != nil || len(hs) != 2 || hs[hashOf('a')] != p.ID {
 			t.Fatalf("hashes %v %v", hs, err)
 		}
-		done, err := tx.SetPhotoResult(ctx, p.ID, album.PhotoFailed, 0, 0, "image_corrupt", t0.Add(time.Minute))
-		if err != nil || done.Status != album.PhotoFailed || done.FailReason != "image_corrupt" {
+		done, err := tx.SetPhotoResult(ctx, p.ID, album.RenderResult{Status: album.PhotoFailed, Reason: "image_corrupt"}, t0.Add(time.Minute))
+		if err != nil || done.Status != album.PhotoFailed || done.FailReason != "image_corrupt" || done.CRC != 0xFFFFFFFE || done.CRCNoGPS != 3 {
 			t.Fatalf("result %+v %v", done, err)
 		}
 		list, err := tx.ListPhotos(ctx, al.ID)
@@ -307,7 +307,7 @@ func testPhotos(t *testing.T, s store.Store) {
 		if _, err := tx.GetPhoto(ctx, p.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("B reads A's photo: %v", err)
 		}
-		if _, err := tx.SetPhotoResult(ctx, p.ID, album.PhotoReady, 1, 1, "", t0); !errors.Is(err, store.ErrNotFound) {
+		if _, err := tx.SetPhotoResult(ctx, p.ID, album.RenderResult{Status: album.PhotoReady, Width: 1, Height: 1}, t0); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("B changes A's photo: %v", err)
 		}
 		if hs, _ := tx.PhotoHashes(ctx, al.ID, []string{hashOf('a')}); len(hs) != 0 {

@@ -14,6 +14,13 @@ CREATE TABLE photos (
     height       INTEGER NOT NULL DEFAULT 0,
     status       TEXT    NOT NULL CHECK (status IN ('processing', 'ready', 'failed')),
     fail_reason  TEXT    NOT NULL DEFAULT '',
+    -- CRC-32s of what guests may download, known before a zip is sent so its size and every
+    -- byte range are fixed: the original as stored, without EXIF, without GPS, the preview.
+    crc          INTEGER NOT NULL DEFAULT 0,
+    crc_noexif   INTEGER NOT NULL DEFAULT 0,
+    crc_nogps    INTEGER NOT NULL DEFAULT 0,
+    preview_size INTEGER NOT NULL DEFAULT 0,
+    preview_crc  INTEGER NOT NULL DEFAULT 0,
     created_by   INTEGER NOT NULL,
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL,
