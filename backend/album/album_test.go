@@ -133,3 +133,36 @@ func TestCleanFilename(t *testing.T) {
 		t.Fatal("ValidHash")
 	}
 }
+
+func TestShareLinks(t *testing.T) {
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	a := Album{ID: 3, RetainUntil: now.AddDate(0, 0, 30), Settings: Settings{Download: DownloadOriginal}}
+	l, code, err := NewShareLink(a, " ab12 ", "给妈妈", nil, true, now)
+	if err != nil || code != "AB12" || !l.HasCode || !l.ExpiresAt.Equal(a.RetainUntil) || l.State(now, a) != LinkActive {
+		t.Fatalf("%+v %q %v", l, code, err)
+	}
+	later := now.AddDate(1, 0, 0)
+	if l, _, _ := NewShareLink(a, "", "", &later, true, now); !l.ExpiresAt.Equal(a.RetainUntil) || l.HasCode {
+		t.Fatalf("expiry past the album must be cut: %+v", l)
+	}
+	soon := now.Add(time.Hour)
+	if l, _, _ := NewShareLink(a, "", "", &soon, false, now); !l.ExpiresAt.Equal(soon) || EffectiveDownload(l, a) != DownloadNone {
+		t.Fatalf("%+v", l)
+	}
+	for _, bad := range []string{"12", "123456789", "12 34", "一二三四"} {
+		if _, _, err := NewShareLink(a, bad, "", nil, true, now); err == nil {
+			t.Errorf("code %q accepted", bad)
+		}
+	}
+	past := now.Add(-time.Second)
+	if _, _, err := NewShareLink(a, "", "", &past, true, now); err == nil {
+		t.Error("expiry in the past accepted")
+	}
+	if l.State(soon.Add(31*24*time.Hour), a) != LinkExpired {
+		t.Error("link outlived its album")
+	}
+	l.RevokedAt = &now
+	if l.State(now, a) != LinkRevoked {
+		t.Error("revoked")
+	}
+}

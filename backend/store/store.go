@@ -67,6 +67,7 @@ type Store interface {
 	FinishJob(ctx context.Context, id int64, worker string, next *time.Time, errMsg string, now time.Time) error
 
 	CreditStore
+	ShareStore
 
 	// Ping checks that the database answers (readiness).
 	Ping(ctx context.Context) error
@@ -150,6 +151,7 @@ type Tx interface {
 	LeadTx
 	CreditTx
 	AlbumTx
+	ShareTx
 }
 
 // LeadTx is the lead part of a tenant transaction.
