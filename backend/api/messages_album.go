@@ -34,6 +34,9 @@ var albumFieldLabels = map[string]text{
 	"filename":                    {"文件名", "file name"},
 	"sha256":                      {"文件校验值", "file checksum"},
 	"hashes":                      {"文件校验值", "file checksums"},
+	"code":                        {"访问码", "access code"},
+	"label":                       {"备注名", "label"},
+	"expires_at":                  {"有效期", "expiry"},
 }
 
 var albumMessages = map[string]text{
@@ -54,6 +57,15 @@ var albumMessages = map[string]text{
 	"file_type_unsupported":   {"「{filename}」不是支持的照片或视频（支持 JPEG、PNG、WebP、MP4、MOV），未上传。", "“{filename}” is not a supported photo or video (JPEG, PNG, WebP, MP4, MOV); it was not uploaded."},
 	"file_too_large":          {"「{filename}」太大（上限 {max}）。", "“{filename}” is too large (limit {max})."},
 	"upload_hash_mismatch":    {"「{filename}」上传后内容与原文件不一致（可能传输出错），未保存。请重新上传。", "“{filename}” arrived different from the original (a transfer error); it was not kept. Upload it again."},
+	"link_not_found":          {"链接不存在。请向影楼确认链接是否完整。", "This link does not exist; check with the studio that it is complete."},
+	"link_expired":            {"链接已过期，相册不再开放。如需查看，请联系影楼。", "This link has expired and the album is closed; contact the studio to see it again."},
+	"link_revoked":            {"影楼已关闭此链接。如需查看，请联系影楼获取新链接。", "The studio has closed this link; ask the studio for a new one."},
+	"access_code_required":    {"请输入访问码（在影楼发给您的消息里）。", "Enter the access code (it is in the studio's message to you)."},
+	"access_code_wrong":       {"访问码不正确，还可以尝试 {attempts_left} 次。", "Wrong access code; {attempts_left} attempts left."},
+	"access_code_invalid":     {"访问码需为 {min}–{max} 位字母或数字。", "The access code must be {min}–{max} letters or digits."},
+	"expiry_invalid":          {"有效期必须晚于现在。", "The expiry must be in the future."},
+	"download_not_allowed":    {"此相册仅供在线浏览，不能下载。", "This album is for viewing only; downloads are off."},
+	"album_empty":             {"相册里还没有可下载的照片。", "The album has no photos to download yet."},
 	"payment_signature":       {"支付通知签名无效，已拒绝。", "The payment notification's signature is invalid; it was refused."},
 	"payment_amount_mismatch": {"支付金额（{paid} 分）与订单金额（{due} 分）不符，未入账。请联系运营核对。", "The paid amount ({paid} fen) does not match the purchase ({due} fen); nothing was credited. Contact the operator."},
 }

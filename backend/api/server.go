@@ -222,6 +222,7 @@ func (s *Server) routes() {
 	s.creditRoutes(m)
 	s.albumRoutes(m)
 	s.uploadRoutes(m)
+	s.shareRoutes(m)
 
 	m.Handle("/api/", s.public(func(*call) (any, error) {
 		return nil, apiErr(http.StatusNotFound, "not_found", "", nil)

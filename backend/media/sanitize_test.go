@@ -2,7 +2,6 @@ package media_test
 
 import (
 	"bytes"
-	"encoding/binary"
 	"image/jpeg"
 	"image/png"
 	"testing"
@@ -13,33 +12,8 @@ import (
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
 )
 
-// withGPS builds a JPEG whose EXIF has an orientation and a GPS IFD with a latitude.
-func withGPS() []byte {
-	// Big-endian TIFF: IFD0 at 8 with 2 entries (Orientation, GPS pointer), GPS IFD at 38 with
-	// 1 entry (GPSLatitude: 3 RATIONALs at 56).
-	t := []byte{'M', 'M', 0, 42, 0, 0, 0, 8}
-	t = binary.BigEndian.AppendUint16(t, 2)
-	t = append(t, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0)
-	t = append(t, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 38)
-	t = binary.BigEndian.AppendUint32(t, 0) // next IFD
-	t = binary.BigEndian.AppendUint16(t, 1)
-	t = append(t, 0x00, 0x02, 0, 5, 0, 0, 0, 3, 0, 0, 0, 56)
-	t = binary.BigEndian.AppendUint32(t, 0)
-	for _, v := range []uint32{31, 1, 14, 1, 3000, 100} { // 31°14'30"
-		t = binary.BigEndian.AppendUint32(t, v)
-	}
-	base := mediatest.JPEG(mediatest.Upright(64, 32), 0)
-	payload := append([]byte("Exif\x00\x00"), t...)
-	seg := binary.BigEndian.AppendUint16([]byte{0xFF, 0xE1}, uint16(len(payload)+2))
-	out := append(append(append([]byte{}, base[:2]...), seg...), payload...)
-	xmp := append([]byte("http://ns.adobe.com/xap/1.0/\x00"), []byte(`<x:xmpmeta><exif:GPSLatitude>31,14.5N</exif:GPSLatitude></x:xmpmeta>`)...)
-	out = append(out, binary.BigEndian.AppendUint16([]byte{0xFF, 0xE1}, uint16(len(xmp)+2))...)
-	out = append(out, xmp...)
-	return append(out, base[2:]...)
-}
-
 func TestSanitizeJPEG(t *testing.T) {
-	orig := withGPS()
+	orig := mediatest.WithGPS()
 	if x, err := exif.Decode(bytes.NewReader(orig)); err != nil {
 		t.Fatal(err)
 	} else if _, err := x.Get(exif.GPSLatitude); err != nil {
