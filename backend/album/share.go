@@ -14,9 +14,10 @@ type ShareLink struct {
 	ID       int64 `json:"id"`
 	AlbumID  int64 `json:"album_id"`
 	TenantID int64 `json:"-"`
-	// TokenHash is the SHA-256 of the link's token; the token itself is shown once, at creation.
+	// TokenHash is the SHA-256 of the link's token (how a guest's link is found); the token is
+	// kept for the studio to send the link again.
 	TokenHash []byte `json:"-"`
-	Token     string `json:"token,omitempty"`
+	Token     string `json:"token"`
 	// CodeHash is the access code's password hash ("" = no code).
 	CodeHash string `json:"-"`
 	HasCode  bool   `json:"has_code"`

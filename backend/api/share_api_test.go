@@ -164,10 +164,13 @@ func TestShareLinkWithCodeViewAndDownload(t *testing.T) {
 
 	links := s.must(200, "GET", fmt.Sprintf("/api/v1/albums/%d/links", s.albumID), s.s.admin, nil)
 	l := links.List[0].(map[string]any)
-	if l["views"].(float64) < 1 || l["downloads"].(float64) < 3 || l["token"] != nil || l["has_code"] != true {
+	if l["views"].(float64) < 1 || l["downloads"].(float64) < 3 || l["token"] != s.token || l["path"] != "/s/"+s.token || l["has_code"] != true {
 		t.Fatalf("link analytics %v", l)
 	}
 
+	if audit := s.must(200, "GET", "/api/v1/audit?entity=share_link", s.s.admin, nil); !strings.Contains(string(audit.Raw), "share.create") || strings.Contains(string(audit.Raw), s.token) {
+		t.Fatalf("audit %s", audit.Raw)
+	}
 	t.Run("revoked: 410 everywhere", func(t *testing.T) {
 		s.must(200, "POST", fmt.Sprintf("/api/v1/links/%d/revoke", s.linkID), s.s.admin, nil)
 		for _, p := range []string{s.path, s.path + "/photos", fmt.Sprintf("%s/photos/%d/thumb", s.path, ids["IMG_0001.JPG"]), gpsURL, s.path + "/zip"} {

@@ -18,12 +18,21 @@ type NewShare struct {
 	AllowDownload *bool      `json:"allow_download"` // default true
 }
 
-// ShareLinkView is a link as the studio sees it: its state, and its path (with the token
-// only in the answer to its creation).
+// ShareLinkView is a link as the studio sees it: its state and its path on the server.
 type ShareLinkView struct {
 	album.ShareLink
 	State string `json:"state"`
-	Path  string `json:"path,omitempty"`
+	Path  string `json:"path"`
+}
+
+func linkView(l album.ShareLink, a album.Album, now time.Time) ShareLinkView {
+	return ShareLinkView{ShareLink: l, State: l.State(now, a), Path: sharePath(l.Token)}
+}
+
+// forAudit is the link without its token: the audit log records what changed, not keys.
+func forAudit(l album.ShareLink) album.ShareLink {
+	l.Token = ""
+	return l
 }
 
 // sharePath is where a link opens on the server (the customer pages).
@@ -68,16 +77,12 @@ func (s *Server) createShareLink(c *call) (any, error) {
 		if err != nil {
 			return err
 		}
-		l.TokenHash, l.CreatedBy = hash, c.staff.ID
+		l.Token, l.TokenHash, l.CreatedBy = token, hash, c.staff.ID
 		if l, err = tx.InsertShareLink(c.ctx, l); err != nil {
 			return err
 		}
-		out = ShareLinkView{ShareLink: l, State: l.State(c.now, a)}
-		if err := c.audit(tx, "share.create", "share_link", l.ID, nil, out); err != nil { // logged without the token
-			return err
-		}
-		out.Token, out.Path = token, sharePath(token)
-		return nil
+		out = linkView(l, a, c.now)
+		return c.audit(tx, "share.create", "share_link", l.ID, nil, forAudit(l))
 	})
 	if err != nil {
 		return nil, c.albumDenied(err, "share.create", "album", albumID)
@@ -102,7 +107,7 @@ func (s *Server) listShareLinks(c *call) (any, error) {
 		}
 		links, err := tx.ListShareLinks(c.ctx, albumID)
 		for _, l := range links {
-			out = append(out, ShareLinkView{ShareLink: l, State: l.State(c.now, a)})
+			out = append(out, linkView(l, a, c.now))
 		}
 		return err
 	})
@@ -131,8 +136,8 @@ func (s *Server) revokeShareLink(c *call) (any, error) {
 		if err != nil {
 			return err
 		}
-		out = ShareLinkView{ShareLink: r, State: r.State(c.now, a)}
-		return c.audit(tx, "share.revoke", "share_link", id, l, r)
+		out = linkView(r, a, c.now)
+		return c.audit(tx, "share.revoke", "share_link", id, forAudit(l), forAudit(r))
 	})
 	return out, c.albumDenied(err, "share.revoke", "share_link", id)
 }

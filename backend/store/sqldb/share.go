@@ -9,7 +9,7 @@ import (
 	"github.com/studiodesk/studiodesk/backend/album"
 )
 
-const shareCols = `id, tenant_id, album_id, token_hash, code_hash, label, expires_at, revoked_at, allow_download, views, downloads,
+const shareCols = `id, tenant_id, album_id, token_hash, token, code_hash, label, expires_at, revoked_at, allow_download, views, downloads,
 	created_by, created_at`
 
 func shareRow(r *sql.Rows) (album.ShareLink, error) {
@@ -17,7 +17,7 @@ func shareRow(r *sql.Rows) (album.ShareLink, error) {
 	var expires, created int64
 	var revoked sql.NullInt64
 	var allow int
-	err := r.Scan(&l.ID, &l.TenantID, &l.AlbumID, &l.TokenHash, &l.CodeHash, &l.Label, &expires, &revoked, &allow, &l.Views,
+	err := r.Scan(&l.ID, &l.TenantID, &l.AlbumID, &l.TokenHash, &l.Token, &l.CodeHash, &l.Label, &expires, &revoked, &allow, &l.Views,
 		&l.Downloads, &l.CreatedBy, &created)
 	l.ExpiresAt, l.CreatedAt, l.AllowDownload, l.HasCode = fromMS(expires), fromMS(created), allow != 0, l.CodeHash != ""
 	if revoked.Valid {
@@ -48,9 +48,9 @@ func (db *DB) ShareGrant(ctx context.Context, grantHash []byte) (int64, time.Tim
 
 func (t *tx) InsertShareLink(ctx context.Context, l album.ShareLink) (album.ShareLink, error) {
 	l.TenantID = t.tenant
-	err := t.row(ctx, `INSERT INTO share_links (tenant_id, album_id, token_hash, code_hash, label, expires_at, allow_download,
-		created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		[]any{t.tenant, l.AlbumID, l.TokenHash, l.CodeHash, l.Label, ms(l.ExpiresAt), boolInt(l.AllowDownload), l.CreatedBy,
+	err := t.row(ctx, `INSERT INTO share_links (tenant_id, album_id, token_hash, token, code_hash, label, expires_at, allow_download,
+		created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		[]any{t.tenant, l.AlbumID, l.TokenHash, l.Token, l.CodeHash, l.Label, ms(l.ExpiresAt), boolInt(l.AllowDownload), l.CreatedBy,
 			ms(l.CreatedAt)}, &l.ID)
 	l.HasCode = l.CodeHash != ""
 	return l, wrap("insert share link", err)

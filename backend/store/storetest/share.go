@@ -30,14 +30,14 @@ func testShareLinks(t *testing.T, s store.Store) {
 		must(t, err)
 		al, err = tx.InsertAlbum(ctx, newAlbum(o.ID, album.KindRetouched, "精修", 0))
 		must(t, err)
-		l, err = tx.InsertShareLink(ctx, album.ShareLink{AlbumID: al.ID, TokenHash: token, CodeHash: "$argon2id$x", Label: "客户",
+		l, err = tx.InsertShareLink(ctx, album.ShareLink{AlbumID: al.ID, TokenHash: token, Token: "tok-en", CodeHash: "$argon2id$x", Label: "客户",
 			ExpiresAt: t0.Add(48 * time.Hour), AllowDownload: true, CreatedBy: a.admin.ID, CreatedAt: t0})
 		must(t, err)
 		must(t, tx.InsertShareGrant(ctx, bytes.Repeat([]byte{9}, 32), l.ID, t0.Add(time.Hour)))
 		return tx.CountShareUse(ctx, l.ID, 3, 1)
 	})
 	got, err := s.ShareLinkByToken(ctx, token)
-	if err != nil || got.ID != l.ID || got.TenantID != a.tenant.ID || !got.HasCode || !got.AllowDownload || got.Views != 3 || got.Downloads != 1 ||
+	if err != nil || got.ID != l.ID || got.TenantID != a.tenant.ID || got.Token != "tok-en" || !got.HasCode || !got.AllowDownload || got.Views != 3 || got.Downloads != 1 ||
 		!got.ExpiresAt.Equal(t0.Add(48*time.Hour)) || got.RevokedAt != nil {
 		t.Fatalf("by token %+v %v", got, err)
 	}

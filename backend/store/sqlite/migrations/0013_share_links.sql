@@ -1,11 +1,13 @@
--- Share links of albums. The token and the access code are stored hashed (SHA-256 and a
--- password hash); a guest who typed the code gets a grant (stored hashed too) so images load
--- without typing it again. Both are looked up without knowing the studio first.
+-- Share links of albums. Links are found by the SHA-256 of their token; the token itself is
+-- kept too, because the studio re-sends a link (and shows its QR code) when a customer lost
+-- it. The access code, the secret part, is stored only as a password hash. A guest who typed
+-- the code gets a grant (stored hashed) so images load without typing it again.
 CREATE TABLE share_links (
     id             INTEGER PRIMARY KEY,
     tenant_id      INTEGER NOT NULL,
     album_id       INTEGER NOT NULL,
     token_hash     BLOB    NOT NULL UNIQUE,
+    token          TEXT    NOT NULL,
     code_hash      TEXT    NOT NULL DEFAULT '',
     label          TEXT    NOT NULL DEFAULT '',
     expires_at     INTEGER NOT NULL,
