@@ -64,6 +64,7 @@ func (s *Server) publicRoutes(m *http.ServeMux) {
 	m.Handle("GET /api/v1/public/links/{token}/photos", s.public(s.publicPhotos))
 	m.Handle("GET /api/v1/public/links/{token}/photos/{photo}/{variant}", s.raw(s.publicPhotoFile))
 	m.Handle("GET /api/v1/public/links/{token}/zip", s.raw(s.publicZip))
+	m.Handle("GET /api/v1/public/links/{token}/manifest.webmanifest", s.public(s.shareManifest))
 }
 
 // raw serves handlers that write their own body (files); an error is sent as usual.

@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
+	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
 )
 
@@ -39,8 +41,8 @@ type sharedEnv struct {
 	photos      map[string][]byte
 }
 
-func newSharedEnv(t *testing.T, link map[string]any) *sharedEnv {
-	u := newUploadEnv(t)
+func newSharedEnv(t *testing.T, link map[string]any, configure ...func(*api.Config)) *sharedEnv {
+	u := newUploadEnv(t, configure...)
 	files := map[string][]byte{
 		"IMG_0001.JPG": mediatest.JPEG(mediatest.Upright(900, 600), 0),
 		"IMG_0002.JPG": mediatest.WithGPS(),
@@ -249,3 +251,30 @@ func TestShareLinkBruteForceExpiryAndIsolation(t *testing.T) {
 }
 
 func encodePNG(w io.Writer) error { return png.Encode(w, mediatest.Upright(300, 200)) }
+
+// Forwarded links preview as the album: the share page carries Open Graph tags and the
+// album's manifest; a link that is gone gets the plain page.
+func TestSharePageCarriesPreviewTags(t *testing.T) {
+	t.Parallel()
+	page := []byte("<html><head><title>口袋影集</title></head><body></body></html>")
+	s := newSharedEnv(t, map[string]any{}, func(c *api.Config) {
+		c.Customer = fstest.MapFS{"customer.html": {Data: page}}
+	})
+	st, _, body := s.get("/s/" + s.token)
+	for _, want := range []string{`og:title" content="底片 · 甲影楼"`, `og:image`, `/photos/`, `rel="manifest"`} {
+		if st != 200 || !strings.Contains(string(body), want) {
+			t.Fatalf("share page lacks %s: %d %s", want, st, body)
+		}
+	}
+	m := s.must(200, "GET", s.path+"/manifest.webmanifest", "", nil)
+	if m.Body["start_url"] != "/s/"+s.token || m.Body["display"] != "standalone" {
+		t.Fatalf("manifest %s", m.Raw)
+	}
+	s.must(200, "POST", fmt.Sprintf("/api/v1/links/%d/revoke", s.linkID), s.s.admin, nil)
+	if _, _, body := s.get("/s/" + s.token); strings.Contains(string(body), "og:") {
+		t.Fatalf("revoked link still previews: %s", body)
+	}
+	if _, _, body := s.get("/s/<script>"); !bytes.Equal(body, page) {
+		t.Fatalf("bad token: %s", body)
+	}
+}

@@ -29,13 +29,18 @@ type uploadEnv struct {
 	albumID int64
 }
 
-func newUploadEnv(t *testing.T) *uploadEnv {
+func newUploadEnv(t *testing.T, configure ...func(*api.Config)) *uploadEnv {
 	t.Helper()
 	bucket, err := fsblob.New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEnvWith(t, func(c *api.Config) { c.Blobs, c.UploadDir = bucket, t.TempDir() })
+	e := newEnvWith(t, func(c *api.Config) {
+		c.Blobs, c.UploadDir = bucket, t.TempDir()
+		for _, f := range configure {
+			f(c)
+		}
+	})
 	s := e.newStudio("甲影楼", 1)
 	e.topUp(s, 100)
 	orderID := e.newOrder(s, s.admin).num("id")

@@ -86,6 +86,17 @@ const albumsEn: AlbumMessages = {
       tiled: 'Tiled',
     },
   },
+  share: {
+    expires: 'Album kept until {date}',
+    codeHint: 'This album has an access code: enter the code the studio sent you.',
+    code: 'Access code',
+    codePlaceholder: '4–8 letters or digits',
+    open: 'Open album',
+    empty: 'Photos are still being uploaded; come back a little later.',
+    download: 'Save photo',
+    downloadAll: 'Download all (zip)',
+    downloadAllHint: 'Best on a computer; an interrupted download resumes.',
+  },
 }
 
 export default albumsEn

@@ -85,6 +85,17 @@ const albumsZhCN = {
       tiled: '平铺',
     },
   },
+  share: {
+    expires: '相册保留至 {date}',
+    codeHint: '这本相册设置了访问码，请输入影楼发给您的访问码。',
+    code: '访问码',
+    codePlaceholder: '4–8 位字母或数字',
+    open: '打开相册',
+    empty: '照片还在上传中，请稍后再来。',
+    download: '保存到手机',
+    downloadAll: '下载全部（zip）',
+    downloadAllHint: '建议在电脑上下载；中断后可以继续。',
+  },
 }
 
 export type AlbumMessages = typeof albumsZhCN
