@@ -26,14 +26,14 @@ type Photo struct {
 	// FailReason is a stable code (media error codes) when Status is failed.
 	FailReason string `json:"fail_reason,omitempty"`
 	// CRC-32s of the downloadable variants (zip entries are laid out from them).
-	CRC         uint32 `json:"-"`
-	CRCNoEXIF   uint32 `json:"-"`
-	CRCNoGPS    uint32 `json:"-"`
-	PreviewSize int64  `json:"-"`
-	PreviewCRC  uint32 `json:"-"`
-	CreatedBy  int64     `json:"created_by"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	CRC         uint32    `json:"-"`
+	CRCNoEXIF   uint32    `json:"-"`
+	CRCNoGPS    uint32    `json:"-"`
+	PreviewSize int64     `json:"-"`
+	PreviewCRC  uint32    `json:"-"`
+	CreatedBy   int64     `json:"created_by"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // RenderResult is what making a photo's renditions found.

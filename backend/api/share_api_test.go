@@ -46,7 +46,7 @@ func newSharedEnv(t *testing.T, link map[string]any, configure ...func(*api.Conf
 	files := map[string][]byte{
 		"IMG_0001.JPG": mediatest.JPEG(mediatest.Upright(900, 600), 0),
 		"IMG_0002.JPG": mediatest.WithGPS(),
-		"全家福.png":     pngOf(t),
+		"全家福.png":      pngOf(t),
 	}
 	for _, name := range []string{"IMG_0001.JPG", "IMG_0002.JPG", "全家福.png"} {
 		if _, err := u.upload(u.s.admin, name, files[name]); err != nil {
@@ -70,7 +70,9 @@ func pngOf(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-func (s *sharedEnv) unlock(code string) resp { return s.req("POST", s.path+"/unlock", "", map[string]any{"code": code}) }
+func (s *sharedEnv) unlock(code string) resp {
+	return s.req("POST", s.path+"/unlock", "", map[string]any{"code": code})
+}
 
 func TestShareLinkWithCodeViewAndDownload(t *testing.T) {
 	t.Parallel()

@@ -91,4 +91,3 @@ func (t *tx) InsertShareGrant(ctx context.Context, grantHash []byte, linkID int6
 		grantHash, t.tenant, linkID, ms(expires))
 	return wrap("insert share grant", err)
 }
-
