@@ -205,6 +205,12 @@ func (a *App) client(server, token, lang string) (*apiclient.Client, error) {
 // call runs fn against the server as the logged-in user and maps its failure to an *Error.
 // When the server says the session is gone, the token is forgotten and the UI told.
 func call[T any](a *App, fn func(ctx context.Context, c *apiclient.Client) (T, error)) (T, error) {
+	return callFor(a, a.cfg.Timeout, fn)
+}
+
+// callFor is call with its own time limit (0: none, for uploads that take as long as the
+// files need; they still end with the App).
+func callFor[T any](a *App, timeout time.Duration, fn func(ctx context.Context, c *apiclient.Client) (T, error)) (T, error) {
 	var zero T
 	s := a.snapshot()
 	if s.Token == "" {
@@ -214,7 +220,13 @@ func call[T any](a *App, fn func(ctx context.Context, c *apiclient.Client) (T, e
 	if err != nil {
 		return zero, a.toError(err, s.ServerURL, s.Language, "")
 	}
-	ctx, cancel := context.WithTimeout(a.ctx, a.cfg.Timeout)
+	var ctx context.Context
+	var cancel context.CancelFunc
+	if timeout > 0 {
+		ctx, cancel = context.WithTimeout(a.ctx, timeout)
+	} else {
+		ctx, cancel = context.WithCancel(a.ctx)
+	}
 	defer cancel()
 	v, err := fn(ctx, c)
 	if err != nil {

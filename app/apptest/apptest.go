@@ -29,10 +29,13 @@ type Server struct {
 	AdminID       int64
 	AdminPhone    string
 	AdminPassword string
+	// API is the server's handler (tests run its background jobs with API.RunOneJob).
+	API *api.Server
 }
 
-// NewServer starts a server for t; it stops when t ends.
-func NewServer(t testing.TB) *Server {
+// NewServer starts a server for t; it stops when t ends. configure adjusts the server's
+// configuration (blob storage and uploads for album tests).
+func NewServer(t testing.TB, configure ...func(*api.Config)) *Server {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "server.db"))
@@ -40,7 +43,12 @@ func NewServer(t testing.TB) *Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv := httptest.NewServer(api.New(api.Config{Store: st, Password: auth.Fast}))
+	cfg := api.Config{Store: st, Password: auth.Fast}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	handler := api.New(cfg)
+	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	p, err := api.CreateTenant(ctx, st, auth.Fast, api.NewTenant{Name: "蜜糖影楼", AdminPhone: "13800000001",
 		AdminName: "老板", Seats: 20}, time.Now())
@@ -48,7 +56,7 @@ func NewServer(t testing.TB) *Server {
 		t.Fatal(err)
 	}
 	return &Server{URL: srv.URL, Store: st, TenantID: p.Tenant.ID, AdminID: p.Admin.ID,
-		AdminPhone: p.Admin.Phone, AdminPassword: p.Password}
+		AdminPhone: p.Admin.Phone, AdminPassword: p.Password, API: handler}
 }
 
 // DeadURL returns the address of a port nothing listens on.

@@ -317,6 +317,11 @@ func TestEveryMethod(t *testing.T) {
 					t.Fatalf("album without credits %s", raw)
 				}
 			}},
+		{"AlbumPhotos", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"ShareLinks", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"CreateShareLink", func() []any { return []any{999999, map[string]any{"code": "2580"}} }, 404, func(t *testing.T, raw []byte) {}},
+		{"RevokeShareLink", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"UploadPaths", func() []any { return []any{999999, []string{}} }, 404, func(t *testing.T, raw []byte) {}},
 		{"GetOrder", func() []any { return []any{ids["order"]} }, 200, func(t *testing.T, raw []byte) {
 			if !strings.Contains(string(raw), "13600000002") {
 				t.Fatalf("order %s", raw)

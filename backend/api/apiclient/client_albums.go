@@ -74,3 +74,18 @@ func (c *Client) UpdateAlbum(ctx context.Context, a album.Album) (album.Album, e
 func (c *Client) AlbumPhotos(ctx context.Context, albumID int64) ([]album.Photo, error) {
 	return list[album.Photo](ctx, c, idPath("/api/v1/albums", albumID, "photos"), nil)
 }
+
+// ShareLinks lists an album's share links (GET /api/v1/albums/{id}/links).
+func (c *Client) ShareLinks(ctx context.Context, albumID int64) ([]api.ShareLinkView, error) {
+	return list[api.ShareLinkView](ctx, c, idPath("/api/v1/albums", albumID, "links"), nil)
+}
+
+// CreateShareLink shares an album (POST /api/v1/albums/{id}/links).
+func (c *Client) CreateShareLink(ctx context.Context, albumID int64, req api.NewShare) (api.ShareLinkView, error) {
+	return send[api.ShareLinkView](ctx, c, http.MethodPost, idPath("/api/v1/albums", albumID, "links"), req)
+}
+
+// RevokeShareLink closes a link (POST /api/v1/links/{id}/revoke).
+func (c *Client) RevokeShareLink(ctx context.Context, id int64) (api.ShareLinkView, error) {
+	return send[api.ShareLinkView](ctx, c, http.MethodPost, idPath("/api/v1/links", id, "revoke"), nil)
+}

@@ -117,3 +117,61 @@ export interface OrderDetail {
   order: Order
   albums: Album[]
 }
+
+export interface Photo {
+  id: number
+  album_id: number
+  hash: string
+  size: number
+  filename: string
+  content_type: string
+  kind: 'image' | 'video'
+  width?: number
+  height?: number
+  status: 'processing' | 'ready' | 'failed'
+  /** Why a file cannot be shown: image_corrupt, image_too_large, format_unsupported, render_failed. */
+  fail_reason?: string
+  created_at: string
+}
+
+export interface NewShare {
+  code?: string
+  label?: string
+  /** RFC 3339; empty = until the album's retention ends. */
+  expires_at?: string
+  allow_download?: boolean
+}
+
+export interface ShareLink {
+  id: number
+  album_id: number
+  token: string
+  /** Path on the server: the full link is server_url + path. */
+  path: string
+  has_code: boolean
+  label: string
+  expires_at: string
+  revoked_at?: string
+  allow_download: boolean
+  views: number
+  downloads: number
+  state: 'active' | 'expired' | 'revoked'
+  created_at: string
+}
+
+export interface UploadProgress {
+  album_id: number
+  file: string
+  files_done: number
+  files_total: number
+  bytes_sent: number
+  bytes_total: number
+  /** Bytes per second since the start. */
+  speed: number
+}
+
+export interface UploadReport {
+  uploaded: number
+  duplicates: number
+  failed: { file: string; error: { code: string; message: string } }[]
+}

@@ -22,6 +22,8 @@ export const BACKEND_EVENTS = {
   syncChanged: 'sync:changed',
   /** Payload: the new Notification(s) — an array, or one notification. */
   notificationsNew: 'notifications:new',
+  /** Payload: UploadProgress while UploadPaths runs. */
+  uploadProgress: 'upload:progress',
 } as const
 
 export type BackendEvent = (typeof BACKEND_EVENTS)[keyof typeof BACKEND_EVENTS]

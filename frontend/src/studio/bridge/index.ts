@@ -49,7 +49,20 @@ import type {
   SyncStatus,
   TransitionArgs,
 } from './leadTypes'
-import type { Album, CreditsView, LedgerPage, Order, OrderDetail, OrderPage, OrderQuery, Purchase } from './albumTypes'
+import type {
+  Album,
+  CreditsView,
+  LedgerPage,
+  NewShare,
+  Order,
+  OrderDetail,
+  OrderPage,
+  OrderQuery,
+  Photo,
+  Purchase,
+  ShareLink,
+  UploadReport,
+} from './albumTypes'
 
 export const bridge = {
   Info: () => call<Info>('Info'),
@@ -140,6 +153,12 @@ export const bridge = {
   CorrectOrderPhone: (id: number, phone: string, reason: string) => call<Order>('CorrectOrderPhone', [id, phone, reason]),
   /** id 0 creates (spends credits). */
   SaveAlbum: (orderId: number, a: Album) => call<Album>('SaveAlbum', [orderId, a]),
+  AlbumPhotos: (albumId: number) => call<Photo[]>('AlbumPhotos', [albumId]),
+  /** Files and folders on this computer; progress arrives as the upload:progress event. */
+  UploadPaths: (albumId: number, paths: string[]) => call<UploadReport>('UploadPaths', [albumId, paths]),
+  ShareLinks: (albumId: number) => call<ShareLink[]>('ShareLinks', [albumId]),
+  CreateShareLink: (albumId: number, req: NewShare) => call<ShareLink>('CreateShareLink', [albumId, req]),
+  RevokeShareLink: (id: number) => call<ShareLink>('RevokeShareLink', [id]),
 }
 
 export type Bridge = typeof bridge

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import OrderDetailPage from './OrderDetailPage.vue'
+import { defaultSettings } from './albumForm'
+import { fakeSession, mountStudio, settle } from '@/test/mount'
+import { installFakeWails, wailsError } from '@/test/fakeWails'
+
+const ORDER = { id: 4, branch_id: 1, customer_name: '王小姐', phone: '13600000001', package: '', shoot_date: '', code: 'ABCD2345', note: '' }
+const ALBUM = { id: 9, order_id: 4, kind: 'retouched', title: '精修', sort_order: 0, settings: defaultSettings('retouched'), status: 'open' }
+const PHOTOS = [
+  { id: 1, album_id: 9, hash: 'a', size: 2 << 20, filename: 'IMG_1.JPG', content_type: 'image/jpeg', kind: 'image', status: 'ready', created_at: '' },
+  { id: 2, album_id: 9, hash: 'b', size: 1 << 20, filename: 'cut.jpg', content_type: 'image/jpeg', kind: 'image', status: 'failed', fail_reason: 'image_corrupt', created_at: '' },
+]
+const LINK = {
+  id: 3, album_id: 9, token: 'tok', path: '/s/tok', has_code: true, label: '客户', expires_at: '2027-01-01T00:00:00Z',
+  allow_download: true, views: 5, downloads: 2, state: 'active', created_at: '',
+}
+
+afterEach(() => {
+  document.body.innerHTML = ''
+})
+
+describe('AlbumDrawer', () => {
+  it('lists photos with why one cannot be shown, uploads paths, and shares with a QR code', async () => {
+    let links: unknown[] = []
+    const app = installFakeWails({
+      GetOrder: () => ({ order: ORDER, albums: [ALBUM] }),
+      AlbumPhotos: () => PHOTOS,
+      ShareLinks: () => links,
+      Info: () => ({ server_url: 'http://192.168.1.10:8640' }),
+      UploadPaths: () => ({ uploaded: 1, duplicates: 2, failed: [{ file: '说明.txt', error: { code: 'file_type_unsupported', message: '「说明.txt」不是支持的照片或视频' } }] }),
+      CreateShareLink: (_id: number, req: { code?: string }) => {
+        if (req.code === '12') return Promise.reject(wailsError({ code: 'access_code_invalid', field: 'code', message: '访问码需为 4–8 位字母或数字。' }))
+        links = [LINK]
+        return LINK
+      },
+      RevokeShareLink: () => ({ ...LINK, state: 'revoked' }),
+    })
+    const { wrapper } = await mountStudio(OrderDetailPage, { session: fakeSession(['order.manage', 'album.manage']), route: '/orders/4' })
+    await settle()
+    await wrapper.get('[data-testid="album-open"]').trigger('click')
+    await settle()
+    const table = document.querySelector('[data-testid="photos-table"]')!.textContent!
+    expect(table).toContain('IMG_1.JPG')
+    expect(table).toContain('文件不完整或已损坏')
+
+    const paths = document.querySelector('[data-testid="upload-paths"]') as HTMLTextAreaElement
+    paths.value = 'D:\\婚礼\\精修\n'
+    paths.dispatchEvent(new Event('input'))
+    ;(document.querySelector('[data-testid="upload-start"]') as HTMLButtonElement).click()
+    await settle()
+    expect(app.UploadPaths).toHaveBeenCalledWith(9, ['D:\\婚礼\\精修'])
+    expect(document.querySelector('[data-testid="upload-report"]')!.textContent).toContain('「说明.txt」不是支持的照片或视频')
+
+    const code = document.querySelector('[data-testid="share-code"]') as HTMLInputElement
+    code.value = '12'
+    code.dispatchEvent(new Event('input'))
+    ;(document.querySelector('[data-testid="share-create"]') as HTMLButtonElement).click()
+    await settle()
+    expect(document.body.textContent).toContain('访问码需为 4–8 位字母或数字。')
+    code.value = '2580'
+    code.dispatchEvent(new Event('input'))
+    ;(document.querySelector('[data-testid="share-create"]') as HTMLButtonElement).click()
+    await settle()
+    expect(app.CreateShareLink).toHaveBeenLastCalledWith(9, expect.objectContaining({ code: '2580', allow_download: true }))
+    expect(document.querySelector('[data-testid="share-url"]')!.textContent).toBe('http://192.168.1.10:8640/s/tok')
+    expect((document.querySelector('[data-testid="share-qr"]') as HTMLImageElement).src).toMatch(/^data:image\/png;base64,/)
+    expect(document.querySelector('[data-testid="share-links"]')!.textContent).toContain('5 / 2')
+    ;(document.querySelector('[data-testid="share-revoke"]') as HTMLButtonElement).click()
+    await flushPromises()
+    expect(app.RevokeShareLink).toHaveBeenCalledWith(3)
+  }, 30_000) // a long scenario: the shared machine may be busy
+})
