@@ -52,6 +52,11 @@ type Config struct {
 	Renderer media.Renderer
 	// Upload size limits; defaults 200 MiB per image, 50 GiB per video.
 	MaxImageSize, MaxVideoSize int64
+	// OnJob, if set, hears every finished background job (metrics).
+	OnJob func(kind string, err error)
+	// Middleware, if set, wraps the routes (metrics): the request it sees is the one the
+	// router fills in, so r.Pattern names the matched route once the handler returns.
+	Middleware func(http.Handler) http.Handler
 }
 
 // Server is the HTTP handler of the cloud server.
@@ -59,7 +64,8 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	mux     *http.ServeMux
-	uploads *uploads // nil when uploads are off
+	uploads *uploads     // nil when uploads are off
+	handler http.Handler // mux, wrapped by cfg.Middleware
 }
 
 // New builds the server and its routes.
@@ -102,6 +108,10 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
 	s.routes()
+	s.handler = s.mux
+	if cfg.Middleware != nil {
+		s.handler = cfg.Middleware(s.mux)
+	}
 	return s
 }
 
@@ -122,7 +132,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, r, s.log, errPanic)
 		}
 	}()
-	s.mux.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 type requestIDKey struct{}

@@ -6,6 +6,7 @@
 //	studiodesk-server tenant list      list studios
 //	studiodesk-server reset-password   give a locked-out staff member a new one-time password
 //	studiodesk-server credits ...      top up a studio's credits, print its ledger, set prices
+//	studiodesk-server backup           copy the SQLite database while the server runs
 //	studiodesk-server version
 //
 // Every command takes --help.
@@ -64,6 +65,7 @@ Commands:
   tenant list      List studios
   reset-password   Give a staff member a new one-time password: --phone [--tenant ID]
   credits          Studio credits: topup, ledger, prices (see "credits --help")
+  backup           Copy the SQLite database, also while the server runs: --out FILE
   version          Print the version
 
 Run "studiodesk-server <command> --help" for a command's flags.
@@ -79,6 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdServe(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, args[1:], stdout, stderr)
 	case "tenant":
 		if len(args) < 2 {
 			fmt.Fprint(stderr, usage)

@@ -40,7 +40,11 @@ type DB struct {
 	dialect Dialect
 	stmts   map[*sql.DB]*stmtCache
 	group   *group // nil unless the dialect asks for group commit
+	closers []func() error
 }
+
+// OnClose registers fn to run first when the store closes (a driver's background work).
+func (db *DB) OnClose(fn func() error) { db.closers = append(db.closers, fn) }
 
 var _ store.Store = (*DB)(nil)
 
@@ -139,6 +143,9 @@ func (db *DB) WritePool() *sql.DB { return db.write }
 // Close closes both pools.
 func (db *DB) Close() error {
 	var err error
+	for _, fn := range db.closers {
+		err = errors.Join(err, fn())
+	}
 	for _, sc := range db.stmts {
 		err = errors.Join(err, sc.close())
 	}

@@ -130,7 +130,7 @@ func leadWhere(tenant int64, f store.LeadFilter, paging bool) (from, where strin
 		switch {
 		case isDigits(txt) && len(txt) == 11:
 			selective = true
-			add("phone = ?", txt)
+			add("brand_id IN (SELECT id FROM brands WHERE tenant_id = ?) AND phone = ?", tenant, txt) // UNIQUE (brand_id, phone)
 		case isDigits(txt) && len(txt) >= 4:
 			// Prefix ranges, not LIKE, so both the phone and the reversed-phone (suffix)
 			// indexes are used whatever the LIKE case-sensitivity setting.
@@ -139,7 +139,7 @@ func leadWhere(tenant int64, f store.LeadFilter, paging bool) (from, where strin
 			rev := reverse(txt)
 			selective = true
 			add(`id IN (SELECT id FROM leads WHERE tenant_id = ? AND phone_rev >= ? AND phone_rev < ?
-				UNION ALL SELECT id FROM leads WHERE tenant_id = ? AND phone >= ? AND phone < ?)`,
+				UNION ALL SELECT id FROM leads WHERE brand_id IN (SELECT id FROM brands WHERE tenant_id = ?) AND phone >= ? AND phone < ?)`,
 				tenant, rev, rev+"\x7f", tenant, txt, txt+"\x7f")
 		default:
 			// Names through the n-gram index (lead_grams): walk the leads holding the

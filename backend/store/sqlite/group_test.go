@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -98,5 +100,85 @@ func waitFor(t *testing.T, ok func() bool) {
 			t.Fatal("condition not reached in 10 s")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestCheckpointsRunBesideTheWriter: the writer never checkpoints inside its commits, and
+// the background checkpointer still moves committed pages into the database file.
+func TestCheckpointsRunBesideTheWriter(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	tn, err := s.CreateTenant(ctx, storetestTenant(), func(store.Tx) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	waitFor(t, func() bool { return size() > 0 })
+	before := size()
+	long := strings.Repeat("渠", 300)
+	if err := s.Update(ctx, tn.ID, func(tx store.Tx) error {
+		for i := range 2000 {
+			if _, err := tx.InsertChannel(ctx, account.Channel{Name: fmt.Sprintf("%s%d", long, i), Active: true}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return size() > before+1<<20 }) // ~2 MB of rows reached the file
+}
+
+// TestLoneWriterPanicRollsBack: a write transaction alone in its group that panics is
+// rolled back, the panic reaches its caller, and the writer stays usable.
+func TestLoneWriterPanicRollsBack(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	tn, err := s.CreateTenant(ctx, storetestTenant(), func(store.Tx) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if p := recover(); p != "kaboom" {
+				t.Errorf("recovered %v, want kaboom", p)
+			}
+		}()
+		_ = s.Update(ctx, tn.ID, func(tx store.Tx) error {
+			if _, err := tx.InsertChannel(ctx, account.Channel{Name: "半截", Active: true}); err != nil {
+				return err
+			}
+			panic("kaboom")
+		})
+	}()
+	if err := s.Update(ctx, tn.ID, func(tx store.Tx) error {
+		_, err := tx.InsertChannel(ctx, account.Channel{Name: "之后", Active: true})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.View(ctx, tn.ID, func(tx store.Tx) error {
+		chans, err := tx.ListChannels(ctx)
+		if len(chans) != 1 || chans[0].Name != "之后" {
+			t.Errorf("channels %+v, want only 之后", chans)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
