@@ -79,21 +79,14 @@ func (s *Server) listOrders(c *call) (any, error) {
 	if err := c.requireAny(account.PermOrderManage, account.PermAlbumManage); err != nil {
 		return nil, err
 	}
+	before, limit, err := c.pageQuery(50)
+	if err != nil {
+		return nil, err
+	}
 	q := c.r.URL.Query()
-	before, err := queryInt(q.Get("before"), "before", 0, 1<<62)
-	if err != nil {
-		return nil, err
-	}
-	limit, err := queryInt(q.Get("limit"), "limit", 1, 500)
-	if err != nil {
-		return nil, err
-	}
 	branch, err := queryInt(q.Get("branch_id"), "branch_id", 0, 1<<62)
 	if err != nil {
 		return nil, err
-	}
-	if limit == 0 {
-		limit = 50
 	}
 	f := store.OrderFilter{Scope: c.leadScope(), BranchID: branch, Text: q.Get("q"), BeforeID: before, Limit: int(limit)}
 	out := OrderPage{}

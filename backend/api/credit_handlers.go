@@ -62,17 +62,9 @@ func (s *Server) creditLedger(c *call) (any, error) {
 	if err := c.require(account.PermCreditsView); err != nil {
 		return nil, err
 	}
-	q := c.r.URL.Query()
-	before, err := queryInt(q.Get("before"), "before", 0, 1<<62)
+	before, limit, err := c.pageQuery(100)
 	if err != nil {
 		return nil, err
-	}
-	limit, err := queryInt(q.Get("limit"), "limit", 1, 500)
-	if err != nil {
-		return nil, err
-	}
-	if limit == 0 {
-		limit = 100
 	}
 	out := LedgerPage{}
 	err = c.view(func(tx store.Tx) (err error) { out.Entries, err = tx.CreditLedger(c.ctx, before, int(limit)); return })
@@ -80,6 +72,19 @@ func (s *Server) creditLedger(c *call) (any, error) {
 		out.Next = out.Entries[n-1].ID
 	}
 	return out, err
+}
+
+// pageQuery reads the keyset paging parameters every list shares: `before` (an id, 0 = the
+// newest page) and `limit` (1–500, def when absent).
+func (c *call) pageQuery(def int64) (before, limit int64, err error) {
+	q := c.r.URL.Query()
+	if before, err = queryInt(q.Get("before"), "before", 0, 1<<62); err != nil {
+		return 0, 0, err
+	}
+	if limit, err = queryInt(q.Get("limit"), "limit", 1, 500); err == nil && limit == 0 {
+		limit = def
+	}
+	return before, limit, err
 }
 
 // queryInt parses an optional integer query parameter within [lo, hi]; absent is 0.

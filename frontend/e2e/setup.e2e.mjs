@@ -72,6 +72,19 @@ const PROBE_ARGS = {
   SaveView: [{ name: 'x' }],
   DeleteView: [''],
   CustomFields: [0],
+  // Pocket album (issue 5).
+  CreditLedger: [0, 0],
+  BuyCredits: [0, ''],
+  ListOrders: [{}],
+  GetOrder: [0],
+  SaveOrder: [{ id: 0 }],
+  CorrectOrderPhone: [0, '', ''],
+  SaveAlbum: [0, { id: 0 }],
+  AlbumPhotos: [0],
+  UploadPaths: [0, []],
+  ShareLinks: [0],
+  CreateShareLink: [0, {}],
+  RevokeShareLink: [0],
 }
 
 function env(name) {
