@@ -24,6 +24,14 @@ suite() {
   fi
 }
 
+# Real servers the storage suites run against (stopped on exit).
+. scripts/s3-server.sh
+trap s3_stop EXIT
+if ! s3_start; then
+  failed=$((failed + 1))
+  failures+=("start S3 server")
+fi
+
 suite "go vet" go vet ./...
 suite "go vet (desktop)" go vet -tags desktop,production .
 suite "go test" go test -count=1 ./...

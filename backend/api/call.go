@@ -227,13 +227,16 @@ func (c *call) audit(tx store.Tx, action, entity string, id any, before, after a
 // denied records a refused attempt in its own transaction (the refused change itself never
 // happens) and returns the error to send.
 func (c *call) denied(err *Error, action, entity string, id any) error {
-	aerr := c.write(func(tx store.Tx) error {
-		return c.audit(tx, action+".denied", entity, id, nil, map[string]any{"code": err.Code, "params": err.Params})
-	})
+	aerr := c.write(func(tx store.Tx) error { return c.auditDenial(tx, err, action, entity, id) })
 	if aerr != nil {
 		c.s.log.ErrorContext(c.ctx, "audit denial", "err", aerr)
 	}
 	return err
+}
+
+// auditDenial records a refused attempt in tx.
+func (c *call) auditDenial(tx store.Tx, err *Error, action, entity string, id any) error {
+	return c.audit(tx, action+".denied", entity, id, nil, map[string]any{"code": err.Code, "params": err.Params})
 }
 
 func rawJSON(v any) json.RawMessage {

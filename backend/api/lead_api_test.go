@@ -569,3 +569,94 @@ func TestFollowUpsDuplicateCheckAndQueuedCheckIn(t *testing.T) {
 		t.Fatalf("bad phone: %s", r.Raw)
 	}
 }
+
+// TestPullSendsWhatReadsShow: a pull sends each lead's stored JSON as it is; it must equal
+// what reading the lead answers the same caller — in full for the people who work it,
+// masked for a manager who only sees it — through creates, edits and reassignment.
+func TestPullSendsWhatReadsShow(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	s := e.newLeadStudio("甲影楼", 1)
+	id := idOf(leadOf(e.must(201, "POST", "/api/v1/leads", s.tokens["intake"], map[string]any{"brand_id": s.brand, "branch_id": s.branch,
+		"name": "王小姐", "phone": "13500002222", "source_type": "ad", "referrer_phone": "13600003333",
+		"wedding": map[string]any{"partner_name": "李先生", "partner_phone": "13700004444", "wedding_date": "2027-05-20"}})))
+	e.must(200, "POST", "/api/v1/leads/assign", s.admin, map[string]any{"lead_ids": []int64{id}, "staff_id": s.bookers[0]})
+	check := func(tok string, wantMasked bool) {
+		t.Helper()
+		var pulled map[string]any
+		for _, c := range e.must(200, "GET", "/api/v1/sync/pull?limit=10000", tok, nil).Body["changes"].([]any) {
+			c := c.(map[string]any)
+			if int64(c["id"].(float64)) == id && c["op"] == "upsert" {
+				pulled = c["lead"].(map[string]any)
+			}
+		}
+		read := leadOf(e.must(200, "GET", fmt.Sprintf("/api/v1/leads/%d", id), tok, nil))
+		if pulled == nil || fmt.Sprint(pulled) != fmt.Sprint(read) {
+			t.Fatalf("pulled %v\nread   %v", pulled, read)
+		}
+		if masked := strings.Contains(pulled["phone"].(string), "****"); masked != wantMasked {
+			t.Fatalf("phone %v, want masked=%v", pulled["phone"], wantMasked)
+		}
+		if wantMasked && (pulled["wedding"].(map[string]any)["partner_phone"] != "137****4444" || pulled["referrer_phone"] != "136****3333") {
+			t.Fatalf("not every phone masked: %v", pulled)
+		}
+	}
+	check(s.bookerTok[0], false) // the owner works it
+	check(s.tokens["manager"], true)
+	e.must(200, "PATCH", fmt.Sprintf("/api/v1/leads/%d", id), s.bookerTok[0], map[string]any{"name": "王女士"})
+	check(s.bookerTok[0], false)
+	check(s.admin, true)
+}
+
+// TestPushManyMutationsInOrder: a push longer than one transaction's chunk answers every
+// mutation in order; rejected ones leave nothing and are remembered; a denial is audited.
+func TestPushManyMutationsInOrder(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	s := e.newLeadStudio("甲影楼", 1)
+	var muts []map[string]any
+	for i := range 250 {
+		phone := fmt.Sprintf("135%08d", i)
+		if i%50 == 7 {
+			phone = "bad"
+		}
+		muts = append(muts, map[string]any{"mutation_id": fmt.Sprintf("c-%d", i), "name": "lead.create",
+			"args": map[string]any{"brand_id": s.brand, "phone": phone, "source_type": "walk_in", "name": fmt.Sprintf("客%d", i)}})
+	}
+	// The booker may not correct statuses: a denied mutation in the middle of the batch.
+	denied := map[string]any{"mutation_id": "d-1", "name": "lead.correct",
+		"args": map[string]any{"id": 1, "axis": "validity", "to": "invalid", "reason": "测试"}}
+	muts = append(muts[:120], append([]map[string]any{denied}, muts[120:]...)...)
+	r := e.must(200, "POST", "/api/v1/sync/push", s.bookerTok[0], map[string]any{"mutations": muts})
+	results := r.Body["results"].([]any)
+	if len(results) != len(muts) {
+		t.Fatalf("%d results for %d mutations", len(results), len(muts))
+	}
+	applied := 0
+	for i, x := range results {
+		res := x.(map[string]any)
+		if res["mutation_id"] != muts[i]["mutation_id"] {
+			t.Fatalf("result %d is for %v, want %v", i, res["mutation_id"], muts[i]["mutation_id"])
+		}
+		args := muts[i]["args"].(map[string]any)
+		wantApplied := args["phone"] != "bad" && muts[i]["name"] == "lead.create"
+		if (res["status"] == "applied") != wantApplied {
+			t.Fatalf("mutation %v: %v", muts[i]["mutation_id"], res)
+		}
+		if wantApplied {
+			applied++
+		}
+	}
+	list := e.must(200, "GET", "/api/v1/leads?limit=500", s.admin, nil).Body["leads"].([]any)
+	if len(list) != applied || applied != 245 {
+		t.Fatalf("%d leads stored, %d applied", len(list), applied)
+	}
+	again := e.must(200, "POST", "/api/v1/sync/push", s.bookerTok[0], map[string]any{"mutations": muts[:10]})
+	if fmt.Sprint(again.Body["results"]) != fmt.Sprint(results[:10]) {
+		t.Fatalf("replay answered differently:\n%v\n%v", again.Body["results"], results[:10])
+	}
+	audit := e.must(200, "GET", "/api/v1/audit?entity=lead&limit=500", s.admin, nil)
+	if !strings.Contains(string(audit.Raw), "lead.correct.denied") {
+		t.Fatalf("denial not audited: %s", audit.Raw)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/account"
@@ -125,13 +126,14 @@ func (c *call) visibleLead(tx store.Tx, id int64) (lead.Lead, error) {
 // work it (owner, stage owners, creator); everyone else sees them masked and may reveal one
 // with lead.reveal_phone, logged.
 func (c *call) present(l lead.Lead) lead.Lead {
-	for _, p := range lead.ScopeOf(l).People {
-		if p == c.staff.ID {
-			return l
-		}
+	if c.worksOn(lead.ScopeOf(l)) {
+		return l
 	}
 	return lead.Mask(l)
 }
+
+// worksOn reports whether the caller is one of the people working a lead (sees it unmasked).
+func (c *call) worksOn(s lead.Scope) bool { return slices.Contains(s.People, c.staff.ID) }
 
 func (c *call) presentAll(ls []lead.Lead) []lead.Lead {
 	for i := range ls {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -156,7 +157,7 @@ func (s *Server) pull(c *call) (any, error) {
 			return nil, apiErr(http.StatusBadRequest, "invalid_value", "limit", map[string]any{"allowed": "1–10000"})
 		}
 	}
-	out := Pull{Changes: []PulledChange{}}
+	var out pullWriter
 	out.seq = cursor
 	err = c.view(func(tx store.Tx) error {
 		last, err := tx.LastSeq(c.ctx)
@@ -171,14 +172,14 @@ func (s *Server) pull(c *call) (any, error) {
 		if err != nil {
 			return err
 		}
-		out.More = len(changes) == limit
+		out.more = len(changes) == limit
 		ids := make([]int64, 0, len(changes))
 		for _, ch := range changes {
 			if ch.Entity == "lead" {
 				ids = append(ids, ch.EntityID)
 			}
 		}
-		leads, err := tx.LeadsByID(c.ctx, ids) // one query for the page, not one per change
+		docs, err := tx.LeadDocs(c.ctx, ids) // one query for the page, not one per change
 		if err != nil {
 			return err
 		}
@@ -189,37 +190,91 @@ func (s *Server) pull(c *call) (any, error) {
 			if ch.Entity != "lead" {
 				continue
 			}
-			pc, ok := c.pulled(leads, ch)
+			pc, ok := c.pulled(docs, ch)
 			if !ok {
 				continue
 			}
 			if i, seen := latest[ch.EntityID]; seen {
-				out.Changes[i] = pc
+				out.changes[i] = pc
 				continue
 			}
-			latest[ch.EntityID] = len(out.Changes)
-			out.Changes = append(out.Changes, pc)
+			latest[ch.EntityID] = len(out.changes)
+			out.changes = append(out.changes, pc)
 		}
 		return nil
 	})
-	out.Cursor = c.syncCursor(out.seq)
-	return out, err
+	out.cursor = c.syncCursor(out.seq)
+	return &out, err
 }
 
-// pulled decides what a change means for this caller: the current lead if they may see it,
-// a removal if they could see it before, nothing otherwise.
-func (c *call) pulled(leads map[int64]lead.Lead, ch store.Change) (PulledChange, bool) {
-	pc := PulledChange{Seq: ch.Seq, ID: ch.EntityID}
-	if l, ok := leads[ch.EntityID]; ok && !l.Deleted && lead.Visible(c.actor, lead.ScopeOf(l)) {
-		p := c.present(l)
-		pc.Op, pc.Lead = "upsert", &p
+// pulledDoc is a PulledChange whose lead is the stored JSON (full or masked), sent as is.
+type pulledDoc struct {
+	seq, id int64
+	op      string
+	doc     json.RawMessage
+}
+
+// pullWriter writes a Pull without decoding and re-encoding its leads: a pull of 10,000
+// changes is megabytes of lead JSON that the database already holds in final form. Clients
+// read it as Pull.
+type pullWriter struct {
+	changes []pulledDoc
+	cursor  string
+	more    bool
+	seq     int64
+}
+
+// MarshalJSON writes the Pull wire form; the docs are valid JSON written by json.Marshal.
+func (p *pullWriter) MarshalJSON() ([]byte, error) { return p.encodedJSON() }
+
+// encodedJSON lets writeJSON send the bytes without re-validating megabytes of stored JSON.
+func (p *pullWriter) encodedJSON() ([]byte, error) {
+	n := 64
+	for _, c := range p.changes {
+		n += len(c.doc) + 64
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"changes":[`...)
+	for i, c := range p.changes {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"seq":`...)
+		b = strconv.AppendInt(b, c.seq, 10)
+		b = append(b, `,"op":"`...)
+		b = append(b, c.op...) // "upsert" or "remove": no escaping needed
+		b = append(b, `","id":`...)
+		b = strconv.AppendInt(b, c.id, 10)
+		if c.doc != nil {
+			b = append(b, `,"lead":`...)
+			b = append(b, c.doc...)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `],"cursor":`...)
+	b = strconv.AppendQuote(b, p.cursor) // "<tenant>-<seq>": digits and a dash
+	b = append(b, `,"more":`...)
+	b = strconv.AppendBool(b, p.more)
+	return append(b, '}'), nil
+}
+
+// pulled decides what a change means for this caller: the current lead if they may see it
+// (masked unless they work it, as present does), a removal if they could see it before,
+// nothing otherwise.
+func (c *call) pulled(docs map[int64]store.LeadDoc, ch store.Change) (pulledDoc, bool) {
+	pc := pulledDoc{seq: ch.Seq, id: ch.EntityID}
+	if d, ok := docs[ch.EntityID]; ok && !d.Deleted && lead.Visible(c.actor, d.Scope) {
+		pc.op, pc.doc = "upsert", d.Masked
+		if c.worksOn(d.Scope) {
+			pc.doc = d.Doc
+		}
 		return pc, true
 	}
 	sawBefore := lead.Visible(c.actor, ch.Now) || (ch.Prev != nil && lead.Visible(c.actor, *ch.Prev))
 	if !sawBefore {
 		return pc, false
 	}
-	pc.Op = "remove"
+	pc.op = "remove"
 	return pc, true
 }
 
@@ -315,21 +370,38 @@ func (s *Server) push(c *call) (any, error) {
 	}
 	ops := leadOps()
 	out := PushResponse{Results: make([]MutationResult, 0, len(req.Mutations))}
-	for _, m := range req.Mutations {
-		res, err := c.applyMutation(ops, m)
+	// Mutations apply in order, each in its own savepoint, pushMutationsPerTx to a
+	// transaction: one commit per chunk instead of one per mutation, while the writer is
+	// never held for long.
+	for chunk := range slices.Chunk(req.Mutations, pushMutationsPerTx) {
+		var results []MutationResult
+		err := c.write(func(tx store.Tx) error {
+			results = results[:0]
+			for _, m := range chunk {
+				res, err := c.applyMutation(tx, ops, m)
+				if err != nil {
+					return err // a server fault: the client keeps its outbox and retries
+				}
+				results = append(results, res)
+			}
+			return nil
+		})
 		if err != nil {
-			return nil, err // a server fault: the client keeps its outbox and retries
+			return nil, err
 		}
-		out.Results = append(out.Results, res)
+		out.Results = append(out.Results, results...)
 	}
 	c.status = http.StatusOK // operations set 201 for creates; a push answers as a whole
 	return out, nil
 }
 
+// pushMutationsPerTx bounds how many pushed mutations share a transaction.
+const pushMutationsPerTx = 100
+
 // applyMutation applies one mutation exactly once: a remembered id returns its first answer
 // (or is refused when replayed with different content); a new one runs in its own
 // transaction, which also remembers it.
-func (c *call) applyMutation(ops map[string]leadOp, m Mutation) (MutationResult, error) {
+func (c *call) applyMutation(tx store.Tx, ops map[string]leadOp, m Mutation) (MutationResult, error) {
 	res := MutationResult{ID: m.ID}
 	reject := func(err error) MutationResult {
 		ae := toAPIError(err)
@@ -345,7 +417,7 @@ func (c *call) applyMutation(ops map[string]leadOp, m Mutation) (MutationResult,
 	hash := hex.EncodeToString(sum[:])
 	op, known := ops[m.Name]
 	var result any
-	err := c.write(func(tx store.Tx) error {
+	err := tx.Savepoint(c.ctx, func() error {
 		prev, err := tx.Mutation(c.ctx, m.ID)
 		if err == nil {
 			if prev.RequestHash != hash || prev.StaffID != c.staff.ID {
@@ -387,12 +459,17 @@ func (c *call) applyMutation(ops map[string]leadOp, m Mutation) (MutationResult,
 	if ae := toAPIError(err); ae.Status >= 500 {
 		return res, err
 	}
-	rejected := reject(c.leadDenied(err, m.Name, 0))
-	// Remember the rejection too, so a retry of the same id gets the same answer.
+	// The mutation's writes are undone; its refusal is audited and the rejection remembered,
+	// so a retry of the same id gets the same answer.
+	if ae, ok := isDenial(err); ok {
+		if aerr := c.auditDenial(tx, ae, m.Name, "lead", 0); aerr != nil {
+			return res, aerr
+		}
+	}
+	rejected := reject(err)
 	b, _ := json.Marshal(rejected)
-	if serr := c.write(func(tx store.Tx) error {
-		return tx.SaveMutation(c.ctx, store.MutationRecord{ID: m.ID, StaffID: c.staff.ID, RequestHash: hash, Result: b, CreatedAt: c.now})
-	}); serr != nil && !errors.Is(serr, store.ErrConflict) {
+	if serr := tx.SaveMutation(c.ctx, store.MutationRecord{ID: m.ID, StaffID: c.staff.ID, RequestHash: hash, Result: b,
+		CreatedAt: c.now}); serr != nil {
 		return res, serr
 	}
 	return rejected, nil

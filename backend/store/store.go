@@ -76,6 +76,9 @@ type Store interface {
 // rows; ids of other tenants' rows behave as missing (ErrNotFound).
 type Tx interface {
 	TenantID() int64
+	// Savepoint runs fn so that, when fn fails, its writes are undone and the transaction
+	// goes on (a batch applies each item or none of it, and keeps going).
+	Savepoint(ctx context.Context, fn func() error) error
 	Tenant(ctx context.Context) (account.Tenant, error)
 
 	ListBrands(ctx context.Context) ([]account.Brand, error)
@@ -151,8 +154,9 @@ type LeadTx interface {
 	// lead with that phone (UNIQUE(brand_id, phone) in the database, not only in code).
 	CreateLead(ctx context.Context, l lead.Lead) (lead.Lead, error)
 	GetLead(ctx context.Context, id int64) (lead.Lead, error)
-	// LeadsByID returns the listed leads that exist, by id (one query; for pulls).
-	LeadsByID(ctx context.Context, ids []int64) (map[int64]lead.Lead, error)
+	// LeadDocs returns the listed leads that exist, by id, as stored JSON with their scope
+	// (one query; pulls send the JSON without decoding it).
+	LeadDocs(ctx context.Context, ids []int64) (map[int64]LeadDoc, error)
 	// LeadByPhone finds a brand's lead by normalized phone; ErrNotFound when none.
 	LeadByPhone(ctx context.Context, brandID int64, phone string) (lead.Lead, error)
 	// UpdateLead writes l if its stored version still equals l.Version (compare-and-set) and
@@ -322,6 +326,15 @@ type AuditFilter struct {
 	EntityID string
 	ActorID  int64
 	Limit    int
+}
+
+// LeadDoc is a lead as stored: its JSON, in full and masked (lead.Mask), and its scope.
+type LeadDoc struct {
+	ID      int64
+	Scope   lead.Scope
+	Deleted bool
+	Doc     json.RawMessage
+	Masked  json.RawMessage
 }
 
 // Job is a durable background job.

@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"math/rand/v2"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"testing"
 	"time"
 
@@ -135,51 +133,4 @@ func roundTrip(t *testing.T, l lead.Lead) map[string]any {
 		t.Fatal(err)
 	}
 	return m
-}
-
-// listSQL must stay the statement sqldb.ListLeads runs: for every scenario's filters and
-// every kind of data scope, both return the same ids in the same order.
-func TestListSQLMirrorsStore(t *testing.T) {
-	e := smallEnv(t, 3000)
-	ctx := context.Background()
-	cases, err := e.listCases(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for ci, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r := rand.New(rand.NewPCG(uint64(ci), 3))
-			nonEmpty := 0
-			for range 20 {
-				// admin (all), manager (branch), and channel-group staff (own + channel allowance)
-				channelStaff := store.LeadScope{StaffID: e.d.org.Admin.ID, ChannelIDs: []int64{e.d.org.Brands[0].Channels[0].v.ID}}
-				for _, scope := range []store.LeadScope{e.scope(false), e.scope(true), channelStaff} {
-					f := c.filter(r)
-					f.Scope, f.Limit = scope, pageSize
-					q, args := listSQL(e.tenant(), f)
-					raw, err := rawIDs(ctx, e.raw, q, args...)
-					if err != nil {
-						t.Fatal(err)
-					}
-					var ls []lead.Lead
-					if err := e.st.View(ctx, e.tenant(), func(tx store.Tx) (err error) { ls, err = tx.ListLeads(ctx, f); return }); err != nil {
-						t.Fatal(err)
-					}
-					ids := make([]int64, len(ls))
-					for i, l := range ls {
-						ids[i] = l.ID
-					}
-					if !slices.Equal(raw, ids) {
-						t.Fatalf("filter %+v: raw %v, store %v", f, raw, ids)
-					}
-					if len(raw) > 0 {
-						nonEmpty++
-					}
-				}
-			}
-			if nonEmpty == 0 {
-				t.Errorf("every filter returned an empty page")
-			}
-		})
-	}
 }

@@ -161,13 +161,16 @@ func (r *report) markdown() string {
 		p("| create lead (dedupe + event + change + audit), %d client(s), %d creates | **%.0f leads/s**; latency p50 %s, p95 %s, p99 %s | ≥ 2,000/s | %s |\n",
 			c.clients, c.lat.N, c.rate, ms(c.lat.P50), ms(c.lat.P95), ms(c.lat.P99), verdict(c.rate >= 2000))
 	}
-	pl := r.pull
-	p("| pull %s changes (limit=%d, cursor %s behind the head), admin | p50 %s, **p95 %s** (n=%d); %d changes, %.1f MiB | ≤ 200 ms | %s |\n",
-		group(pullSize), pullSize, group(pullSize), ms(pl.api.P50), ms(pl.api.P95), pl.api.N, pl.changes, float64(pl.bytes)/(1<<20),
-		verdict(pl.api.P95 <= 200*time.Millisecond))
-	ps := r.push
-	p("| push %s `lead.update` mutations (rename) in one request | p50 %s, max %s (n=%d), %.0f mutations/s; %d applied, %d rejected | — | |\n\n",
-		group(pushSize), ms(ps.api.P50), ms(ps.api.Max), ps.api.N, float64(pushSize)/ps.api.P50.Seconds(), ps.applied, ps.rejected)
+	pl, ps := r.pull, r.push
+	if pl.api.N > 0 {
+		p("| pull %s changes (limit=%d, cursor %s behind the head), admin | p50 %s, **p95 %s** (n=%d); %d changes, %.1f MiB | ≤ 200 ms | %s |\n",
+			group(pullSize), pullSize, group(pullSize), ms(pl.api.P50), ms(pl.api.P95), pl.api.N, pl.changes, float64(pl.bytes)/(1<<20),
+			verdict(pl.api.P95 <= 200*time.Millisecond))
+	}
+	if ps.api.N > 0 {
+		p("| push %s `lead.update` mutations (rename) in one request | p50 %s, max %s (n=%d), %.0f mutations/s; %d applied, %d rejected | — | |\n\n",
+			group(pushSize), ms(ps.api.P50), ms(ps.api.Max), ps.api.N, float64(pushSize)/ps.api.P50.Seconds(), ps.applied, ps.rejected)
+	}
 	p("Pull, layer by layer (p95): feed page alone %s; feed joined to its leads in one statement %s; feed then one lead query per change %s; ",
 		ms(pl.rawFeed.P95), ms(pl.rawBatched.P95), ms(pl.rawPerChange.P95))
 	p("store `Changes` + `GetLead` per change %s; API %s.\n\n", ms(pl.store.P95), ms(pl.api.P95))

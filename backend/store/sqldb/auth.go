@@ -93,7 +93,7 @@ func (t *tx) DeleteStaffSessions(ctx context.Context, staffID int64) error {
 
 // SessionByHash implements store.Store.
 func (db *DB) SessionByHash(ctx context.Context, tokenHash []byte) (store.Session, error) {
-	c := conn{q: db.read, db: db}
+	c := db.poolConn(db.read)
 	s := store.Session{TokenHash: tokenHash}
 	var created, seen, expires int64
 	err := c.row(ctx, `SELECT tenant_id, staff_id, device_id, branch_id, created_at, last_seen, expires_at
@@ -104,14 +104,14 @@ func (db *DB) SessionByHash(ctx context.Context, tokenHash []byte) (store.Sessio
 
 // TouchSession implements store.Store.
 func (db *DB) TouchSession(ctx context.Context, tokenHash []byte, lastSeen, expiresAt time.Time) error {
-	c := conn{q: db.write, db: db}
+	c := db.poolConn(db.write)
 	_, err := c.exec(ctx, `UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?`, ms(lastSeen), ms(expiresAt), tokenHash)
 	return wrap("touch session", err)
 }
 
 // DeleteSession implements store.Store.
 func (db *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
-	c := conn{q: db.write, db: db}
+	c := db.poolConn(db.write)
 	_, err := c.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 	return wrap("delete session", err)
 }
@@ -119,7 +119,7 @@ func (db *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
 // HitRateLimit implements store.Store: one upsert, atomic on both engines, that starts a new
 // window when the stored one has ended.
 func (db *DB) HitRateLimit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
-	c := conn{q: db.write, db: db}
+	c := db.poolConn(db.write)
 	start := now.Truncate(window)
 	var count int
 	var ws int64
@@ -136,7 +136,7 @@ func (db *DB) HitRateLimit(ctx context.Context, key string, window time.Duration
 
 // PeekRateLimit implements store.Store.
 func (db *DB) PeekRateLimit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
-	c := conn{q: db.read, db: db}
+	c := db.poolConn(db.read)
 	start := now.Truncate(window)
 	var count int
 	var ws int64
@@ -154,7 +154,7 @@ func (db *DB) PeekRateLimit(ctx context.Context, key string, window time.Duratio
 
 // ClearRateLimit implements store.Store.
 func (db *DB) ClearRateLimit(ctx context.Context, key string) error {
-	c := conn{q: db.write, db: db}
+	c := db.poolConn(db.write)
 	_, err := c.exec(ctx, `DELETE FROM rate_limits WHERE key = ?`, key)
 	return wrap("clear rate limit", err)
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/account"
@@ -24,6 +25,12 @@ type Dialect struct {
 	NumberedParams bool
 	// IsUniqueViolation reports whether err is a unique-constraint failure.
 	IsUniqueViolation func(error) bool
+	// NextLeadID is a query answering the id the next lead gets, run in the creating
+	// transaction (SQLite: max+1 under its single writer; PostgreSQL: nextval).
+	NextLeadID string
+	// GroupCommit batches concurrent write transactions into one database transaction
+	// (group.go); for engines with a single writer.
+	GroupCommit bool
 }
 
 // DB implements store.Store.
@@ -31,13 +38,103 @@ type DB struct {
 	write   *sql.DB // read-write transactions (SQLite: one connection, BEGIN IMMEDIATE)
 	read    *sql.DB // read-only transactions; may be the same pool as write
 	dialect Dialect
+	stmts   map[*sql.DB]*stmtCache
+	group   *group // nil unless the dialect asks for group commit
+	closers []func() error
 }
+
+// OnClose registers fn to run first when the store closes (a driver's background work).
+func (db *DB) OnClose(fn func() error) { db.closers = append(db.closers, fn) }
 
 var _ store.Store = (*DB)(nil)
 
 // New wraps opened pools. read may equal write.
 func New(write, read *sql.DB, d Dialect) *DB {
-	return &DB{write: write, read: read, dialect: d}
+	db := &DB{write: write, read: read, dialect: d,
+		stmts: map[*sql.DB]*stmtCache{write: newStmtCache(write), read: newStmtCache(read)}}
+	if d.GroupCommit {
+		db.group = &group{}
+	}
+	return db
+}
+
+// maxCachedStmts bounds the statement cache: the store's statements are a fixed set plus
+// one per combination of list filters, far below this; past it, statements are prepared per
+// use as before, so an unexpected explosion of shapes costs speed, not memory.
+const maxCachedStmts = 2000
+
+// stmtCache keeps one prepared statement per query text on a pool. Parsing and planning a
+// statement cost SQLite about as much as running a small one (a quarter of a lead create's
+// CPU); database/sql re-prepares a cached statement once per connection and reuses it
+// inside transactions (Tx.StmtContext), so each connection parses each query once.
+//
+// A statement is prepared in the background the first time it is seen, and that use runs
+// unprepared: preparing on the pool needs a free connection, and the caller may be holding
+// the only one (SQLite's single writer) inside its transaction.
+type stmtCache struct {
+	pool    *sql.DB
+	mu      sync.RWMutex
+	m       map[string]*sql.Stmt // nil value: being prepared, or not preparable
+	closed  bool
+	pending sync.WaitGroup
+	ctx     context.Context // ends background preparations at Close
+	cancel  context.CancelFunc
+}
+
+func newStmtCache(pool *sql.DB) *stmtCache {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &stmtCache{pool: pool, m: map[string]*sql.Stmt{}, ctx: ctx, cancel: cancel}
+}
+
+// get returns the prepared statement for q, or nil when it is not (yet) cached; the caller
+// then runs q directly.
+func (sc *stmtCache) get(q string) *sql.Stmt {
+	sc.mu.RLock()
+	st, seen := sc.m[q]
+	sc.mu.RUnlock()
+	if seen {
+		return st
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if _, seen = sc.m[q]; seen || sc.closed || len(sc.m) >= maxCachedStmts {
+		return nil
+	}
+	sc.m[q] = nil
+	sc.pending.Add(1)
+	go func() {
+		defer sc.pending.Done()
+		st, err := sc.pool.PrepareContext(sc.ctx, q)
+		if err != nil {
+			return // stays nil: runs unprepared, and its error shows to the caller there
+		}
+		sc.mu.Lock()
+		defer sc.mu.Unlock()
+		if sc.closed {
+			_ = st.Close()
+			return
+		}
+		sc.m[q] = st
+	}()
+	return nil
+}
+
+func (sc *stmtCache) close() error {
+	sc.mu.Lock()
+	sc.closed = true
+	sc.mu.Unlock()
+	sc.cancel()
+	sc.pending.Wait()
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	var err error
+	for q, st := range sc.m {
+		if st != nil {
+			err = errors.Join(err, st.Close())
+		}
+		delete(sc.m, q)
+	}
+	return err
 }
 
 // WritePool exposes the read-write pool to the driver (migrations, maintenance).
@@ -45,7 +142,14 @@ func (db *DB) WritePool() *sql.DB { return db.write }
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	err := db.write.Close()
+	var err error
+	for _, fn := range db.closers {
+		err = errors.Join(err, fn())
+	}
+	for _, sc := range db.stmts {
+		err = errors.Join(err, sc.close())
+	}
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
@@ -87,25 +191,64 @@ type queryer interface {
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
 }
 
-// conn runs rebound queries and maps driver errors to store sentinels.
+// conn runs rebound queries through the pool's statement cache and maps driver errors to
+// store sentinels.
 type conn struct {
-	q  queryer
-	db *DB
+	q    queryer
+	db   *DB
+	pool *sql.DB
+	tx   *sql.Tx // set when q is a transaction
+}
+
+// poolConn runs single statements on pool, outside a transaction.
+func (db *DB) poolConn(pool *sql.DB) conn { return conn{q: pool, db: db, pool: pool} }
+
+// prepared returns q ready to run on c (from the cache), or q's runner itself.
+func (c conn) prepared(ctx context.Context, q string) (queryer, string) {
+	q = c.db.rebind(q)
+	sc := c.db.stmts[c.pool]
+	if sc == nil {
+		return c.q, q
+	}
+	st := sc.get(q)
+	if st == nil {
+		return c.q, q
+	}
+	if c.tx != nil {
+		st = c.tx.StmtContext(ctx, st) // closed with the transaction
+	}
+	return stmtQueryer{st}, ""
+}
+
+// stmtQueryer adapts a prepared statement to queryer; the query text is already bound.
+type stmtQueryer struct{ st *sql.Stmt }
+
+func (s stmtQueryer) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+	return s.st.ExecContext(ctx, args...)
+}
+func (s stmtQueryer) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return s.st.QueryContext(ctx, args...)
+}
+func (s stmtQueryer) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
+	return s.st.QueryRowContext(ctx, args...)
 }
 
 func (c conn) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	res, err := c.q.ExecContext(ctx, c.db.rebind(q), args...)
+	r, q := c.prepared(ctx, q)
+	res, err := r.ExecContext(ctx, q, args...)
 	return res, c.db.mapErr(err)
 }
 
 func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	rows, err := c.q.QueryContext(ctx, c.db.rebind(q), args...)
+	r, q := c.prepared(ctx, q)
+	rows, err := r.QueryContext(ctx, q, args...)
 	return rows, c.db.mapErr(err)
 }
 
 // row scans one row; sql.ErrNoRows becomes store.ErrNotFound.
 func (c conn) row(ctx context.Context, q string, args []any, dest ...any) error {
-	err := c.q.QueryRowContext(ctx, c.db.rebind(q), args...).Scan(dest...)
+	r, q := c.prepared(ctx, q)
+	err := r.QueryRowContext(ctx, q, args...).Scan(dest...)
 	return c.db.mapErr(err)
 }
 
@@ -127,7 +270,7 @@ func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(con
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	if err := fn(conn{q: tx, db: db}); err != nil {
+	if err := fn(conn{q: tx, db: db, pool: pool, tx: tx}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -139,6 +282,9 @@ func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(con
 
 // Update implements store.Store.
 func (db *DB) Update(ctx context.Context, tenantID int64, fn func(store.Tx) error) error {
+	if db.group != nil {
+		return db.updateGrouped(ctx, tenantID, fn)
+	}
 	return db.inTx(ctx, db.write, false, func(c conn) error {
 		return fn(&tx{conn: c, tenant: tenantID})
 	})
@@ -165,7 +311,7 @@ func (db *DB) CreateTenant(ctx context.Context, t account.Tenant, fn func(store.
 
 // ListTenants implements store.Store.
 func (db *DB) ListTenants(ctx context.Context) ([]account.Tenant, error) {
-	c := conn{q: db.read, db: db}
+	c := db.poolConn(db.read)
 	rows, err := c.query(ctx, `SELECT id, name, seat_limit, created_at FROM tenants ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
@@ -183,6 +329,7 @@ func (db *DB) ListTenants(ctx context.Context) ([]account.Tenant, error) {
 type tx struct {
 	conn
 	tenant int64
+	depth  int // nesting of Savepoint
 }
 
 func (t *tx) TenantID() int64 { return t.tenant }

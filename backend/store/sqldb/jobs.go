@@ -14,7 +14,7 @@ import (
 
 // EnqueueJob implements store.Store.
 func (db *DB) EnqueueJob(ctx context.Context, j store.Job) error {
-	c := conn{q: db.write, db: db}
+	c := db.poolConn(db.write)
 	payload := string(j.Payload)
 	if payload == "" {
 		payload = "{}"
@@ -28,7 +28,7 @@ func (db *DB) EnqueueJob(ctx context.Context, j store.Job) error {
 // changes, so two workers racing for one job cannot both win (PostgreSQL re-evaluates the
 // WHERE after waiting for the row lock; SQLite has one writer).
 func (db *DB) LeaseJob(ctx context.Context, worker string, now time.Time, lease time.Duration) (store.Job, error) {
-	c := conn{q: db.write, db: db}
+	c := db.poolConn(db.write)
 	var j store.Job
 	var payload string
 	var runAt int64
@@ -47,7 +47,7 @@ func (db *DB) LeaseJob(ctx context.Context, worker string, now time.Time, lease 
 
 // FinishJob implements store.Store.
 func (db *DB) FinishJob(ctx context.Context, id int64, worker string, next *time.Time, errMsg string, now time.Time) error {
-	c := conn{q: db.write, db: db}
+	c := db.poolConn(db.write)
 	var err error
 	if next != nil {
 		_, err = c.exec(ctx, `UPDATE jobs SET run_at = ?, lease_until = NULL, leased_by = '', last_error = ?

@@ -206,7 +206,7 @@ func (t *tx) ActiveAdmins(ctx context.Context) ([]int64, error) {
 
 // LoginCandidates implements store.Store.
 func (db *DB) LoginCandidates(ctx context.Context, phone string) ([]store.LoginCandidate, error) {
-	c := conn{q: db.read, db: db}
+	c := db.poolConn(db.read)
 	rows, err := c.query(ctx, `SELECT s.tenant_id, t.name, s.id, s.password_hash, s.disabled
 		FROM staff s JOIN tenants t ON t.id = s.tenant_id WHERE s.phone = ? ORDER BY s.tenant_id`, phone)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,6 +27,7 @@ var leadTests = []struct {
 	{"ChangeFeedConcurrentReadersNeverMiss", testChangeFeedConcurrent},
 	{"MutationsCheckInsDistStateFields", testLeadMisc},
 	{"LeadTenantIsolation", testLeadIsolation},
+	{"LeadNameSearch", testLeadNameSearch},
 }
 
 func newLead(f fixture, phone string, at time.Time) lead.Lead {
@@ -458,5 +460,80 @@ func testLeadIsolation(t *testing.T, s store.Store) {
 	})
 	if err == nil {
 		t.Error("A appended an event to B's lead")
+	}
+}
+
+// testLeadNameSearch: one- and two-character and longer name searches, ASCII case, renames
+// and paging newest first through a name search.
+func testLeadNameSearch(t *testing.T, s store.Store) {
+	f := newFixture(t, s, "甲", "13800000001")
+	ctx := context.Background()
+	all := store.LeadScope{All: true}
+	ids := map[string]int64{}
+	names := []string{"王小芳", "王芳", "李芳芳", "Anna Wang", "小王", "芳"}
+	update(t, s, f.tenant.ID, func(ctx context.Context, tx store.Tx) error {
+		for i, n := range names {
+			l := newLead(f, fmt.Sprintf("137%08d", i), t0.Add(time.Duration(i)*time.Minute))
+			l.Name = n
+			got, err := tx.CreateLead(ctx, l)
+			ids[n] = got.ID
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	page := func(text string, limit int, after *lead.Lead) []lead.Lead {
+		t.Helper()
+		fl := store.LeadFilter{Scope: all, Text: text, Limit: limit}
+		if after != nil {
+			fl.AfterCreated, fl.AfterID = &after.CreatedAt, after.ID
+		}
+		var ls []lead.Lead
+		must(t, s.View(ctx, f.tenant.ID, func(tx store.Tx) (err error) { ls, err = tx.ListLeads(ctx, fl); return }))
+		return ls
+	}
+	search := func(text string) string {
+		t.Helper()
+		var out []string
+		for _, l := range page(text, 50, nil) {
+			out = append(out, l.Name)
+		}
+		return strings.Join(out, ",")
+	}
+	for text, want := range map[string]string{ // newest first
+		"王": "小王,王芳,王小芳", "芳": "芳,李芳芳,王芳,王小芳", "王芳": "王芳", "小芳": "王小芳", "芳芳": "李芳芳",
+		"王小芳": "王小芳", "wang": "Anna Wang", "WANG": "Anna Wang", "n": "Anna Wang", "a w": "Anna Wang", "赵": "",
+	} {
+		if got := search(text); got != want {
+			t.Errorf("search %q: %q, want %q", text, got, want)
+		}
+	}
+	// Paging one lead at a time through a name search walks the same order.
+	var walked []string
+	var last *lead.Lead
+	for {
+		ls := page("芳", 1, last)
+		if len(ls) == 0 {
+			break
+		}
+		walked = append(walked, ls[0].Name)
+		last = &ls[0]
+	}
+	if got := strings.Join(walked, ","); got != "芳,李芳芳,王芳,王小芳" {
+		t.Errorf("paged search: %s", got)
+	}
+	// A rename moves the lead in the index.
+	update(t, s, f.tenant.ID, func(ctx context.Context, tx store.Tx) error {
+		l, err := tx.GetLead(ctx, ids["王芳"])
+		if err != nil {
+			return err
+		}
+		l.Name = "赵敏"
+		_, err = tx.UpdateLead(ctx, l)
+		return err
+	})
+	if got := search("王芳") + "|" + search("赵") + "|" + search("王"); got != "|赵敏|小王,王小芳" {
+		t.Errorf("after rename: %s", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -33,6 +34,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"TenantIsolation", testIsolation},
 		{"RollbackLeavesNothing", testRollback},
 		{"ConcurrentWriters", testConcurrentWriters},
+		{"ConcurrentWritersFailAlone", testConcurrentWritersFailAlone},
+		{"SavepointUndoesOnlyItsWrites", testSavepoint},
 	}
 	tests = append(tests, leadTests...)
 	for _, tc := range tests {
@@ -616,6 +619,115 @@ func testConcurrentWriters(t *testing.T, s store.Store) {
 	if ok != 20 || conflicts != 20 {
 		t.Errorf("ok=%d conflicts=%d, want 20/20", ok, conflicts)
 	}
+}
+
+// testConcurrentWritersFailAlone: concurrent transactions that write and then fail leave
+// nothing, and never take a concurrent successful one down with them (drivers may share a
+// commit between concurrent transactions).
+func testConcurrentWritersFailAlone(t *testing.T, s store.Store) {
+	f := newFixture(t, s, "甲", "13800000001")
+	ctx := context.Background()
+	boom := errors.New("boom")
+	var wg sync.WaitGroup
+	errs := make([]error, 60)
+	for i := range errs {
+		wg.Go(func() {
+			errs[i] = s.Update(ctx, f.tenant.ID, func(tx store.Tx) error {
+				if _, err := tx.InsertChannel(ctx, account.Channel{Name: fmt.Sprintf("渠道%d", i), Active: true}); err != nil {
+					return err
+				}
+				if err := tx.AppendAudit(ctx, store.AuditEntry{ActorID: f.admin.ID, Action: "channel.create", Entity: "channel",
+					EntityID: fmt.Sprint(i), CreatedAt: t0}); err != nil {
+					return err
+				}
+				if i%3 == 0 {
+					return boom
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if want := i%3 == 0; errors.Is(err, boom) != want || (!want && err != nil) {
+			t.Errorf("writer %d: %v", i, err)
+		}
+	}
+	must(t, s.View(ctx, f.tenant.ID, func(tx store.Tx) error {
+		chans, err := tx.ListChannels(ctx)
+		if err != nil {
+			return err
+		}
+		audit, err := tx.ListAudit(ctx, store.AuditFilter{Entity: "channel", Limit: 1000})
+		if err != nil {
+			return err
+		}
+		if len(chans) != 40 || len(audit) != 40 {
+			t.Errorf("channels=%d audit=%d, want 40/40", len(chans), len(audit))
+		}
+		for _, c := range chans {
+			var i int
+			fmt.Sscanf(c.Name, "渠道%d", &i)
+			if i%3 == 0 {
+				t.Errorf("failed writer's channel %q was kept", c.Name)
+			}
+		}
+		return nil
+	}))
+}
+
+// testSavepoint: a failing Savepoint undoes its own writes only; the transaction goes on
+// and commits what came before and after it; savepoints nest.
+func testSavepoint(t *testing.T, s store.Store) {
+	f := newFixture(t, s, "甲", "13800000001")
+	ctx := context.Background()
+	boom := errors.New("boom")
+	ch := func(tx store.Tx, name string) error {
+		_, err := tx.InsertChannel(ctx, account.Channel{Name: name, Active: true})
+		return err
+	}
+	must(t, s.Update(ctx, f.tenant.ID, func(tx store.Tx) error {
+		if err := ch(tx, "前"); err != nil {
+			return err
+		}
+		if err := tx.Savepoint(ctx, func() error {
+			if err := ch(tx, "撤销"); err != nil {
+				return err
+			}
+			return boom
+		}); !errors.Is(err, boom) {
+			t.Errorf("failing savepoint returned %v", err)
+		}
+		if err := tx.Savepoint(ctx, func() error {
+			if err := ch(tx, "外层"); err != nil {
+				return err
+			}
+			if err := tx.Savepoint(ctx, func() error { return ch(tx, "外层") }); !errors.Is(err, store.ErrConflict) {
+				t.Errorf("nested duplicate: %v", err)
+			}
+			return nil
+		}); err != nil {
+			t.Errorf("outer savepoint: %v", err)
+		}
+		return ch(tx, "后")
+	}))
+	must(t, s.View(ctx, f.tenant.ID, func(tx store.Tx) error {
+		chans, err := tx.ListChannels(ctx)
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, c := range chans {
+			names = append(names, c.Name)
+		}
+		want := []string{"前", "后", "外层"}
+		slices.Sort(names)
+		slices.Sort(want)
+		if !slices.Equal(names, want) {
+			t.Errorf("channels %v, want %v", names, want)
+		}
+		return nil
+	}))
 }
 
 func branchNamed(f fixture, name string) account.Branch {

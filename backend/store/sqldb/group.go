@@ -1,0 +1,186 @@
+package sqldb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/studiodesk/studiodesk/backend/store"
+)
+
+// Group commit. SQLite has one writer: every write transaction waits for the one before it,
+// and each pays its own BEGIN and COMMIT (the COMMIT writes the WAL frames, about a fifth of
+// a small transaction's cost). When writers queue up, the first of them becomes the leader
+// and runs the queued transactions back to back inside ONE database transaction, each in
+// its own savepoint: a transaction that fails is rolled back to its savepoint and only it
+// sees the error, the others commit together. A caller's Update still returns only after
+// its writes are committed (or failed), so nothing about the result changes; only the cost
+// of the commit is shared. With one writer at a time the batch is that one transaction.
+
+// maxGroup bounds how many transactions share one commit, so a long queue cannot hold the
+// writer for long and a failed commit costs a bounded amount of work.
+const maxGroup = 64
+
+// groupWork is one caller's transaction waiting for (or in) a group.
+type groupWork struct {
+	ctx    context.Context
+	tenant int64
+	fn     func(store.Tx) error
+	done   chan groupResult
+}
+
+type groupResult struct {
+	err   error
+	panic any
+}
+
+// group queues write transactions; the caller that finds no leader leads.
+type group struct {
+	mu      sync.Mutex
+	queue   []*groupWork
+	leading bool
+	batches atomic.Int64 // database transactions committed (for tests and metrics)
+	members atomic.Int64 // caller transactions committed in them
+}
+
+// updateGrouped runs fn like Update, sharing the commit with concurrent callers.
+func (db *DB) updateGrouped(ctx context.Context, tenantID int64, fn func(store.Tx) error) error {
+	w := &groupWork{ctx: ctx, tenant: tenantID, fn: fn, done: make(chan groupResult, 1)}
+	g := db.group
+	g.mu.Lock()
+	g.queue = append(g.queue, w)
+	lead := !g.leading
+	g.leading = true
+	g.mu.Unlock()
+	if lead {
+		db.leadGroups()
+	}
+	r := <-w.done
+	if r.panic != nil {
+		panic(r.panic)
+	}
+	return r.err
+}
+
+// leadGroups runs batches until the queue is empty, then hands leadership back.
+func (db *DB) leadGroups() {
+	g := db.group
+	for {
+		g.mu.Lock()
+		n := min(len(g.queue), maxGroup)
+		if n == 0 {
+			g.leading = false
+			g.mu.Unlock()
+			return
+		}
+		batch := g.queue[:n:n]
+		g.queue = g.queue[n:]
+		g.mu.Unlock()
+		db.runGroup(batch)
+	}
+}
+
+// runGroup runs one batch in one transaction and answers every member.
+func (db *DB) runGroup(batch []*groupWork) {
+	results := make([]groupResult, len(batch))
+	// The transaction must outlive any one member's context: a member whose client went
+	// away fails alone (its statements see its own context), the others still commit.
+	err := db.inTx(context.Background(), db.write, false, func(c conn) error {
+		for i, w := range batch {
+			if err := w.ctx.Err(); err != nil {
+				results[i].err = err
+				continue
+			}
+			r, fatal := c.savepoint(w.ctx, "g"+strconv.Itoa(i), func() error {
+				return w.fn(&tx{conn: c, tenant: w.tenant})
+			})
+			results[i] = r
+			if fatal != nil {
+				// The transaction itself is gone (SQLite rolled it back on an I/O or
+				// memory error): fail every member, none of them is committed.
+				return fatal
+			}
+		}
+		return nil
+	})
+	committed := int64(0)
+	for i, w := range batch {
+		r := results[i]
+		if err != nil && r.err == nil && r.panic == nil {
+			r.err = err
+		}
+		if r.err == nil && r.panic == nil {
+			committed++
+		}
+		w.done <- r
+	}
+	if err == nil {
+		db.group.batches.Add(1)
+		db.group.members.Add(committed)
+	}
+}
+
+// savepoint runs fn inside SAVEPOINT name: fn's error or panic undoes fn's writes and is
+// returned in r while the enclosing transaction goes on. fatal is set when the transaction
+// cannot go on (the savepoint could not be taken, released or rolled back to).
+func (c conn) savepoint(ctx context.Context, name string, fn func() error) (r groupResult, fatal error) {
+	if _, err := c.exec(context.WithoutCancel(ctx), "SAVEPOINT "+name); err != nil {
+		r.err = fmt.Errorf("savepoint: %w", err)
+		return r, r.err
+	}
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				r.panic = p
+			}
+		}()
+		r.err = fn()
+	}()
+	bg := context.WithoutCancel(ctx) // undoing must not be cut short by the caller leaving
+	if r.err != nil || r.panic != nil {
+		if _, err := c.exec(bg, "ROLLBACK TO SAVEPOINT "+name); err != nil {
+			return r, fmt.Errorf("rollback to savepoint: %w", errors.Join(err, r.err))
+		}
+	}
+	if _, err := c.exec(bg, "RELEASE SAVEPOINT "+name); err != nil {
+		return r, fmt.Errorf("release savepoint: %w", err)
+	}
+	return r, nil
+}
+
+// Savepoint implements store.Tx: fn's writes are undone when it fails, and the transaction
+// goes on.
+func (t *tx) Savepoint(ctx context.Context, fn func() error) error {
+	t.depth++
+	defer func() { t.depth-- }()
+	r, fatal := t.savepoint(ctx, "s"+strconv.Itoa(t.depth), fn)
+	if r.panic != nil {
+		panic(r.panic)
+	}
+	if fatal != nil {
+		return fatal
+	}
+	return r.err
+}
+
+// GroupStats reports how many database transactions group commit made and how many caller
+// transactions they carried (members/batches is the average group size).
+func (db *DB) GroupStats() (batches, members int64) {
+	if db.group == nil {
+		return 0, 0
+	}
+	return db.group.batches.Load(), db.group.members.Load()
+}
+
+// WriteQueue reports how many write transactions wait for the writer (a metric).
+func (db *DB) WriteQueue() int {
+	if db.group == nil {
+		return 0
+	}
+	db.group.mu.Lock()
+	defer db.group.mu.Unlock()
+	return len(db.group.queue)
+}
