@@ -108,7 +108,7 @@ func BenchmarkInitialSync(b *testing.B) {
 
 // seedByPush creates n leads of the studio's brand and branch through push batches of 1000,
 // two at a time.
-func seedByPush(b *testing.B, s *studio, n int) {
+func seedByPush(b testing.TB, s *studio, n int) {
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	errs := make(chan error, 2)
