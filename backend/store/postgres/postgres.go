@@ -6,6 +6,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -66,9 +67,6 @@ func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
 		return nil, fmt.Errorf("open postgres %s: the address is not a valid PostgreSQL URL", Redact(dsn))
 	}
 	where := Redact(dsn)
-	if err := migrate(ctx, cfg); err != nil {
-		return nil, fmt.Errorf("migrate postgres %s: %w", where, err)
-	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
@@ -76,6 +74,10 @@ func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("connect to postgres %s: %w", where, err)
+	}
+	if err := migrate(ctx, db); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("migrate postgres %s: %w", where, err)
 	}
 	// One pool serves reads and writes: PostgreSQL has concurrent writers.
 	return sqldb.New(db, db, Dialect()), nil
@@ -85,17 +87,19 @@ func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
 // advisory locks are per database).
 const migrationLock = 7_220_416_001
 
-// migrate applies the embedded migrations on one connection holding the advisory lock.
-func migrate(ctx context.Context, cfg *pgx.ConnConfig) error {
-	db := stdlib.OpenDB(*cfg)
-	defer db.Close()
-	db.SetMaxOpenConns(1) // the lock belongs to the session: every statement on one connection
-	if _, err := db.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+// migrate applies the embedded migrations on one connection of pool holding the advisory
+// lock (the lock belongs to the session, so every statement runs on that connection).
+func migrate(ctx context.Context, pool *sql.DB) error {
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
 		return fmt.Errorf("take the migration lock: %w", err)
 	}
-	// Closing the connection releases the lock too; unlocking first frees it at once.
-	defer db.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
-	_, err := sqldb.Migrate(ctx, db, Migrations())
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
+	_, err = sqldb.Migrate(ctx, conn, Migrations())
 	return err
 }
 
