@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs every StudioDesk test suite against the built binaries (make test builds them first):
-# Go (vet, unit, API, store conformance, race), frontend unit tests, browser end to end in
-# Debian's Chromium, and the desktop smoke test under Xvfb. Ends with one summary line.
+# Go (vet, unit, API, store conformance on SQLite and PostgreSQL, race), the API tests a
+# second time on PostgreSQL, frontend unit tests, browser end to end in Debian's Chromium,
+# and the desktop smoke test under Xvfb. Ends with one summary line.
+#
+# A throwaway PostgreSQL cluster (scripts/postgres.sh) lives for the run: the Go tests find
+# it through STUDIODESK_TEST_PG, and under CI=true a PostgreSQL test without it fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
@@ -9,6 +13,11 @@ mkdir -p test-results
 passed=0
 failed=0
 failures=()
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+trap pg_cluster_stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 suite() {
   local name=$1
@@ -24,10 +33,12 @@ suite() {
   fi
 }
 
+suite "postgres test cluster" pg_cluster_start
 suite "go vet" go vet ./...
 suite "go vet (desktop)" go vet -tags desktop,production .
 suite "go test" go test -count=1 ./...
 suite "go test -race (backend, app)" go test -race -count=1 ./backend/... ./app/...
+suite "API tests on PostgreSQL" env STUDIODESK_TEST_STORE=postgres go test -count=1 ./backend/api/
 suite "frontend unit (vitest)" bash -c 'cd frontend && npm test --silent'
 suite "browser end to end (chromium)" scripts/e2e.sh
 suite "desktop smoke (wails under xvfb)" scripts/desktop-smoke.sh bin/studiodesk
