@@ -13,9 +13,6 @@ mkdir -p test-results
 passed=0
 failed=0
 failures=()
-# shellcheck source=scripts/postgres.sh
-source scripts/postgres.sh
-trap pg_cluster_stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -33,7 +30,19 @@ suite() {
   fi
 }
 
-suite "postgres test cluster" pg_cluster_start
+# Real servers the storage suites run against (stopped on exit).
+. scripts/s3-server.sh
+. scripts/postgres.sh
+trap 's3_stop; pg_cluster_stop' EXIT
+if ! s3_start; then
+  failed=$((failed + 1))
+  failures+=("start S3 server")
+fi
+if ! pg_cluster_start; then
+  failed=$((failed + 1))
+  failures+=("start PostgreSQL cluster")
+fi
+
 suite "go vet" go vet ./...
 suite "go vet (desktop)" go vet -tags desktop,production .
 suite "go test" go test -count=1 ./...

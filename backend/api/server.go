@@ -39,13 +39,19 @@ type Config struct {
 	TrustProxy bool
 	// Sweep tunes the background lead sweep (reminders, pool recycling).
 	Sweep SweepConfig
+	// OnJob, if set, hears every finished background job (metrics).
+	OnJob func(kind string, err error)
+	// Middleware, if set, wraps the routes (metrics): the request it sees is the one the
+	// router fills in, so r.Pattern names the matched route once the handler returns.
+	Middleware func(http.Handler) http.Handler
 }
 
 // Server is the HTTP handler of the cloud server.
 type Server struct {
-	cfg Config
-	log *slog.Logger
-	mux *http.ServeMux
+	cfg     Config
+	log     *slog.Logger
+	mux     *http.ServeMux
+	handler http.Handler // mux, wrapped by cfg.Middleware
 }
 
 // New builds the server and its routes.
@@ -76,6 +82,10 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
 	s.routes()
+	s.handler = s.mux
+	if cfg.Middleware != nil {
+		s.handler = cfg.Middleware(s.mux)
+	}
 	return s
 }
 
@@ -96,7 +106,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, r, s.log, errPanic)
 		}
 	}()
-	s.mux.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 type requestIDKey struct{}

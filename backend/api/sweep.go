@@ -97,6 +97,9 @@ func (s *Server) RunOneJob(ctx context.Context, worker string) (ran bool, err er
 	default:
 		runErr = fmt.Errorf("unknown job kind %q", j.Kind)
 	}
+	if s.cfg.OnJob != nil {
+		s.cfg.OnJob(j.Kind, runErr)
+	}
 	msg := ""
 	if runErr != nil {
 		msg = runErr.Error()

@@ -30,6 +30,9 @@ var (
 	ErrInvalidRange = errors.New("invalid range")
 	// ErrInvalidContentType: the content type fails NormalizeContentType.
 	ErrInvalidContentType = errors.New("invalid content type")
+	// ErrKeyConflict: the store keeps objects as files and the key is also the directory
+	// of a stored key ("a" while "a/b" exists), or the other way round.
+	ErrKeyConflict = errors.New("key conflicts with a stored key's directory")
 )
 
 // Info describes a stored object.
@@ -54,9 +57,13 @@ type Info struct {
 //   - If ctx is done, the method fails with an error wrapping ctx.Err() and
 //     has no effect. Readers returned by Get and GetRange also fail with
 //     ctx.Err() once ctx is done, so a cancelled request stops streaming.
-//   - Any valid key may be stored, including one that is a path prefix of
-//     another ("a" and "a/b" may both exist); keys are case-sensitive and
-//     compared byte for byte (no Unicode normalisation).
+//   - Keys name files, never directories: StudioDesk's key layout never
+//     stores both "a" and "a/b". Object stores built on a file system
+//     (versitygw's posix backend, NAS gateways, MinIO's file-system mode)
+//     cannot hold both, so a driver may refuse the second with an error
+//     wrapping ErrKeyConflict, leaving the first intact; fsblob and memblob
+//     allow both. Any other valid key may be stored; keys are case-sensitive
+//     and compared byte for byte (no Unicode normalisation).
 type Bucket interface {
 	// Put stores the content read from r under key, replacing any object
 	// already there. size is the number of bytes r will yield, or -1 if

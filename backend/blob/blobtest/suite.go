@@ -32,6 +32,7 @@ func Run(t *testing.T, newBucket func(t *testing.T) blob.Bucket) {
 	}{
 		{"PutGet", testPutGet},
 		{"Keys", testKeys},
+		{"FileAndDirectoryNames", testFileAndDirectoryNames},
 		{"Overwrite", testOverwrite},
 		{"GetRange", testGetRange},
 		{"Delete", testDelete},

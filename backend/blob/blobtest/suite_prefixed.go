@@ -14,12 +14,13 @@ import (
 // reaches another tenant's.
 func testPrefixed(t *testing.T, newBucket func(t *testing.T) blob.Bucket) {
 	// Neighbours chosen to catch a wrapper that forgets the "/": tenant 1
-	// must not see tenants/10 or tenants/1x.
+	// must not see tenants/10, tenants/1x or tenants/1y (keys are file-like:
+	// none is also the directory of another, see blob.Bucket).
 	seed := func(t *testing.T) blob.Bucket {
 		b := newBucket(t)
 		for _, key := range []string{
-			"tenants/1/a", "tenants/1/sub/b", "tenants/10/a", "tenants/1x/a", "tenants/1x",
-			"tenants/2/a", "tenants/2/secret", "tenants/1", "other",
+			"tenants/1/a", "tenants/1/sub/b", "tenants/10/a", "tenants/1y/a", "tenants/1x",
+			"tenants/2/a", "tenants/2/secret", "other",
 		} {
 			mustPut(t, b, key, []byte(key), "")
 		}

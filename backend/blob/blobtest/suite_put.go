@@ -80,22 +80,22 @@ func testPutGet(t *testing.T, newBucket func(t *testing.T) blob.Bucket) {
 }
 
 // testKeys stores keys that are valid but awkward for some storage: names a
-// filesystem treats specially, case and Unicode variants, path prefixes of
-// other keys. All must round-trip exactly and coexist.
+// filesystem treats specially, case and Unicode variants, names that look like
+// a driver's own storage names. All must round-trip exactly and coexist.
 func testKeys(t *testing.T, newBucket func(t *testing.T) blob.Bucket) {
 	long := strings.Repeat(strings.Repeat("k", 99)+"/", 9) + strings.Repeat("k", 50) // 950 bytes
 	groups := []struct {
 		name string
 		keys []string
 	}{
-		{"key is also a directory", []string{"a", "a/b", "a/b/c", "r/s", "r"}},
-		{"case sensitive", []string{"Case", "case", "CASE/x", "case/x", "IMG_0001.JPG", "img_0001.jpg"}},
+		{"directory names next to file names", []string{"a", "a-/b", "a.b/c", "ab/c/d", "r/s", "r/t/u"}},
+		{"case sensitive", []string{"Case", "case", "CASE/x", "cASE/x", "IMG_0001.JPG", "img_0001.jpg"}},
 		{"unicode not normalised", []string{"\u00e9", "e\u0301", "中文/照片.jpg", "emoji/😀", "ß", "ss"}},
 		{"windows device names", []string{"con", "CON", "nul.txt", "aux/prn", "com1", "lpt9.log", "con .txt", "conin$"}},
 		{"dots and spaces", []string{"trailing.", "trailing ", " leading", "..dots", ".hidden", "...", "a b/c d", "x. /y"}},
 		{"characters windows forbids", []string{"colon:x", "star*", "q?", "lt<gt>", "pipe|", `quote"`}},
 		{"escape lookalikes", []string{"percent%41", "%", "%2F", "%%", "a%2Fb", "%zz"}},
-		{"storage suffix lookalikes", []string{"x", "x.blob", "x.blob/y", "x.tmp", "x.meta", "x~", "#x"}},
+		{"storage suffix lookalikes", []string{"x", "x.blob/y", "z", "z.blob", "x.tmp", "x.meta", "x~", "#x"}},
 		{"long key", []string{long, long + "2"}},
 	}
 	for _, g := range groups {
@@ -309,4 +309,25 @@ func testConcurrentPut(t *testing.T, newBucket func(t *testing.T) blob.Bucket) {
 		t.Errorf("Stat %+v disagrees with Get %+v", stat, info)
 	}
 	wantKeys(t, b, "", "hot/key")
+}
+
+// testFileAndDirectoryNames: storing a key that is also the directory of a stored key (or
+// the other way round) either works, both readable, or fails with ErrKeyConflict and
+// leaves what was stored intact (see blob.Bucket).
+func testFileAndDirectoryNames(t *testing.T, newBucket func(t *testing.T) blob.Bucket) {
+	b := newBucket(t)
+	for _, pair := range [][2]string{{"p/q", "p"}, {"m", "m/n"}} {
+		first, second := pair[0], pair[1]
+		mustPut(t, b, first, []byte(first), "")
+		_, err := b.Put(t.Context(), second, strings.NewReader(second), int64(len(second)), "")
+		switch {
+		case err == nil:
+			wantContent(t, b, second, []byte(second))
+		case errors.Is(err, blob.ErrKeyConflict):
+			wantGone(t, b, second)
+		default:
+			t.Errorf("Put(%q) after %q = %v, want success or ErrKeyConflict", second, first, err)
+		}
+		wantContent(t, b, first, []byte(first))
+	}
 }

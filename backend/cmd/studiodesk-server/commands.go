@@ -19,6 +19,7 @@ import (
 
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/auth"
+	"github.com/studiodesk/studiodesk/backend/metrics"
 	"github.com/studiodesk/studiodesk/backend/store"
 	"github.com/studiodesk/studiodesk/backend/store/postgres"
 	"github.com/studiodesk/studiodesk/backend/store/sqlite"
@@ -100,6 +101,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("STUDIODESK_ADDR", "127.0.0.1:8640"), "listen address (env STUDIODESK_ADDR)")
 	demo := fs.Bool("demo", false, "on first start, create a demo studio and write its admin login to <data>/demo-login.json")
 	trustProxy := fs.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind a reverse proxy)")
+	metricsAddr := fs.String("metrics-addr", os.Getenv("STUDIODESK_METRICS_ADDR"),
+		"serve Prometheus metrics on this address, e.g. 127.0.0.1:9464; off when empty (env STUDIODESK_METRICS_ADDR)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -126,7 +129,25 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ln.Close()
 		return err
 	}
-	handler := api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy})
+	m := metrics.New()
+	if ws, ok := st.(metrics.WriterStats); ok {
+		m.ObserveWriter(ws)
+	}
+	handler := api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy,
+		OnJob: m.JobDone, Middleware: m.Middleware})
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen for metrics on %s: %w", *metricsAddr, err)
+		}
+		mm := http.NewServeMux()
+		mm.Handle("GET /metrics", m.Handler())
+		msrv := &http.Server{Handler: mm, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", mln.Addr())
+	}
 	host, _ := os.Hostname()
 	go func() {
 		if err := handler.RunJobs(ctx, fmt.Sprintf("%s:%d", host, os.Getpid()), 5*time.Second); err != nil {
