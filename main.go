@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -27,8 +28,14 @@ import (
 
 	"github.com/studiodesk/studiodesk/app"
 	"github.com/studiodesk/studiodesk/app/bridge"
+	"github.com/studiodesk/studiodesk/app/toast"
 	"github.com/studiodesk/studiodesk/frontend"
 )
+
+// appIcon is shown with desktop notifications.
+//
+//go:embed build/appicon.png
+var appIcon []byte
 
 // version is stamped at build time: -ldflags "-X main.version=1.2.3".
 var version = "dev"
@@ -111,8 +118,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if bindingsOnly { // only the bound type matters; touch no local state
 		return runWindow(ctx, &app.App{}, ui, relay, o, log)
 	}
-	a, err := app.New(ctx, app.Config{Dir: o.configDir, ServerURL: o.server, PinServer: o.pinServer,
-		Version: version, Emitter: relay, Logger: log})
+	cfg := app.Config{Dir: o.configDir, ServerURL: o.server, PinServer: o.pinServer,
+		Version: version, Emitter: relay, Logger: log}
+	if o.bridgeAddr == "" && windowUnavailable(getenv) == "" {
+		// In the window, reminders also show in the OS's notification centre (docs/desktop.md).
+		cfg.Notifier = toast.New("StudioDesk 影楼管家", appIcon)
+	}
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -66,11 +66,18 @@ func openStore(t testing.TB) store.Store {
 	return st
 }
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvWith(t, nil) }
+
+// newEnvWith lets a test adjust the server's configuration (payment providers, limits).
+func newEnvWith(t testing.TB, configure func(*api.Config)) *env {
 	t.Helper()
 	st := openStore(t)
 	clk := &clock{t: time.Date(2026, 12, 4, 2, 0, 0, 0, time.UTC)}
-	h := api.New(api.Config{Store: st, Now: clk.Now, Password: auth.Fast, MaxBody: 64 << 10})
+	cfg := api.Config{Store: st, Now: clk.Now, Password: auth.Fast, MaxBody: 64 << 10}
+	if configure != nil {
+		configure(&cfg)
+	}
+	h := api.New(cfg)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &env{t: t, srv: srv, store: st, clock: clk, srvAPI: h}
