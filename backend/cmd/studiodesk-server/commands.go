@@ -21,6 +21,7 @@ import (
 	"github.com/studiodesk/studiodesk/backend/auth"
 	"github.com/studiodesk/studiodesk/backend/metrics"
 	"github.com/studiodesk/studiodesk/backend/store"
+	"github.com/studiodesk/studiodesk/backend/store/postgres"
 	"github.com/studiodesk/studiodesk/backend/store/sqlite"
 	"github.com/studiodesk/studiodesk/frontend"
 )
@@ -33,21 +34,33 @@ type storeFlags struct {
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.data, "data", envOr("STUDIODESK_DATA", "./data"), "data directory: database file and photos (env STUDIODESK_DATA)")
-	fs.StringVar(&f.db, "db", os.Getenv("STUDIODESK_DB"), "database: a SQLite file path (default <data>/studiodesk.db) (env STUDIODESK_DB)")
+	fs.StringVar(&f.db, "db", os.Getenv("STUDIODESK_DB"),
+		"database: a SQLite file path (default <data>/studiodesk.db) or a PostgreSQL URL, postgres://user:password@host:5432/dbname (env STUDIODESK_DB)")
 }
 
 func (f *storeFlags) open(ctx context.Context) (store.Store, error) {
 	if err := os.MkdirAll(f.data, 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory %q: %w", f.data, err)
 	}
+	if postgres.IsDSN(f.db) {
+		return postgres.Open(ctx, f.db)
+	}
 	path := f.db
 	if path == "" {
 		path = filepath.Join(f.data, "studiodesk.db")
 	}
-	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
-		return nil, usageError{"PostgreSQL is not available in this build yet; use a SQLite file path"}
-	}
 	return sqlite.Open(ctx, path)
+}
+
+// describe names the database for logs, without its password.
+func (f *storeFlags) describe() string {
+	if postgres.IsDSN(f.db) {
+		return "PostgreSQL " + postgres.Redact(f.db)
+	}
+	if f.db != "" {
+		return "SQLite " + f.db
+	}
+	return "SQLite " + filepath.Join(f.data, "studiodesk.db")
 }
 
 func envOr(key, def string) string {
@@ -156,6 +169,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
+	log.Info("database", "store", sf.describe())
 	fmt.Fprintf(stdout, "StudioDesk server listening on %s\n", url)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,6 +1,6 @@
 // Command studiodesk-server is the StudioDesk cloud server and its operator tools:
 //
-//	studiodesk-server serve            run the HTTP server (SQLite + local disk by default)
+//	studiodesk-server serve            run the HTTP server (SQLite + local disk by default, or --db postgres://...)
 //	studiodesk-server migrate          apply database migrations and exit
 //	studiodesk-server tenant create    open a studio and print its admin's one-time password
 //	studiodesk-server tenant list      list studios
@@ -59,7 +59,8 @@ Usage:
   studiodesk-server <command> [flags]
 
 Commands:
-  serve            Run the HTTP server (SQLite file + photos on local disk under --data by default)
+  serve            Run the HTTP server (SQLite file + photos on local disk under --data by default;
+                   --db postgres://... keeps the data in PostgreSQL)
   migrate          Apply database migrations and exit
   tenant create    Open a studio: --name, --admin-phone; prints the admin's one-time password
   tenant list      List studios
