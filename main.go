@@ -4,10 +4,13 @@
 // in browser mode through app/bridge. See docs/desktop.md.
 //
 //	studiodesk [--server URL] [--config DIR] [--demo-login FILE] [--bridge ADDR]
+//	studiodesk upload DIR --album ID   (headless, see main_cli.go)
+//	studiodesk watch DIR --album ID
 package main
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -27,8 +30,14 @@ import (
 
 	"github.com/studiodesk/studiodesk/app"
 	"github.com/studiodesk/studiodesk/app/bridge"
+	"github.com/studiodesk/studiodesk/app/toast"
 	"github.com/studiodesk/studiodesk/frontend"
 )
+
+// appIcon is shown with desktop notifications.
+//
+//go:embed build/appicon.png
+var appIcon []byte
 
 // version is stamped at build time: -ldflags "-X main.version=1.2.3".
 var version = "dev"
@@ -91,6 +100,9 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 
 // run starts StudioDesk and returns when it is closed or ctx ends.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "upload" || args[0] == "watch") {
+		return runHeadless(ctx, args[0], args[1:], getenv, stdout, stderr)
+	}
 	o, err := parseOptions(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -111,8 +123,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if bindingsOnly { // only the bound type matters; touch no local state
 		return runWindow(ctx, &app.App{}, ui, relay, o, log)
 	}
-	a, err := app.New(ctx, app.Config{Dir: o.configDir, ServerURL: o.server, PinServer: o.pinServer,
-		Version: version, Emitter: relay, Logger: log})
+	cfg := app.Config{Dir: o.configDir, ServerURL: o.server, PinServer: o.pinServer,
+		Version: version, Emitter: relay, Logger: log}
+	if o.bridgeAddr == "" && windowUnavailable(getenv) == "" {
+		// In the window, reminders also show in the OS's notification centre (docs/desktop.md).
+		cfg.Notifier = toast.New("StudioDesk 影楼管家", appIcon)
+	}
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		return err
 	}

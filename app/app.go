@@ -63,6 +63,11 @@ type Config struct {
 	Logger *slog.Logger
 	// SyncInterval is how often the lead replica syncs in the background; default 5 s.
 	SyncInterval time.Duration
+	// Notifier shows due appointments and untouched leads as native desktop notifications;
+	// default none (browser mode and tests). The window uses app/toast.
+	Notifier Notifier
+	// ReminderPoll is how often new reminders are fetched while online; default 30 s.
+	ReminderPoll time.Duration
 }
 
 // App is the service bound to the UI. Its methods are safe for concurrent use (Wails runs
@@ -102,6 +107,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 20 * time.Second
+	}
+	if cfg.ReminderPoll <= 0 {
+		cfg.ReminderPoll = 30 * time.Second
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

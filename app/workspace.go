@@ -157,13 +157,11 @@ func (a *App) localError(err error, s settings) error {
 	return a.toError(err, s.ServerURL, s.Language, "")
 }
 
-// notificationPoll is how often the workspace asks for new reminders while online.
-const notificationPoll = 30 * time.Second
-
-// watchNotifications emits the reminders that arrive (the server's sweep writes them).
+// watchNotifications emits the reminders that arrive (the server's sweep writes them) and
+// shows the urgent ones as desktop notifications.
 func (a *App) watchNotifications(ctx context.Context) {
 	var last int64
-	t := time.NewTicker(notificationPoll)
+	t := time.NewTicker(a.cfg.ReminderPoll)
 	defer t.Stop()
 	for {
 		if list, err := call(a, func(ctx context.Context, c *apiclient.Client) ([]store.Notification, error) {
@@ -180,6 +178,7 @@ func (a *App) watchNotifications(ctx context.Context) {
 			}
 			if len(fresh) > 0 {
 				a.emit.Emit(EventNotificationsNew, fresh)
+				a.toast(fresh)
 			}
 		}
 		select {

@@ -230,6 +230,31 @@ func BenchmarkListFilteredPage(b *testing.B) {
 	})
 }
 
+// BenchmarkRawIndexedPage is the reference for the list: raw SQLite on the same file, one
+// indexed 50-row page (brand, newest first) with its documents read but not decoded.
+func BenchmarkRawIndexedPage(b *testing.B) {
+	r, _ := benchReplica(b)
+	ctx := context.Background()
+	q := `SELECT d.doc FROM leads l JOIN lead_docs d ON d.id = l.id WHERE l.brand_id = ?
+		ORDER BY l.created_at DESC, l.id DESC LIMIT 50`
+	measure(b, func(i int) int {
+		rows, err := r.r.QueryContext(ctx, q, 1+i%3)
+		if err != nil {
+			b.Fatal(err)
+		}
+		found := 0
+		for rows.Next() {
+			var doc []byte
+			if err := rows.Scan(&doc); err != nil {
+				b.Fatal(err)
+			}
+			found++
+		}
+		rows.Close()
+		return found
+	})
+}
+
 func BenchmarkPhoneExact(b *testing.B) {
 	r, f := benchReplica(b)
 	ctx := context.Background()

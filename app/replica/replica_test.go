@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -472,5 +473,71 @@ func TestFollowUpAndQueuedCheckIn(t *testing.T) {
 	}
 	if p, _ := r.Pending(ctx); len(p) != 1 {
 		t.Fatalf("pending %+v", p)
+	}
+}
+
+// TestFollowUpFilter pages through follow-up date ranges (a few days: one index walk per
+// studio day; long ones: a sorted range) and compares with the leads chosen by hand,
+// including follow-ups just either side of midnight in China.
+func TestFollowUpFilter(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := open(t, t.TempDir(), session(7, account.ScopeOwn))
+	day0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	var ls []lead.Lead
+	for i := 1; i <= 60; i++ {
+		l := serverLead(int64(i), fmt.Sprintf("客户%02d", i), fmt.Sprintf("138000000%02d", i), t0.Add(time.Duration(i%17)*time.Minute))
+		if i%5 != 0 { // every fifth lead has no follow-up
+			at := day0.Add(time.Duration(i*7)*time.Hour + time.Duration(i%3-1)*time.Second) // some at 23:59:59, 00:00:00, 00:00:01
+			l.NextFollowUp = &at
+		}
+		ls = append(ls, l)
+	}
+	pull(t, r, "1-60", ls...)
+
+	for _, tc := range []struct {
+		name     string
+		from, to time.Time
+	}{
+		{"one day", day0.Add(24 * time.Hour), day0.Add(48 * time.Hour)},
+		{"a week", day0.Add(24 * time.Hour), day0.Add(8 * 24 * time.Hour)},
+		{"part of a day", day0.Add(30 * time.Hour), day0.Add(40 * time.Hour)},
+		{"two months (sorted range)", day0.Add(-30 * 24 * time.Hour), day0.Add(40 * 24 * time.Hour)},
+		{"empty", day0.Add(-5 * 24 * time.Hour), day0.Add(-4 * 24 * time.Hour)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var want []lead.Lead
+			for _, l := range ls {
+				if l.NextFollowUp != nil && !l.NextFollowUp.Before(tc.from) && l.NextFollowUp.Before(tc.to) {
+					want = append(want, l)
+				}
+			}
+			slices.SortFunc(want, func(a, b lead.Lead) int {
+				if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+					return c
+				}
+				return int(b.ID - a.ID)
+			})
+			var got []int64
+			f := replica.Filter{FollowUpFrom: &tc.from, FollowUpTo: &tc.to, Limit: 4}
+			for {
+				p, err := r.List(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, ids(p.Leads)...)
+				if p.Next == "" {
+					break
+				}
+				f.Cursor = p.Next
+			}
+			wantIDs := []int64{}
+			for _, l := range want {
+				wantIDs = append(wantIDs, l.ID)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(wantIDs) && !(len(got) == 0 && len(wantIDs) == 0) {
+				t.Fatalf("got %v, want %v", got, wantIDs)
+			}
+		})
 	}
 }

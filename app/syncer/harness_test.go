@@ -118,7 +118,9 @@ type client struct {
 	cfg   syncer.Config
 }
 
-func (s *studio) client(name string) *client {
+// client builds a desktop for the named member; tune adjusts the syncer's configuration
+// (benchmarks use the real batch sizes instead of the tests' tiny ones).
+func (s *studio) client(name string, tune ...func(*syncer.Config)) *client {
 	s.t.Helper()
 	ctx := context.Background()
 	st := s.staff[name]
@@ -133,6 +135,9 @@ func (s *studio) client(name string) *client {
 	c.cfg = syncer.Config{Clock: c.clock, Emitter: c.rec, PushBatch: 3, PullLimit: 2, SnapshotLimit: 2,
 		Interval: 5 * time.Second, MinBackoff: time.Second, MaxBackoff: 8 * time.Second,
 		Logger: slog.New(slog.DiscardHandler)}
+	for _, f := range tune {
+		f(&c.cfg)
+	}
 	c.open()
 	return c
 }

@@ -81,7 +81,7 @@ type Config struct {
 	PushBatch int
 	// PullLimit changes per pull (1–10000); default 1000.
 	PullLimit int
-	// SnapshotLimit leads per snapshot page (1–5000); default 1000.
+	// SnapshotLimit leads per snapshot page (1–500, the server's largest); default 500.
 	SnapshotLimit int
 	// BrandsEvery: how often brand settings (type, duplicate policy, custom fields) are
 	// refreshed; default 10 minutes (and on the first round).
@@ -166,8 +166,8 @@ func New(rep *replica.Replica, c Client, cfg Config) *Syncer {
 	if cfg.PullLimit <= 0 || cfg.PullLimit > 10000 {
 		cfg.PullLimit = 1000
 	}
-	if cfg.SnapshotLimit <= 0 || cfg.SnapshotLimit > 5000 {
-		cfg.SnapshotLimit = 1000
+	if cfg.SnapshotLimit <= 0 || cfg.SnapshotLimit > 500 {
+		cfg.SnapshotLimit = 500
 	}
 	if cfg.BrandsEvery <= 0 {
 		cfg.BrandsEvery = 10 * time.Minute

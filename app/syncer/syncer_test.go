@@ -276,3 +276,28 @@ func randomChange(t *testing.T, rng *rand.Rand, s *studio, c *client, phone func
 		}
 	}
 }
+
+// TestFirstSyncOfManyLeads: a first sync with the real page sizes brings every lead, more
+// than a page of them; the server's default snapshot page is a full page with a next cursor
+// (it once asked the store for more than it answers and ended the snapshot after 50 leads).
+func TestFirstSyncOfManyLeads(t *testing.T) {
+	t.Parallel()
+	s := newStudio(t)
+	s.addStaff("manager", "13700000002", "manager", 0)
+	seedByPush(t, s, 620)
+	c := s.client("manager", realSizes)
+	ctx := context.Background()
+	page, err := c.api.Snapshot(ctx, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Leads) != 500 || page.Next == "" || page.Total != 620 {
+		t.Fatalf("default snapshot page: %d leads, next %q, total %d", len(page.Leads), page.Next, page.Total)
+	}
+	if err := c.sync.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := c.rep.Stats(ctx); err != nil || st.Leads != 620 {
+		t.Fatalf("the replica holds %d leads after the first sync, want 620 (%v)", st.Leads, err)
+	}
+}

@@ -42,6 +42,11 @@ type Config struct {
 	TrustProxy bool
 	// Sweep tunes the background lead sweep (reminders, pool recycling).
 	Sweep SweepConfig
+	// OnJob, if set, hears every finished background job (metrics).
+	OnJob func(kind string, err error)
+	// Middleware, if set, wraps the routes (metrics): the request it sees is the one the
+	// router fills in, so r.Pattern names the matched route once the handler returns.
+	Middleware func(http.Handler) http.Handler
 	// Payments are the payment providers studios may buy credits through (docs/albums.md).
 	Payments []payment.Provider
 	// Blobs stores originals and renditions (each studio under its own prefix); UploadDir
@@ -52,11 +57,6 @@ type Config struct {
 	Renderer media.Renderer
 	// Upload size limits; defaults 200 MiB per image, 50 GiB per video.
 	MaxImageSize, MaxVideoSize int64
-	// OnJob, if set, hears every finished background job (metrics).
-	OnJob func(kind string, err error)
-	// Middleware, if set, wraps the routes (metrics): the request it sees is the one the
-	// router fills in, so r.Pattern names the matched route once the handler returns.
-	Middleware func(http.Handler) http.Handler
 }
 
 // Server is the HTTP handler of the cloud server.
@@ -64,8 +64,8 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	mux     *http.ServeMux
-	uploads *uploads     // nil when uploads are off
 	handler http.Handler // mux, wrapped by cfg.Middleware
+	uploads *uploads     // nil when uploads are off
 }
 
 // New builds the server and its routes.

@@ -289,13 +289,18 @@ type Snapshot struct {
 	Total int `json:"total,omitempty"`
 }
 
+// maxSnapshotPage is the largest lead page the store answers (store.LeadFilter.Limit): a
+// larger limit got a default page of 50, which the check for a last page took as the end of
+// the snapshot, so a first sync stopped after 50 leads.
+const maxSnapshotPage = 500
+
 func (s *Server) snapshot(c *call) (any, error) {
 	q := c.r.URL.Query()
-	f := store.LeadFilter{Scope: c.leadScope(), Limit: 1000}
+	f := store.LeadFilter{Scope: c.leadScope(), Limit: maxSnapshotPage}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 5000 {
-			return nil, apiErr(http.StatusBadRequest, "invalid_value", "limit", map[string]any{"allowed": "1–5000"})
+		if err != nil || n < 1 || n > maxSnapshotPage {
+			return nil, apiErr(http.StatusBadRequest, "invalid_value", "limit", map[string]any{"allowed": "1–500"})
 		}
 		f.Limit = n
 	}

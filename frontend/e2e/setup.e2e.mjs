@@ -10,18 +10,10 @@
 // Missing settings or a server that is not up FAIL the run; nothing here is ever skipped.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
-
-const here = path.dirname(fileURLToPath(import.meta.url))
-const frontendDir = path.resolve(here, '..')
-const RESULTS_DIR = process.env.RESULTS_DIR
-  ? path.resolve(process.env.RESULTS_DIR)
-  : path.resolve(frontendDir, '../test-results')
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const TIMEOUT = 15_000
+import * as e2e from './lib.mjs'
+import { assertUp, bridgeCall, byTestId, chooseOption, env, frontendDir, launchBrowser, login, openPage, STUDIO_URL, SERVER_URL } from './lib.mjs'
 
 /** The bound methods of app.App, shared with the TypeScript bridge (src/studio/bridge). */
 const METHODS = JSON.parse(await readFile(path.join(frontendDir, 'src/studio/bridge/methods.json'), 'utf8'))
@@ -87,42 +79,6 @@ const PROBE_ARGS = {
   RevokeShareLink: [0],
 }
 
-function env(name) {
-  const value = process.env[name]
-  if (!value) throw new Error(`${name} is not set; the end-to-end test needs STUDIO_URL, SERVER_URL, ADMIN_PHONE and ADMIN_PASSWORD`)
-  return value
-}
-
-const STUDIO_URL = () => env('STUDIO_URL').replace(/\/+$/, '')
-const SERVER_URL = () => env('SERVER_URL').replace(/\/+$/, '')
-
-/** One call through the desktop bridge, as the UI makes it in browser mode. */
-async function bridgeCall(method, args = []) {
-  const res = await fetch(`${STUDIO_URL()}/bridge/call`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ method, args }),
-    signal: AbortSignal.timeout(TIMEOUT),
-  })
-  const text = await res.text()
-  let body
-  try {
-    body = text === '' ? null : JSON.parse(text)
-  } catch {
-    throw new Error(`${method}: HTTP ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`)
-  }
-  return { status: res.status, body }
-}
-
-async function reachable(url) {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(5_000) })
-    return { ok: res.ok, status: res.status, text: await res.text() }
-  } catch (e) {
-    return { ok: false, status: 0, text: String(e?.cause?.message ?? e?.message ?? e) }
-  }
-}
-
 // Shared across the steps below, which run in order.
 const state = {
   contractOK: false,
@@ -133,79 +89,11 @@ const state = {
   staff: null, // { phone, name, password }
 }
 let browser
-let shot = 0
-
-async function screenshot(page, name) {
-  shot += 1
-  const file = path.join(RESULTS_DIR, `e2e-setup-${String(shot).padStart(2, '0')}-${name}.png`)
-  await page.screenshot({ path: file, animations: 'disabled' })
-  return file
-}
-
-/** Runs a UI step; on failure saves a screenshot of where it stopped. */
-async function step(page, name, fn) {
-  try {
-    await fn()
-    await screenshot(page, name)
-  } catch (e) {
-    await screenshot(page, `${name}-FAILED`).catch(() => {})
-    throw e
-  }
-}
+const { step } = e2e.recorder('setup')
+const newPage = () => e2e.newPage(browser, { width: 1366, height: 900 })
 
 function requireContract() {
   if (!state.contractOK) throw new Error('the bridge contract check failed; see the first test')
-}
-
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  page.on('pageerror', (err) => console.error('[page error]', err.message))
-  return page
-}
-
-const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`)
-
-/** Picks an Element Plus option by its visible text in the open dropdown. */
-async function chooseOption(page, selectTestId, text, scope = page) {
-  await scope.locator(`[data-testid="${selectTestId}"]`).click()
-  await page.getByRole('option', { name: text, exact: true }).click()
-}
-
-async function login(page, phone, password) {
-  await page.goto(`${STUDIO_URL()}/#/login`)
-  await byTestId(page, 'login-page').waitFor()
-  await byTestId(page, 'login-server').fill(SERVER_URL())
-  await byTestId(page, 'login-phone').fill(phone)
-  await byTestId(page, 'login-password').fill(password)
-  await byTestId(page, 'login-submit').click()
-
-  const outcome = page.locator(
-    ['app-layout', 'login-tenant', 'login-error', 'login-device-alert', 'login-rate-limited']
-      .map((id) => `[data-testid="${id}"]`)
-      .join(', '),
-  )
-  await outcome.first().waitFor()
-  if (await byTestId(page, 'login-tenant').isVisible()) {
-    // The phone belongs to several studios: take the one named by TENANT_NAME, else the first.
-    await byTestId(page, 'login-tenant').click()
-    const options = page.locator('[data-testid^="login-tenant-"]:visible')
-    const wanted = process.env.TENANT_NAME ? options.filter({ hasText: process.env.TENANT_NAME }) : options
-    await wanted.first().click()
-  }
-  const layout = byTestId(page, 'app-layout')
-  try {
-    await layout.waitFor()
-  } catch {
-    const alerts = await page.locator('.el-alert, .el-form-item__error, .el-message').allInnerTexts()
-    throw new Error(`login as ${phone} did not reach the app: ${alerts.join(' | ') || 'no message shown'}`)
-  }
-}
-
-async function openPage(page, name) {
-  await byTestId(page, `nav-${name}`).click()
-  await page.waitForURL(new RegExp(`#/${name}$`))
 }
 
 /** Saves the open dialog of a CRUD page and waits until it closed without an error. */
@@ -225,19 +113,7 @@ function tableRow(page, testid, text) {
 }
 
 before(async () => {
-  await mkdir(RESULTS_DIR, { recursive: true })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchBrowser()
 })
 
 after(async () => {
@@ -245,11 +121,7 @@ after(async () => {
 })
 
 test('bridge contract: the server is up and the desktop bridge serves every bound method', async () => {
-  const server = await reachable(`${SERVER_URL()}/healthz`)
-  assert.ok(server.ok, `server ${SERVER_URL()}/healthz is not up (HTTP ${server.status}: ${server.text})`)
-
-  const ui = await reachable(`${STUDIO_URL()}/`)
-  assert.ok(ui.ok && ui.text.includes('id="app"'), `${STUDIO_URL()}/ does not serve the studio UI (HTTP ${ui.status})`)
+  await assertUp(assert)
 
   // Start signed out, so every protected method must refuse the same way.
   const logout = await bridgeCall('Logout')

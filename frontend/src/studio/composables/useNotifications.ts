@@ -10,15 +10,21 @@ export const NOTIFICATION_POLL_MS = 10_000
 
 type DesktopPermission = 'default' | 'granted' | 'denied' | 'unsupported'
 
+/**
+ * The HTML5 Notification API, in browser mode only: in the Wails window the app shows urgent
+ * reminders in the OS's notification centre itself (app/toast), and the webviews do not grant
+ * the web permission there (WebKitGTK denies what Wails does not handle).
+ */
 function desktopApi(): typeof window.Notification | null {
+  if (hasBackendEvents()) return null
   return typeof window !== 'undefined' && 'Notification' in window ? window.Notification : null
 }
 
 /**
  * The reminder inbox (header bell, reminders page). New reminders arrive as the
  * `notifications:new` event in the window, or by polling in browser mode; each one shows an
- * in-app notification and, when the user allowed it, a native desktop notification (HTML5
- * Notification API, which the Wails webview maps to the OS).
+ * in-app notification; the window's native notifications come from the app (app/toast), in
+ * browser mode from the HTML5 Notification API when the user allowed it.
  */
 export function createNotificationStore() {
   const { t } = useI18n()

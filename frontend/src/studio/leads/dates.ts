@@ -11,11 +11,29 @@ export type DayRange = [Day, Day]
 const SHANGHAI_OFFSET = '+08:00'
 const DAY_MS = 24 * 60 * 60 * 1000
 
+// The fields of an instant in the studio's time zone. Taken from formatToParts, never from a
+// locale's formatted string: Chromium writes en-CA as YYYY-MM-DD, WebKitGTK (the Linux window)
+// does not, and the unparsable day left the lead list blank there.
+const wallFormat = new Intl.DateTimeFormat('en-US', {
+  timeZone: DISPLAY_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+})
+
+function wallParts(d: Date): { day: Day; hour: string; minute: string } {
+  const parts = wallFormat.formatToParts(d)
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00'
+  const hour = get('hour') === '24' ? '00' : get('hour')
+  return { day: `${get('year')}-${get('month')}-${get('day')}`, hour, minute: get('minute') }
+}
+
 /** The studio day of an instant. */
 export function dayOf(instant: Date | string): Day {
-  const d = typeof instant === 'string' ? new Date(instant) : instant
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone: DISPLAY_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d)
+  return wallParts(typeof instant === 'string' ? new Date(instant) : instant).day
 }
 
 export function today(now: Date = new Date()): Day {
@@ -89,16 +107,6 @@ export function instantToWallTime(iso: string | null | undefined): string {
   if (!iso) return ''
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return ''
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: DISPLAY_TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).formatToParts(d)
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00'
-  const hour = get('hour') === '24' ? '00' : get('hour')
-  return `${get('year')}-${get('month')}-${get('day')} ${hour}:${get('minute')}`
+  const w = wallParts(d)
+  return `${w.day} ${w.hour}:${w.minute}`
 }

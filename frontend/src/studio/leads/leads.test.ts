@@ -18,6 +18,20 @@ describe('studio days (Asia/Shanghai)', () => {
     expect(dayOf('2026-12-03T15:59:59Z')).toBe('2026-12-03')
   })
 
+  it('reads days from the formatter parts, whatever a locale string looks like', () => {
+    // WebKitGTK's en-CA string is not YYYY-MM-DD; nothing may depend on format().
+    const proto = Intl.DateTimeFormat.prototype
+    const original = Object.getOwnPropertyDescriptor(proto, 'format')!
+    Object.defineProperty(proto, 'format', { configurable: true, get: () => () => '12/4/2026, 10:00' })
+    try {
+      expect(dayOf(NOW)).toBe('2026-12-04')
+      expect(presetRange('last_7_days', NOW)).toEqual(['2026-11-28', '2026-12-04'])
+      expect(instantToWallTime('2026-12-06T06:30:00Z')).toBe('2026-12-06 14:30')
+    } finally {
+      Object.defineProperty(proto, 'format', original)
+    }
+  })
+
   it('turns an inclusive day range into [from, to) instants', () => {
     expect(rangeToInstants(['2026-12-01', '2026-12-04'])).toEqual({
       from: '2026-12-01T00:00:00+08:00',
