@@ -222,7 +222,7 @@ func (s *Server) checkNewUpload(c *call, up tusd.FileInfo) (tusd.MetaData, error
 			return nil
 		}
 		// Say it now, not after gigabytes: the charge itself happens when the video lands.
-		prices, err := s.cfg.Store.CreditPrices(c.ctx)
+		prices, err := tx.CreditPrices(c.ctx)
 		if err != nil {
 			return err
 		}
