@@ -22,7 +22,9 @@ func (db *DB) CreditPrices(ctx context.Context) (credit.Prices, error) {
 // CreditPrices implements store.CreditTx: the operator's table read in the transaction, so a
 // write that charges never needs a second connection (a pool of PostgreSQL connections all
 // held by charging writers would otherwise deadlock).
-func (t *tx) CreditPrices(ctx context.Context) (credit.Prices, error) { return creditPrices(ctx, t.conn) }
+func (t *tx) CreditPrices(ctx context.Context) (credit.Prices, error) {
+	return creditPrices(ctx, t.conn)
+}
 
 func creditPrices(ctx context.Context, c conn) (credit.Prices, error) {
 	var raw string
