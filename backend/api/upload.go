@@ -342,6 +342,9 @@ func (s *Server) ingest(c *call, up tusd.FileInfo) (album.Photo, bool, error) {
 		}
 		return c.audit(tx, "photo.upload", "photo", p.ID, nil, p)
 	})
+	if err == nil && !dup {
+		s.photoEvent(c.ctx, c.tenant.ID, p) // a video is ready as it lands
+	}
 	return p, dup, err
 }
 
