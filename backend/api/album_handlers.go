@@ -302,10 +302,6 @@ func (s *Server) createAlbum(c *call) (any, error) {
 	}
 	a.OrderID, a.CreatedBy, a.CreatedAt, a.UpdatedAt = orderID, c.staff.ID, c.now, c.now
 	a.RetainUntil = album.RetainUntil(c.now, a.Settings.RetentionDays)
-	prices, err := s.cfg.Store.CreditPrices(c.ctx)
-	if err != nil {
-		return nil, err
-	}
 	err = c.write(func(tx store.Tx) error {
 		if _, err := c.visibleOrder(tx, orderID); err != nil {
 			return err
@@ -314,7 +310,7 @@ func (s *Server) createAlbum(c *call) (any, error) {
 		if a, err = tx.InsertAlbum(c.ctx, a); err != nil {
 			return err
 		}
-		if _, err := c.charge(tx, prices, credit.ItemAlbumCreate, 1, "album", a.ID); err != nil {
+		if _, err := c.charge(tx, credit.ItemAlbumCreate, 1, "album", a.ID); err != nil {
 			return err
 		}
 		return c.audit(tx, "album.create", "album", a.ID, nil, a)

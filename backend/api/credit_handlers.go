@@ -249,9 +249,11 @@ func TopUp(ctx context.Context, st store.Store, tenantID, credits int64, ref, no
 
 // charge spends credits for quantity units of item inside the caller's write transaction;
 // free items cost nothing and leave no entry. A short balance is a 402 naming need and have.
-// prices are read before the transaction opens: a store call inside it would wait for a
-// second connection while holding one, which under load empties a shared pool (PostgreSQL).
-func (c *call) charge(tx store.Tx, prices credit.Prices, item credit.Item, quantity int64, refType string, refID int64) (credit.Entry, error) {
+func (c *call) charge(tx store.Tx, item credit.Item, quantity int64, refType string, refID int64) (credit.Entry, error) {
+	prices, err := tx.CreditPrices(c.ctx) // in the transaction: no second connection
+	if err != nil {
+		return credit.Entry{}, err
+	}
 	cost := prices.Cost(item, quantity)
 	if cost == 0 {
 		return credit.Entry{}, nil

@@ -214,10 +214,6 @@ func (s *Server) checkNewUpload(c *call, up tusd.FileInfo) (tusd.MetaData, error
 		return nil, apiErr(http.StatusRequestEntityTooLarge, "file_too_large", "filename",
 			map[string]any{"filename": name, "max": fmt.Sprintf("%d MB", limit>>20)})
 	}
-	prices, err := s.cfg.Store.CreditPrices(c.ctx) // before the transaction (see charge)
-	if err != nil {
-		return nil, err
-	}
 	err = c.view(func(tx store.Tx) error {
 		if _, err := c.visibleAlbum(tx, albumID); err != nil {
 			return err
@@ -226,6 +222,10 @@ func (s *Server) checkNewUpload(c *call, up tusd.FileInfo) (tusd.MetaData, error
 			return nil
 		}
 		// Say it now, not after gigabytes: the charge itself happens when the video lands.
+		prices, err := tx.CreditPrices(c.ctx)
+		if err != nil {
+			return err
+		}
 		have, err := tx.CreditBalance(c.ctx)
 		if err != nil {
 			return err
@@ -308,10 +308,6 @@ func (s *Server) ingest(c *call, up tusd.FileInfo) (album.Photo, bool, error) {
 	} else if err != nil {
 		return album.Photo{}, false, fmt.Errorf("stat original: %w", err)
 	}
-	prices, err := s.cfg.Store.CreditPrices(c.ctx) // before the transaction (see charge)
-	if err != nil {
-		return album.Photo{}, false, err
-	}
 	var p album.Photo
 	dup := false
 	err = c.write(func(tx store.Tx) error {
@@ -338,7 +334,7 @@ func (s *Server) ingest(c *call, up tusd.FileInfo) (album.Photo, bool, error) {
 			return err
 		}
 		if typ.Kind == media.KindVideo {
-			if _, err := c.charge(tx, prices, credit.ItemVideoUpload, 1, "photo", p.ID); err != nil {
+			if _, err := c.charge(tx, credit.ItemVideoUpload, 1, "photo", p.ID); err != nil {
 				return err
 			}
 		} else if err := tx.ScheduleJob(c.ctx, JobRender, strconv.FormatInt(p.ID, 10), nil, c.now); err != nil {
@@ -346,6 +342,9 @@ func (s *Server) ingest(c *call, up tusd.FileInfo) (album.Photo, bool, error) {
 		}
 		return c.audit(tx, "photo.upload", "photo", p.ID, nil, p)
 	})
+	if err == nil && !dup {
+		s.photoEvent(c.ctx, c.tenant.ID, p) // a video is ready as it lands
+	}
 	return p, dup, err
 }
 
