@@ -6,82 +6,17 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/studiodesk/studiodesk/app/apptest"
 	"github.com/studiodesk/studiodesk/app/ingest"
-	"github.com/studiodesk/studiodesk/backend/account"
-	"github.com/studiodesk/studiodesk/backend/album"
-	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
-	"github.com/studiodesk/studiodesk/backend/auth"
-	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
-	"github.com/studiodesk/studiodesk/backend/store/sqlite"
 )
-
-// realServer is the real API with uploads on (SQLite file, photos on disk), one studio with
-// credits, and an album to upload into.
-type realServer struct {
-	url, token string
-	albumID    int64
-	client     *apiclient.Client
-}
-
-func newRealServer(t *testing.T) realServer {
-	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "server.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	blobs, err := fsblob.New(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { blobs.Close() })
-	srv := httptest.NewServer(api.New(api.Config{Store: st, Password: auth.Fast, Blobs: blobs, UploadDir: filepath.Join(dir, "uploads")}))
-	t.Cleanup(srv.Close)
-	p, err := api.CreateTenant(ctx, st, auth.Fast, api.NewTenant{Name: "上传影楼", AdminPhone: "13800000002", AdminName: "摄影师", Seats: 5}, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := api.TopUp(ctx, st, p.Tenant.ID, 1000, "", "", true, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	c, err := apiclient.New(apiclient.Config{BaseURL: srv.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess, err := c.Login(ctx, api.LoginRequest{Phone: p.Admin.Phone, Password: p.Password, DeviceID: "ingest-test", DeviceName: "测试"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ = apiclient.New(apiclient.Config{BaseURL: srv.URL, Token: sess.Token})
-	brand, err := c.CreateBrand(ctx, account.Brand{Name: "婚纱", Type: account.BrandWedding})
-	if err != nil {
-		t.Fatal(err)
-	}
-	branch, err := c.CreateBranch(ctx, account.Branch{BrandID: brand.ID, Name: "一店"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := c.CreateOrder(ctx, album.Order{BrandID: brand.ID, BranchID: branch.ID, CustomerName: "王小姐", Phone: "13600000009", Package: "A"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := c.CreateAlbum(ctx, o.ID, album.Album{Kind: album.KindRaw, Title: "底片"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return realServer{url: srv.URL, token: sess.Token, albumID: a.ID, client: c}
-}
 
 // TestChildUploader is not a test on its own: TestKillDuringUpload runs the test binary
 // again as a child process that uploads the queue until it is killed.
@@ -108,7 +43,7 @@ func TestChildUploader(t *testing.T) {
 // an upload of 300 files to the real server: after a final run every file is in the album
 // exactly once, with its hash, and the queue says so.
 func TestKillDuringUpload(t *testing.T) {
-	srv := newRealServer(t)
+	srv := apptest.NewUploadServer(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	queuePath := filepath.Join(t.TempDir(), "queue.db")
@@ -133,7 +68,7 @@ func TestKillDuringUpload(t *testing.T) {
 		sum := sha256.Sum256(b)
 		want[hex.EncodeToString(sum[:])] = true
 		fi, _ := os.Stat(p)
-		if _, err := q.Add(ctx, srv.albumID, p, name, fi.Size(), fi.ModTime()); err != nil {
+		if _, err := q.Add(ctx, srv.AlbumID, p, name, fi.Size(), fi.ModTime()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -141,7 +76,7 @@ func TestKillDuringUpload(t *testing.T) {
 
 	child := func() *exec.Cmd {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestChildUploader$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "INGEST_CHILD_QUEUE="+queuePath, "INGEST_CHILD_SERVER="+srv.url, "INGEST_CHILD_TOKEN="+srv.token)
+		cmd.Env = append(os.Environ(), "INGEST_CHILD_QUEUE="+queuePath, "INGEST_CHILD_SERVER="+srv.URL, "INGEST_CHILD_TOKEN="+srv.Token)
 		return cmd
 	}
 	kills := 0
@@ -158,7 +93,7 @@ func TestKillDuringUpload(t *testing.T) {
 		kills++
 	}
 	if q, err := ingest.OpenQueue(ctx, queuePath); err == nil {
-		c, _ := q.Counts(ctx, srv.albumID)
+		c, _ := q.Counts(ctx, srv.AlbumID)
 		q.Close()
 		t.Logf("after %d kills: %d of 300 done", kills, c.Done)
 		if c.Done == 300 {
@@ -170,7 +105,7 @@ func TestKillDuringUpload(t *testing.T) {
 		t.Fatalf("final run: %v\n%s", err, out)
 	}
 
-	photos, err := srv.client.AlbumPhotos(ctx, srv.albumID)
+	photos, err := srv.Client.AlbumPhotos(ctx, srv.AlbumID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +126,7 @@ func TestKillDuringUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer q.Close()
-	c, _ := q.Counts(ctx, srv.albumID)
+	c, _ := q.Counts(ctx, srv.AlbumID)
 	if c.Done != 300 || c.Queued != 0 || c.Failed != 0 {
 		failed, _ := q.Failed(ctx)
 		if len(failed) > 0 {

@@ -19,7 +19,6 @@ import (
 
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/auth"
-	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 	"github.com/studiodesk/studiodesk/backend/metrics"
 	"github.com/studiodesk/studiodesk/backend/store"
 	"github.com/studiodesk/studiodesk/backend/store/postgres"
@@ -102,6 +101,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("STUDIODESK_ADDR", "127.0.0.1:8640"), "listen address (env STUDIODESK_ADDR)")
 	demo := fs.Bool("demo", false, "on first start, create a demo studio and write its admin login to <data>/demo-login.json")
 	trustProxy := fs.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind a reverse proxy)")
+	blobSpec := fs.String("blobs", os.Getenv("STUDIODESK_BLOBS"),
+		"photo storage: a folder, or s3://BUCKET?endpoint=URL&region=R&path_style=true with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (default <data>/blobs; env STUDIODESK_BLOBS)")
 	metricsAddr := fs.String("metrics-addr", os.Getenv("STUDIODESK_METRICS_ADDR"),
 		"serve Prometheus metrics on this address, e.g. 127.0.0.1:9464; off when empty (env STUDIODESK_METRICS_ADDR)")
 	sandboxSecret := fs.String("payment-sandbox-secret", os.Getenv("STUDIODESK_PAYMENT_SANDBOX_SECRET"), "enable the sandbox payment provider with this webhook secret (tests, demos; env STUDIODESK_PAYMENT_SANDBOX_SECRET)")
@@ -135,12 +136,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if ws, ok := st.(metrics.WriterStats); ok {
 		m.ObserveWriter(ws)
 	}
-	blobs, err := fsblob.New(filepath.Join(sf.data, "blobs"))
+	blobs, closeBlobs, err := openBlobs(ctx, *blobSpec, sf.data)
 	if err != nil {
 		ln.Close()
-		return fmt.Errorf("open photo storage: %w", err)
+		return err
 	}
-	defer blobs.Close()
+	defer closeBlobs()
 	handler := api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy,
 		Payments: paymentProviders(*sandboxSecret, url), Blobs: blobs, UploadDir: filepath.Join(sf.data, "uploads"),
 		OnJob: m.JobDone, Middleware: m.Middleware})

@@ -166,33 +166,58 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
+// served is a `serve` running in the test's process.
+type served struct {
+	out, errb syncBuffer
+	stop      func()
+}
+
+// startServe runs `studiodesk-server serve args...` on free loopback ports until stop.
+func startServe(t *testing.T, args ...string) (string, func()) {
+	s := startServed(t, args...)
+	return s.find(t, `listening on (http://\S+)`), s.stop
+}
+
+func startServed(t *testing.T, args ...string) *served {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &served{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), &s.out, &s.errb)
+	}()
+	var once sync.Once
+	s.stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v (%s)", err, s.errb.String())
+			}
+		})
+	}
+	t.Cleanup(s.stop)
+	return s
+}
+
+// find waits for a line of the server's output matching re and returns its first group.
+func (s *served) find(t *testing.T, re string) string {
+	t.Helper()
+	for range 1000 {
+		if m := regexp.MustCompile(re).FindStringSubmatch(s.out.String()); m != nil {
+			return m[1]
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no %s in %q (%s)", re, s.out.String(), s.errb.String())
+	return ""
+}
+
 // TestServeExposesMetrics: with --metrics-addr, requests to the API show up in the
 // Prometheus metrics served on that separate address, by route pattern.
 func TestServeExposesMetrics(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	var out, errb syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"}, &out, &errb)
-	}()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v (%s)", err, errb.String())
-		}
-	}()
-	find := func(re string) string {
-		for range 500 {
-			if m := regexp.MustCompile(re).FindStringSubmatch(out.String()); m != nil {
-				return m[1]
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		t.Fatalf("no %s in %q (%s)", re, out.String(), errb.String())
-		return ""
-	}
-	api := find(`listening on (http://\S+)`)
-	mets := find(`metrics on (http://\S+)`)
+	s := startServed(t, "--data", t.TempDir(), "--metrics-addr", "127.0.0.1:0")
+	api := s.find(t, `listening on (http://\S+)`)
+	mets := s.find(t, `metrics on (http://\S+)`)
 	for range 2 {
 		res, err := http.Get(api + "/readyz")
 		if err != nil {
