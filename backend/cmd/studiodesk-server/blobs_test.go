@@ -17,6 +17,7 @@ import (
 	"github.com/studiodesk/studiodesk/backend/blob"
 	"github.com/studiodesk/studiodesk/backend/blob/s3blob"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
+	"github.com/studiodesk/studiodesk/backend/store/postgres/pgtest"
 )
 
 // TestServeStoresPhotosInS3: serve --blobs s3://... keeps an uploaded photo's original in
@@ -85,5 +86,45 @@ func TestServeStoresPhotosInS3(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(keys, "\n"), "studios/"+tenant+"/originals/"+hash) {
 		t.Fatalf("bucket holds %q, want the original under studios/%s/originals/", keys, tenant)
+	}
+}
+
+// TestMigrateStorageCommand: a studio on SQLite + disk moves to PostgreSQL + S3 with the
+// operator command, which verifies the move; the studio is then listed from PostgreSQL.
+func TestMigrateStorageCommand(t *testing.T) {
+	endpoint := os.Getenv("STUDIODESK_TEST_S3")
+	if endpoint == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("STUDIODESK_TEST_S3 is not set: CI must start the S3 server (scripts/test.sh)")
+		}
+		t.Skip("STUDIODESK_TEST_S3 not set (scripts/s3-server.sh starts one)")
+	}
+	dsn := pgtest.DSN(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", os.Getenv("STUDIODESK_TEST_S3_KEY"))
+	t.Setenv("AWS_SECRET_ACCESS_KEY", os.Getenv("STUDIODESK_TEST_S3_SECRET"))
+	bucket, err := s3blob.New(context.Background(), s3blob.Config{Bucket: "moved", Endpoint: endpoint, PathStyle: true,
+		AccessKey: os.Getenv("STUDIODESK_TEST_S3_KEY"), SecretKey: os.Getenv("STUDIODESK_TEST_S3_SECRET")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bucket.CreateBucket(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	if _, _, err := runCLI(t, "tenant", "create", "--data", data, "--name", "搬家影楼", "--admin-phone", "13912342222"); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(data+"/blobs", 0o750)
+	out, errb, err := runCLI(t, "migrate-storage", "--from-db", data+"/studiodesk.db", "--to-db", dsn,
+		"--from-blobs", data+"/blobs", "--to-blobs", "s3://moved?endpoint="+endpoint+"&path_style=true")
+	if err != nil || !strings.Contains(out, "verified") {
+		t.Fatalf("migrate-storage: %v\n%s%s", err, out, errb)
+	}
+	if out, _, err := runCLI(t, "tenant", "list", "--db", dsn); err != nil || !strings.Contains(out, "搬家影楼") {
+		t.Fatalf("the studio after the move: %v %s", err, out)
+	}
+	if _, _, err := runCLI(t, "migrate-storage", "--from-db", data+"/studiodesk.db", "--to-db", data+"/other.db",
+		"--from-blobs", data, "--to-blobs", data); exitCode(err) != 2 {
+		t.Fatalf("SQLite to SQLite: %v", err)
 	}
 }

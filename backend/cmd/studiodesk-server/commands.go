@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/auth"
+	"github.com/studiodesk/studiodesk/backend/live"
 	"github.com/studiodesk/studiodesk/backend/metrics"
 	"github.com/studiodesk/studiodesk/backend/store"
 	"github.com/studiodesk/studiodesk/backend/store/postgres"
@@ -142,7 +144,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer closeBlobs()
-	handler := api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy,
+	var broker live.Broker // nil: within this process
+	if pg, ok := st.(interface{ WritePool() *sql.DB }); ok && postgres.IsDSN(sf.db) {
+		b, err := postgres.NewBroker(ctx, sf.db, pg.WritePool())
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer b.Close()
+		broker = b
+	}
+	handler := api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy, Live: broker,
 		Payments: paymentProviders(*sandboxSecret, url), Blobs: blobs, UploadDir: filepath.Join(sf.data, "uploads"),
 		OnJob: m.JobDone, Middleware: m.Middleware})
 	if *metricsAddr != "" {

@@ -6,6 +6,7 @@
 //	studiodesk-server tenant list      list studios
 //	studiodesk-server reset-password   give a locked-out staff member a new one-time password
 //	studiodesk-server backup           copy the SQLite database while the server runs
+//	studiodesk-server migrate-storage  move the data between SQLite + disk and PostgreSQL + S3
 //	studiodesk-server credits ...      top up a studio's credits, print its ledger, set prices
 //	studiodesk-server version
 //
@@ -66,6 +67,7 @@ Commands:
   tenant list      List studios
   reset-password   Give a staff member a new one-time password: --phone [--tenant ID]
   backup           Copy the SQLite database, also while the server runs: --out FILE
+  migrate-storage  Move the data between SQLite + disk and PostgreSQL + S3 (resumable, verified)
   credits          Studio credits: topup, ledger, prices (see "credits --help")
   version          Print the version
 
@@ -84,6 +86,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdMigrate(ctx, args[1:], stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, args[1:], stdout, stderr)
+	case "migrate-storage":
+		return cmdMigrateStorage(ctx, args[1:], stdout, stderr)
 	case "tenant":
 		if len(args) < 2 {
 			fmt.Fprint(stderr, usage)

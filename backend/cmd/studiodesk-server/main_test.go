@@ -120,7 +120,7 @@ func TestBadInvocations(t *testing.T) {
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, args := range [][]string{{"serve"}, {"migrate"}, {"tenant", "create"}, {"tenant", "list"}, {"reset-password"}, {"backup"}} {
+	for _, args := range [][]string{{"serve"}, {"migrate"}, {"tenant", "create"}, {"tenant", "list"}, {"reset-password"}, {"backup"}, {"migrate-storage"}} {
 		_, stderr, err := runCLI(t, append(args, "--help")...)
 		if !errors.Is(err, flag.ErrHelp) || exitCode(err) != 0 || !strings.Contains(stderr, "Usage: studiodesk-server") {
 			t.Errorf("%v --help: %v %q", args, err, stderr)

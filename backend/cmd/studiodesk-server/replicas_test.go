@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,10 +21,12 @@ import (
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/account"
+	"github.com/studiodesk/studiodesk/backend/album"
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
 	"github.com/studiodesk/studiodesk/backend/blob/s3blob"
 	"github.com/studiodesk/studiodesk/backend/lead"
+	"github.com/studiodesk/studiodesk/backend/media/mediatest"
 	"github.com/studiodesk/studiodesk/backend/store/postgres/pgtest"
 )
 
@@ -79,7 +83,8 @@ func startReplica(t *testing.T, args ...string) *replica {
 // a round-robin proxy. A session made on one works on the other; concurrent lead creates
 // (with duplicate phones) and rule-driven round-robin assignments spread over both keep the
 // leads issue's invariants: one lead per phone, each booker within one lead of the others,
-// and a change feed whose sequence has no gap or repeat.
+// and a change feed whose sequence has no gap or repeat; a live-album guest on one replica
+// sees a photo uploaded through the other.
 func TestTwoReplicas(t *testing.T) {
 	dsn := pgtest.DSN(t)
 	endpoint := os.Getenv("STUDIODESK_TEST_S3")
@@ -105,6 +110,10 @@ func TestTwoReplicas(t *testing.T) {
 		t.Fatal(err)
 	}
 	password := regexp.MustCompile(`admin password: (\S+)`).FindStringSubmatch(out)[1]
+	tenant := regexp.MustCompile(`studio id:\s+(\d+)`).FindStringSubmatch(out)[1]
+	if _, _, err := runCLI(t, "credits", "topup", "--db", dsn, "--tenant", tenant, "--credits", "100"); err != nil {
+		t.Fatal(err)
+	}
 	args := []string{"--db", dsn, "--data", t.TempDir(), "--blobs", "s3://replicas?endpoint=" + endpoint + "&path_style=true"}
 	a, b := startReplica(t, args...), startReplica(t, args...)
 
@@ -241,5 +250,59 @@ func TestTwoReplicas(t *testing.T) {
 	}
 	if len(pull.Changes) != 80 {
 		t.Fatalf("pulled %d leads, want 80", len(pull.Changes))
+	}
+
+	// Live album: a guest subscribed on replica A sees a photo uploaded through replica B
+	// (its renditions made by whichever replica leases the job).
+	o, err := c.CreateOrder(ctx, album.Order{BrandID: brand.ID, BranchID: branch.ID, CustomerName: "王小姐", Phone: "13600000009", Package: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	al, err := c.CreateAlbum(ctx, o.ID, album.Album{Kind: album.KindRaw, Title: "婚礼现场"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ = http.NewRequest(http.MethodPost, lb.URL+fmt.Sprintf("/api/v1/albums/%d/links", al.ID), strings.NewReader(`{}`))
+	req.Header.Set("Authorization", "Bearer "+sess.Token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != http.StatusCreated {
+		t.Fatalf("share link: %v %v", err, res)
+	}
+	var link struct {
+		Token string `json:"token"`
+	}
+	json.NewDecoder(res.Body).Decode(&link)
+	res.Body.Close()
+	sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	sreq, _ := http.NewRequestWithContext(sctx, http.MethodGet, a.url+"/api/v1/public/links/"+link.Token+"/events", nil)
+	stream, err := http.DefaultClient.Do(sreq)
+	if err != nil || stream.StatusCode != http.StatusOK {
+		t.Fatalf("subscribe on A: %v %v", err, stream)
+	}
+	defer stream.Body.Close()
+	events := make(chan string, 10)
+	go func() {
+		sc := bufio.NewScanner(stream.Body)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "data: ") {
+				events <- sc.Text()
+			}
+		}
+	}()
+	cb, _ := apiclient.New(apiclient.Config{BaseURL: b.url, Token: sess.Token})
+	photo := mediatest.JPEG(mediatest.Upright(320, 240), 1)
+	if _, err := cb.UploadFile(ctx, apiclient.UploadRequest{AlbumID: al.ID, Filename: "现场_001.JPG", Size: int64(len(photo))},
+		bytes.NewReader(photo), "", 3, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case ev := <-events:
+		if !strings.Contains(ev, "现场_001.JPG") {
+			t.Fatalf("event on A: %s", ev)
+		}
+	case <-sctx.Done():
+		t.Fatal("replica A's subscriber did not see the photo uploaded through B within 60 s")
 	}
 }
