@@ -136,8 +136,10 @@ func TestUploadsEachFileOnceAndSkipsWhatTheAlbumHas(t *testing.T) {
 	if err != nil || added {
 		t.Fatalf("queueing the same version again: added=%v %v", added, err)
 	}
+	var mu sync.Mutex // OnProgress runs on the engine's goroutines
 	var last ingest.Progress
-	e := ingest.NewEngine(q, srv, ingest.Config{MaxUploads: 4, OnProgress: func(p ingest.Progress) { last = p }, ProgressEvery: time.Millisecond})
+	e := ingest.NewEngine(q, srv, ingest.Config{MaxUploads: 4, ProgressEvery: time.Millisecond,
+		OnProgress: func(p ingest.Progress) { mu.Lock(); last = p; mu.Unlock() }})
 	drain(t, e)
 	c, _ := q.Counts(context.Background(), 7)
 	if c.Done != 21 || c.Queued != 0 || c.Failed != 0 {
@@ -146,6 +148,8 @@ func TestUploadsEachFileOnceAndSkipsWhatTheAlbumHas(t *testing.T) {
 	if srv.sends != 20 || len(srv.photos[7]) != 21 {
 		t.Fatalf("%d uploads, %d photos: the known file must not be sent", srv.sends, len(srv.photos[7]))
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	if last.Done != 21 || last.Queued != 0 {
 		t.Fatalf("final progress %+v", last)
 	}
