@@ -59,16 +59,16 @@ describe('LeadsPage', () => {
     expect(lastQuery(app).created_to).toBeUndefined()
   })
 
-  it('searches as you type, once, 150 ms after the last keystroke', async () => {
+  it('searches as you type, once, 30 ms after the last keystroke', async () => {
     const app = backend()
     const { wrapper } = await mountPage()
     const before = app.ListLeads.mock.calls.length
 
     const input = wrapper.get('[data-testid="lead-search"]')
-    await input.setValue('8')
-    await input.setValue('80')
+    // Keys pressed together (one tick) make one search, for the last text.
+    void input.setValue('8')
+    void input.setValue('80')
     await input.setValue('8000')
-    await new Promise((r) => setTimeout(r, 60))
     expect(app.ListLeads.mock.calls.length).toBe(before)
 
     await settle(200)
