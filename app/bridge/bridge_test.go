@@ -292,6 +292,36 @@ func TestEveryMethod(t *testing.T) {
 		{"ClaimLead", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
 		{"Notifications", func() []any { return []any{false} }, 200, nil},
 		{"ReadNotifications", func() []any { return []any{[]int64{}} }, 200, nil},
+		// Credits (pocket album).
+		{"Credits", nil, 200, func(t *testing.T, raw []byte) {
+			if num(t, raw, "balance") != 0 {
+				t.Fatalf("credits %s", raw)
+			}
+		}},
+		{"BuyCredits", func() []any { return []any{100, "manual"} }, 200, nil},
+		{"CreditPurchases", nil, 200, nil},
+		{"CreditLedger", func() []any { return []any{0, 50} }, 200, nil},
+		// Orders and albums (pocket album).
+		{"SaveOrder", func() []any {
+			return []any{map[string]any{"customer_name": "王小姐", "phone": "13600000001", "branch_id": ids["branch"]}}
+		}, 200, func(t *testing.T, raw []byte) { ids["order"] = num(t, raw, "id") }},
+		{"ListOrders", func() []any { return []any{map[string]any{"q": "王"}} }, 200, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), "13600000001") {
+				t.Fatalf("orders %s", raw)
+			}
+		}},
+		{"CorrectOrderPhone", func() []any { return []any{ids["order"], "13600000002", "客户报错号码"} }, 200, nil},
+		{"SaveAlbum", func() []any { return []any{ids["order"], map[string]any{"kind": "raw", "title": "底片"}} }, 402,
+			func(t *testing.T, raw []byte) {
+				if !strings.Contains(string(raw), "credits_insufficient") {
+					t.Fatalf("album without credits %s", raw)
+				}
+			}},
+		{"GetOrder", func() []any { return []any{ids["order"]} }, 200, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), "13600000002") {
+				t.Fatalf("order %s", raw)
+			}
+		}},
 		{"ChangePassword", func() []any { return []any{s.AdminPassword, "NewPassw0rd"} }, 200, nil},
 		{"Logout", nil, 200, nil},
 		{"ListBrands", nil, 401, func(t *testing.T, raw []byte) {}},

@@ -32,6 +32,7 @@ func (s *Server) customerPages() http.Handler {
 			http.Error(w, "customer pages are not built", http.StatusServiceUnavailable)
 			return
 		}
+		body = s.shareMeta(r, body)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-cache")
 		_, _ = w.Write(body)

@@ -38,7 +38,10 @@ type env struct {
 	srvAPI *api.Server
 }
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvWith(t, nil) }
+
+// newEnvWith lets a test adjust the server's configuration (payment providers, limits).
+func newEnvWith(t testing.TB, configure func(*api.Config)) *env {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "api.db"))
 	if err != nil {
@@ -46,7 +49,11 @@ func newEnv(t testing.TB) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	clk := &clock{t: time.Date(2026, 12, 4, 2, 0, 0, 0, time.UTC)}
-	h := api.New(api.Config{Store: st, Now: clk.Now, Password: auth.Fast, MaxBody: 64 << 10})
+	cfg := api.Config{Store: st, Now: clk.Now, Password: auth.Fast, MaxBody: 64 << 10}
+	if configure != nil {
+		configure(&cfg)
+	}
+	h := api.New(cfg)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &env{t: t, srv: srv, store: st, clock: clk, srvAPI: h}

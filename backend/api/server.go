@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/auth"
+	"github.com/studiodesk/studiodesk/backend/blob"
+	"github.com/studiodesk/studiodesk/backend/media"
+	"github.com/studiodesk/studiodesk/backend/payment"
 	"github.com/studiodesk/studiodesk/backend/store"
 )
 
@@ -44,6 +47,16 @@ type Config struct {
 	// Middleware, if set, wraps the routes (metrics): the request it sees is the one the
 	// router fills in, so r.Pattern names the matched route once the handler returns.
 	Middleware func(http.Handler) http.Handler
+	// Payments are the payment providers studios may buy credits through (docs/albums.md).
+	Payments []payment.Provider
+	// Blobs stores originals and renditions (each studio under its own prefix); UploadDir
+	// holds tus uploads in progress. Uploads are off unless both are set.
+	Blobs     blob.Bucket
+	UploadDir string
+	// Renderer makes renditions; default media.Std.
+	Renderer media.Renderer
+	// Upload size limits; defaults 200 MiB per image, 50 GiB per video.
+	MaxImageSize, MaxVideoSize int64
 }
 
 // Server is the HTTP handler of the cloud server.
@@ -52,6 +65,7 @@ type Server struct {
 	log     *slog.Logger
 	mux     *http.ServeMux
 	handler http.Handler // mux, wrapped by cfg.Middleware
+	uploads *uploads     // nil when uploads are off
 }
 
 // New builds the server and its routes.
@@ -79,6 +93,18 @@ func New(cfg Config) *Server {
 	}
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = 15 * time.Minute
+	}
+	if cfg.Renderer == nil {
+		cfg.Renderer = media.Std{}
+	}
+	if cfg.MaxImageSize == 0 {
+		cfg.MaxImageSize = defaultMaxImage
+	}
+	if cfg.MaxVideoSize == 0 {
+		cfg.MaxVideoSize = defaultMaxVideo
+	}
+	if cfg.Payments == nil {
+		cfg.Payments = []payment.Provider{payment.Manual{}} // the operator's top-up is always there
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
 	s.routes()
@@ -202,6 +228,11 @@ func (s *Server) routes() {
 	m.Handle("GET /api/v1/sync/pull", s.authed(s.pull))
 	m.Handle("GET /api/v1/sync/snapshot", s.authed(s.snapshot))
 	m.Handle("POST /api/v1/sync/push", s.authed(s.push))
+
+	s.creditRoutes(m)
+	s.albumRoutes(m)
+	s.uploadRoutes(m)
+	s.shareRoutes(m)
 
 	m.Handle("/api/", s.public(func(*call) (any, error) {
 		return nil, apiErr(http.StatusNotFound, "not_found", "", nil)

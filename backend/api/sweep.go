@@ -90,10 +90,13 @@ func (s *Server) RunOneJob(ctx context.Context, worker string) (ran bool, err er
 	}
 	cfg := s.cfg.Sweep.withDefaults()
 	next := now.Add(cfg.Every)
+	nextAt := &next // periodic jobs come back; one-shot jobs set nil when done
 	var runErr error
 	switch j.Kind {
 	case JobSweep:
 		runErr = s.sweep(ctx, j.TenantID, now, cfg)
+	case JobRender:
+		nextAt, runErr = s.renderJob(ctx, j, now)
 	default:
 		runErr = fmt.Errorf("unknown job kind %q", j.Kind)
 	}
@@ -104,7 +107,7 @@ func (s *Server) RunOneJob(ctx context.Context, worker string) (ran bool, err er
 	if runErr != nil {
 		msg = runErr.Error()
 	}
-	if err := s.cfg.Store.FinishJob(ctx, j.ID, worker, &next, msg, s.cfg.Now().UTC()); err != nil {
+	if err := s.cfg.Store.FinishJob(ctx, j.ID, worker, nextAt, msg, s.cfg.Now().UTC()); err != nil {
 		return true, err
 	}
 	if runErr != nil {

@@ -66,6 +66,9 @@ type Store interface {
 	// records a failure (the job then runs again at next).
 	FinishJob(ctx context.Context, id int64, worker string, next *time.Time, errMsg string, now time.Time) error
 
+	CreditStore
+	ShareStore
+
 	// Ping checks that the database answers (readiness).
 	Ping(ctx context.Context) error
 	// Close releases the database.
@@ -146,6 +149,9 @@ type Tx interface {
 	CountLeads(ctx context.Context, brandID int64) (int, error)
 
 	LeadTx
+	CreditTx
+	AlbumTx
+	ShareTx
 }
 
 // LeadTx is the lead part of a tenant transaction.

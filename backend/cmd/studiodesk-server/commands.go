@@ -19,6 +19,7 @@ import (
 
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/auth"
+	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 	"github.com/studiodesk/studiodesk/backend/metrics"
 	"github.com/studiodesk/studiodesk/backend/store"
 	"github.com/studiodesk/studiodesk/backend/store/sqlite"
@@ -90,6 +91,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	trustProxy := fs.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind a reverse proxy)")
 	metricsAddr := fs.String("metrics-addr", os.Getenv("STUDIODESK_METRICS_ADDR"),
 		"serve Prometheus metrics on this address, e.g. 127.0.0.1:9464; off when empty (env STUDIODESK_METRICS_ADDR)")
+	sandboxSecret := fs.String("payment-sandbox-secret", os.Getenv("STUDIODESK_PAYMENT_SANDBOX_SECRET"), "enable the sandbox payment provider with this webhook secret (tests, demos; env STUDIODESK_PAYMENT_SANDBOX_SECRET)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -120,7 +122,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if ws, ok := st.(metrics.WriterStats); ok {
 		m.ObserveWriter(ws)
 	}
+	blobs, err := fsblob.New(filepath.Join(sf.data, "blobs"))
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("open photo storage: %w", err)
+	}
+	defer blobs.Close()
 	handler := api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy,
+		Payments: paymentProviders(*sandboxSecret, url), Blobs: blobs, UploadDir: filepath.Join(sf.data, "uploads"),
 		OnJob: m.JobDone, Middleware: m.Middleware})
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)

@@ -5,6 +5,8 @@
 //	studiodesk-server tenant create    open a studio and print its admin's one-time password
 //	studiodesk-server tenant list      list studios
 //	studiodesk-server reset-password   give a locked-out staff member a new one-time password
+//	studiodesk-server backup           copy the SQLite database while the server runs
+//	studiodesk-server credits ...      top up a studio's credits, print its ledger, set prices
 //	studiodesk-server version
 //
 // Every command takes --help.
@@ -62,6 +64,8 @@ Commands:
   tenant create    Open a studio: --name, --admin-phone; prints the admin's one-time password
   tenant list      List studios
   reset-password   Give a staff member a new one-time password: --phone [--tenant ID]
+  backup           Copy the SQLite database, also while the server runs: --out FILE
+  credits          Studio credits: topup, ledger, prices (see "credits --help")
   version          Print the version
 
 Run "studiodesk-server <command> --help" for a command's flags.
@@ -77,6 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdServe(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, args[1:], stdout, stderr)
 	case "tenant":
 		if len(args) < 2 {
 			fmt.Fprint(stderr, usage)
@@ -94,6 +100,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError{fmt.Sprintf("unknown tenant subcommand %q (want create or list)", args[1])}
 	case "reset-password":
 		return cmdResetPassword(ctx, args[1:], stdout, stderr)
+	case "credits":
+		return cmdCredits(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "studiodesk-server", version)
 		return nil

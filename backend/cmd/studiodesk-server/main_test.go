@@ -92,7 +92,7 @@ func TestBadInvocations(t *testing.T) {
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, args := range [][]string{{"serve"}, {"migrate"}, {"tenant", "create"}, {"tenant", "list"}, {"reset-password"}} {
+	for _, args := range [][]string{{"serve"}, {"migrate"}, {"tenant", "create"}, {"tenant", "list"}, {"reset-password"}, {"backup"}} {
 		_, stderr, err := runCLI(t, append(args, "--help")...)
 		if !errors.Is(err, flag.ErrHelp) || exitCode(err) != 0 || !strings.Contains(stderr, "Usage: studiodesk-server") {
 			t.Errorf("%v --help: %v %q", args, err, stderr)
@@ -182,5 +182,29 @@ func TestServeExposesMetrics(t *testing.T) {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("metrics lack %s:\n%s", want, body)
 		}
+	}
+}
+
+// TestBackupCommand: backup copies a studio's database to a new file that opens and holds
+// the studio; it refuses to overwrite, and explains a missing --out.
+func TestBackupCommand(t *testing.T) {
+	data := t.TempDir()
+	if _, _, err := runCLI(t, "tenant", "create", "--data", data, "--name", "备份影楼", "--admin-phone", "13800009999"); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "b.db")
+	stdout, _, err := runCLI(t, "backup", "--data", data, "--out", out)
+	if err != nil || !strings.Contains(stdout, "backup written to") {
+		t.Fatalf("backup: %v %s", err, stdout)
+	}
+	if _, _, err := runCLI(t, "backup", "--data", data, "--out", out); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Fatalf("second backup to the same file: %v", err)
+	}
+	if _, _, err := runCLI(t, "backup", "--data", data); exitCode(err) != 2 || !strings.Contains(err.Error(), "--out") {
+		t.Fatalf("missing --out: %v", err)
+	}
+	stdout, _, err = runCLI(t, "tenant", "list", "--db", out)
+	if err != nil || !strings.Contains(stdout, "备份影楼") {
+		t.Fatalf("the backup does not hold the studio: %v %s", err, stdout)
 	}
 }

@@ -24,6 +24,10 @@ import (
 // writer for long and a failed commit costs a bounded amount of work.
 const maxGroup = 64
 
+// errPanicked rolls back the transaction of a member that panicked (the panic itself goes
+// back to its caller).
+var errPanicked = errors.New("transaction function panicked")
+
 // groupWork is one caller's transaction waiting for (or in) a group.
 type groupWork struct {
 	ctx    context.Context
@@ -88,6 +92,31 @@ func (db *DB) runGroup(batch []*groupWork) {
 	results := make([]groupResult, len(batch))
 	// The transaction must outlive any one member's context: a member whose client went
 	// away fails alone (its statements see its own context), the others still commit.
+	if len(batch) == 1 {
+		// Alone: its own transaction, no savepoint needed to isolate it.
+		w := batch[0]
+		var r groupResult
+		err := db.inTx(context.Background(), db.write, false, func(c conn) (err error) {
+			if err := w.ctx.Err(); err != nil {
+				return err
+			}
+			defer func() {
+				if p := recover(); p != nil {
+					r.panic, err = p, errPanicked // rolls the transaction back
+				}
+			}()
+			return w.fn(&tx{conn: c, tenant: w.tenant})
+		})
+		if r.panic == nil {
+			r.err = err
+		}
+		if err == nil {
+			db.group.batches.Add(1)
+			db.group.members.Add(1)
+		}
+		w.done <- r
+		return
+	}
 	err := db.inTx(context.Background(), db.write, false, func(c conn) error {
 		for i, w := range batch {
 			if err := w.ctx.Err(); err != nil {

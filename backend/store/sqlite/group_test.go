@@ -139,3 +139,46 @@ func TestCheckpointsRunBesideTheWriter(t *testing.T) {
 	}
 	waitFor(t, func() bool { return size() > before+1<<20 }) // ~2 MB of rows reached the file
 }
+
+// TestLoneWriterPanicRollsBack: a write transaction alone in its group that panics is
+// rolled back, the panic reaches its caller, and the writer stays usable.
+func TestLoneWriterPanicRollsBack(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	tn, err := s.CreateTenant(ctx, storetestTenant(), func(store.Tx) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if p := recover(); p != "kaboom" {
+				t.Errorf("recovered %v, want kaboom", p)
+			}
+		}()
+		_ = s.Update(ctx, tn.ID, func(tx store.Tx) error {
+			if _, err := tx.InsertChannel(ctx, account.Channel{Name: "半截", Active: true}); err != nil {
+				return err
+			}
+			panic("kaboom")
+		})
+	}()
+	if err := s.Update(ctx, tn.ID, func(tx store.Tx) error {
+		_, err := tx.InsertChannel(ctx, account.Channel{Name: "之后", Active: true})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.View(ctx, tn.ID, func(tx store.Tx) error {
+		chans, err := tx.ListChannels(ctx)
+		if len(chans) != 1 || chans[0].Name != "之后" {
+			t.Errorf("channels %+v, want only 之后", chans)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}

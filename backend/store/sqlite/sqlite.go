@@ -56,7 +56,7 @@ func dsn(path string, role connRole) string {
 	case roleReader:
 		q.Add("_pragma", "cache_size(-65536)")
 		q.Add("_pragma", "query_only(1)")
-	case roleCheckpointer:
+	case roleCheckpointer: // also backups
 		q.Add("_pragma", "cache_size(-2048)")
 	}
 	return "file:" + path + "?" + q.Encode()

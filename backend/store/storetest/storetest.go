@@ -38,6 +38,9 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"SavepointUndoesOnlyItsWrites", testSavepoint},
 	}
 	tests = append(tests, leadTests...)
+	tests = append(tests, creditTests...)
+	tests = append(tests, albumTests...)
+	tests = append(tests, shareTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

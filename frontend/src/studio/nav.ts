@@ -2,10 +2,12 @@ import type { Component } from 'vue'
 import {
   AlarmClock,
   Cellphone,
+  Coin,
   Collection,
   Document,
   House,
   OfficeBuilding,
+  Picture,
   Postcard,
   Share,
   Shop,
@@ -44,6 +46,14 @@ export const NAV: readonly NavItem[] = [
   { name: 'roles', path: 'roles', icon: UserFilled, perm: 'settings.manage', component: () => import('./pages/RolesPage.vue') },
   { name: 'channels', path: 'channels', icon: Share, component: () => import('./pages/ChannelsPage.vue') },
   { name: 'devices', path: 'devices', icon: Cellphone, perm: 'settings.manage', component: () => import('./pages/DevicesPage.vue') },
+  {
+    name: 'orders',
+    path: 'orders',
+    icon: Picture,
+    perm: ['order.manage', 'album.manage'],
+    component: () => import('./albums/OrdersPage.vue'),
+  },
+  { name: 'credits', path: 'credits', icon: Coin, perm: 'credits.view', component: () => import('./albums/CreditsPage.vue') },
   {
     name: 'audit',
     path: 'audit',

@@ -6,6 +6,7 @@ import { hasPermission, type PermissionNeed } from './composables/usePermission'
 import { NAV } from './nav'
 import AppLayout from './layouts/AppLayout.vue'
 import LoginPage from './pages/LoginPage.vue'
+import { ALBUM_ROUTES } from './albums/routes'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -24,12 +25,15 @@ export function createStudioRouter(store: SessionStore, history: RouterHistory =
       {
         path: '/',
         component: AppLayout,
-        children: NAV.map((item) => ({
-          path: item.path,
-          name: item.name,
-          component: item.component,
-          meta: { perm: item.perm },
-        })),
+        children: [
+          ...NAV.map((item) => ({
+            path: item.path,
+            name: item.name,
+            component: item.component,
+            meta: { perm: item.perm },
+          })),
+          ...ALBUM_ROUTES,
+        ],
       },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],

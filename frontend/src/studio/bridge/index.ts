@@ -49,6 +49,7 @@ import type {
   SyncStatus,
   TransitionArgs,
 } from './leadTypes'
+import type { Album, CreditsView, LedgerPage, Order, OrderDetail, OrderPage, OrderQuery, Purchase } from './albumTypes'
 
 export const bridge = {
   Info: () => call<Info>('Info'),
@@ -123,6 +124,22 @@ export const bridge = {
   SaveView: (view: SavedView) => call<SavedView>('SaveView', [view]),
   DeleteView: (id: number | string) => call<null>('DeleteView', [id]),
   CustomFields: (brandId: number) => call<CustomField[]>('CustomFields', [brandId]),
+
+  // Pocket album: credits.
+  Credits: () => call<CreditsView>('Credits'),
+  /** before 0 = the newest page. */
+  CreditLedger: (before: number, limit: number) => call<LedgerPage>('CreditLedger', [before, limit]),
+  CreditPurchases: () => call<Purchase[]>('CreditPurchases'),
+  BuyCredits: (credits: number, provider: string) => call<Purchase>('BuyCredits', [credits, provider]),
+
+  // Pocket album: orders and albums.
+  ListOrders: (q: OrderQuery) => call<OrderPage>('ListOrders', [q]),
+  GetOrder: (id: number) => call<OrderDetail>('GetOrder', [id]),
+  /** id 0 creates; an edit never changes the phone (CorrectOrderPhone does, with a reason). */
+  SaveOrder: (o: Order) => call<Order>('SaveOrder', [o]),
+  CorrectOrderPhone: (id: number, phone: string, reason: string) => call<Order>('CorrectOrderPhone', [id, phone, reason]),
+  /** id 0 creates (spends credits). */
+  SaveAlbum: (orderId: number, a: Album) => call<Album>('SaveAlbum', [orderId, a]),
 }
 
 export type Bridge = typeof bridge
@@ -133,3 +150,4 @@ export { onCallError } from './transport'
 export { BACKEND_EVENTS, hasBackendEvents, onBackendEvent, type BackendEvent } from './events'
 export type * from './types'
 export type * from './leadTypes'
+export type * from './albumTypes'

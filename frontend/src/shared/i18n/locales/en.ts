@@ -1,8 +1,10 @@
 import type { MessageSchema } from './zh-CN'
 import leadsEn from './en.leads'
+import albumsEn from './en.albums'
 
 const en: MessageSchema = {
   ...leadsEn,
+  ...albumsEn,
   app: {
     name: 'StudioDesk',
     tagline: 'Studio leads and pocket albums',
@@ -57,6 +59,8 @@ const en: MessageSchema = {
     pool: 'Lead pool',
     reminders: 'Reminders',
     checkins: 'Check-ins',
+    credits: 'Credits',
+    orders: 'Orders & albums',
   },
   header: {
     changePassword: 'Change password',

@@ -1,9 +1,11 @@
 // Simplified Chinese: the default language and the reference key set.
 // en.ts must have exactly the same keys (typed as MessageSchema, and asserted in a test).
 import leadsZhCN from './zh-CN.leads'
+import albumsZhCN from './zh-CN.albums'
 
 const zhCN = {
   ...leadsZhCN,
+  ...albumsZhCN,
   app: {
     name: 'StudioDesk',
     tagline: '影楼客资与口袋影集',
@@ -58,6 +60,8 @@ const zhCN = {
     pool: '公海',
     reminders: '提醒',
     checkins: '签到管理',
+    credits: '点数',
+    orders: '订单与相册',
   },
   header: {
     changePassword: '修改密码',

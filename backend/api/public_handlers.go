@@ -1,0 +1,496 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/studiodesk/studiodesk/backend/account"
+	"github.com/studiodesk/studiodesk/backend/album"
+	"github.com/studiodesk/studiodesk/backend/auth"
+	"github.com/studiodesk/studiodesk/backend/blob"
+	"github.com/studiodesk/studiodesk/backend/media"
+	"github.com/studiodesk/studiodesk/backend/store"
+	"github.com/studiodesk/studiodesk/backend/zipstream"
+)
+
+// The customer side of share links: no login, the link's token is the key. Every endpoint
+// resolves the token first, so a revoked or expired link answers 410 everywhere, including
+// image, video and zip URLs, and a token never reaches another studio's files.
+
+// Access-code attempts: per link (whoever tries) and per client address.
+const (
+	codeWindow  = 15 * time.Minute
+	codePerLink = 10
+	codePerIP   = 30
+	grantCookie = "sd_grant"
+	grantTTL    = 30 * 24 * time.Hour
+)
+
+// PublicAlbum is what a share link shows before and after the access code.
+type PublicAlbum struct {
+	Studio     string         `json:"studio"`
+	Title      string         `json:"title"`
+	Kind       album.Kind     `json:"kind"`
+	PhotoCount int            `json:"photo_count"`
+	ExpiresAt  time.Time      `json:"expires_at"`
+	NeedsCode  bool           `json:"needs_code"`
+	Download   album.Download `json:"download"`
+}
+
+// PublicPhoto is one photo or video of a shared album.
+type PublicPhoto struct {
+	ID          int64  `json:"id"`
+	Filename    string `json:"filename"`
+	Kind        string `json:"kind"`
+	ContentType string `json:"content_type"`
+	Width       int    `json:"width,omitempty"`
+	Height      int    `json:"height,omitempty"`
+	Size        int64  `json:"size"`
+}
+
+func (s *Server) publicRoutes(m *http.ServeMux) {
+	m.Handle("GET /api/v1/public/links/{token}", s.public(s.publicAlbum))
+	m.Handle("POST /api/v1/public/links/{token}/unlock", s.public(s.unlockLink))
+	m.Handle("GET /api/v1/public/links/{token}/photos", s.public(s.publicPhotos))
+	m.Handle("GET /api/v1/public/links/{token}/photos/{photo}/{variant}", s.raw(s.publicPhotoFile))
+	m.Handle("GET /api/v1/public/links/{token}/zip", s.raw(s.publicZip))
+	m.Handle("GET /api/v1/public/links/{token}/manifest.webmanifest", s.public(s.shareManifest))
+}
+
+// raw serves handlers that write their own body (files); an error is sent as usual.
+func (s *Server) raw(h func(c *call) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &call{ctx: r.Context(), r: r, w: w, s: s, now: s.cfg.Now().UTC(), status: http.StatusOK}
+		if err := h(c); err != nil {
+			writeError(w, r, s.log, err)
+		}
+	})
+}
+
+// sharedAlbum is a resolved link.
+type sharedAlbum struct {
+	link    album.ShareLink
+	album   album.Album
+	granted bool // no code, or a valid grant was presented
+}
+
+// resolveLink finds the link of the request's token and its album, binding the call to the
+// link's studio. Unknown tokens are 404; revoked and expired links 410.
+func (c *call) resolveLink() (sharedAlbum, error) {
+	var sa sharedAlbum
+	token := c.r.PathValue("token")
+	if token == "" || len(token) > 100 {
+		return sa, apiErr(http.StatusNotFound, "link_not_found", "", nil)
+	}
+	l, err := c.s.cfg.Store.ShareLinkByToken(c.ctx, auth.HashToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return sa, apiErr(http.StatusNotFound, "link_not_found", "", nil)
+	}
+	if err != nil {
+		return sa, err
+	}
+	sa.link = l
+	err = c.s.cfg.Store.View(c.ctx, l.TenantID, func(tx store.Tx) error {
+		var err error
+		if c.tenant, err = tx.Tenant(c.ctx); err != nil {
+			return err
+		}
+		sa.album, err = tx.GetAlbum(c.ctx, l.AlbumID)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return sa, apiErr(http.StatusGone, "link_expired", "", nil)
+	}
+	if err != nil {
+		return sa, err
+	}
+	switch l.State(c.now, sa.album) {
+	case album.LinkRevoked:
+		return sa, apiErr(http.StatusGone, "link_revoked", "", nil)
+	case album.LinkExpired:
+		return sa, apiErr(http.StatusGone, "link_expired", "", map[string]any{"expired_at": l.ExpiresAt.Format(time.DateOnly)})
+	}
+	sa.granted = !l.HasCode || c.hasGrant(l)
+	return sa, nil
+}
+
+// hasGrant reports whether the request carries a live grant of link l (cookie, or the
+// X-Share-Grant header for clients without cookies).
+func (c *call) hasGrant(l album.ShareLink) bool {
+	g := c.r.Header.Get("X-Share-Grant")
+	if ck, err := c.r.Cookie(grantCookie); g == "" && err == nil {
+		g = ck.Value
+	}
+	if g == "" || len(g) > 100 {
+		return false
+	}
+	id, exp, err := c.s.cfg.Store.ShareGrant(c.ctx, auth.HashToken(g))
+	return err == nil && id == l.ID && c.now.Before(exp)
+}
+
+// openLink is resolveLink for endpoints behind the access code.
+func (c *call) openLink() (sharedAlbum, error) {
+	sa, err := c.resolveLink()
+	if err == nil && !sa.granted {
+		err = apiErr(http.StatusUnauthorized, "access_code_required", "code", nil)
+	}
+	return sa, err
+}
+
+func (s *Server) publicAlbum(c *call) (any, error) {
+	sa, err := c.resolveLink()
+	if err != nil {
+		return nil, err
+	}
+	if sa.granted {
+		if err := c.write(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 1, 0) }); err != nil {
+			s.log.WarnContext(c.ctx, "count view", "err", err)
+		}
+	}
+	return PublicAlbum{Studio: c.tenant.Name, Title: sa.album.Title, Kind: sa.album.Kind, PhotoCount: sa.album.PhotoCount,
+		ExpiresAt: minTime(sa.link.ExpiresAt, sa.album.RetainUntil), NeedsCode: !sa.granted, Download: album.EffectiveDownload(sa.link, sa.album)}, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// unlockLink checks an access code. Attempts are limited per link and per address (in the
+// database, so every replica counts them); a right code gives a grant cookie.
+func (s *Server) unlockLink(c *call) (any, error) {
+	sa, err := c.resolveLink()
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		Code string `json:"code"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if !sa.link.HasCode {
+		return map[string]any{"unlocked": true}, nil
+	}
+	st := s.cfg.Store
+	keys := []struct {
+		key string
+		max int
+	}{{fmt.Sprintf("share:link:%d", sa.link.ID), codePerLink}, {"share:ip:" + c.clientIP(), codePerIP}}
+	for _, k := range keys {
+		n, reset, err := st.PeekRateLimit(c.ctx, k.key, codeWindow, c.now)
+		if err != nil {
+			return nil, err
+		}
+		if n >= k.max {
+			return nil, s.rateLimited(reset, c.now)
+		}
+	}
+	if strings.TrimSpace(in.Code) == "" {
+		return nil, apiErr(http.StatusBadRequest, "required", "code", nil)
+	}
+	if auth.CheckPassword(sa.link.CodeHash, album.NormalizeCode(in.Code)) != nil {
+		left := codePerLink
+		for _, k := range keys {
+			n, _, err := st.HitRateLimit(c.ctx, k.key, codeWindow, c.now)
+			if err != nil {
+				return nil, err
+			}
+			left = min(left, k.max-n)
+		}
+		return nil, apiErr(http.StatusForbidden, "access_code_wrong", "code", map[string]any{"attempts_left": max(left, 0)})
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	grant := base64.RawURLEncoding.EncodeToString(b)
+	exp := minTime(c.now.Add(grantTTL), sa.link.ExpiresAt)
+	if err := c.write(func(tx store.Tx) error {
+		if err := tx.InsertShareGrant(c.ctx, auth.HashToken(grant), sa.link.ID, exp); err != nil {
+			return err
+		}
+		return tx.CountShareUse(c.ctx, sa.link.ID, 1, 0)
+	}); err != nil {
+		return nil, err
+	}
+	http.SetCookie(c.w, &http.Cookie{Name: grantCookie, Value: grant, Path: "/api/v1/public/links/" + c.r.PathValue("token"),
+		Expires: exp, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.r.TLS != nil})
+	return map[string]any{"unlocked": true, "grant": grant}, nil
+}
+
+func (s *Server) publicPhotos(c *call) (any, error) {
+	sa, err := c.openLink()
+	if err != nil {
+		return nil, err
+	}
+	var photos []album.Photo
+	err = c.s.cfg.Store.View(c.ctx, sa.link.TenantID, func(tx store.Tx) (err error) { photos, err = tx.ListPhotos(c.ctx, sa.album.ID); return })
+	out := []PublicPhoto{}
+	for _, p := range photos {
+		if p.Status != album.PhotoReady {
+			continue // processing or failed: nothing to show yet
+		}
+		out = append(out, PublicPhoto{ID: p.ID, Filename: p.Filename, Kind: p.Kind, ContentType: p.ContentType, Width: p.Width, Height: p.Height, Size: p.Size})
+	}
+	return out, err
+}
+
+// variant is one downloadable form of a photo: which object, how long, its CRC, and what to
+// strip from its head on the way out.
+type variant struct {
+	key         string
+	size        int64
+	crc         uint32
+	strip       media.Strip
+	name        string
+	contentType string
+}
+
+// variantOf picks what a guest gets for a photo under download right dl: the compressed
+// preview, or the original without the metadata the album does not allow.
+func variantOf(p album.Photo, a album.Album, dl album.Download) variant {
+	if dl == album.DownloadCompressed && p.Kind == "image" {
+		base := strings.TrimSuffix(p.Filename, "."+extOf(p.Filename))
+		return variant{key: renditionKey(p.Hash, media.Preview.Name), size: p.PreviewSize, crc: p.PreviewCRC, name: base + ".jpg", contentType: "image/jpeg"}
+	}
+	v := variant{key: originalKey(p.Hash), size: p.Size, crc: p.CRC, name: p.Filename, contentType: p.ContentType}
+	if p.Kind == "image" {
+		switch st := a.Settings; {
+		case !st.KeepEXIF:
+			v.strip, v.crc = media.Strip{EXIF: true}, p.CRCNoEXIF
+		case !st.KeepGPS:
+			v.strip, v.crc = media.Strip{GPS: true}, p.CRCNoGPS
+		}
+	}
+	return v
+}
+
+// open returns n bytes of the variant from off: the head, sanitized, from memory; the rest
+// straight from storage.
+func (v variant) open(ctx context.Context, b blob.Bucket, off, n int64) (io.ReadCloser, error) {
+	if (!v.strip.EXIF && !v.strip.GPS) || off >= media.HeadLen {
+		return b.GetRange(ctx, v.key, off, n)
+	}
+	rc, err := b.GetRange(ctx, v.key, 0, min(int64(media.HeadLen), v.size))
+	if err != nil {
+		return nil, err
+	}
+	head, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return nil, err
+	}
+	media.Sanitize(head, v.strip)
+	end := min(off+n, int64(len(head)))
+	first := bytes.NewReader(head[off:end])
+	if off+n <= int64(len(head)) {
+		return io.NopCloser(first), nil
+	}
+	rest, err := b.GetRange(ctx, v.key, int64(len(head)), off+n-int64(len(head)))
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(first, rest), rest}, nil
+}
+
+// variantFile is a variant as an io.ReadSeeker for http.ServeContent (Range, HEAD).
+type variantFile struct {
+	ctx context.Context
+	b   blob.Bucket
+	v   variant
+	pos int64
+	rc  io.ReadCloser
+}
+
+func (f *variantFile) Seek(off int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekCurrent:
+		off += f.pos
+	case io.SeekEnd:
+		off += f.v.size
+	}
+	if off < 0 {
+		return f.pos, errors.New("negative position")
+	}
+	if off != f.pos && f.rc != nil {
+		f.rc.Close()
+		f.rc = nil
+	}
+	f.pos = off
+	return off, nil
+}
+
+func (f *variantFile) Read(p []byte) (int, error) {
+	if f.pos >= f.v.size {
+		return 0, io.EOF
+	}
+	if f.rc == nil {
+		rc, err := f.v.open(f.ctx, f.b, f.pos, f.v.size-f.pos)
+		if err != nil {
+			return 0, err
+		}
+		f.rc = rc
+	}
+	n, err := f.rc.Read(p)
+	f.pos += int64(n)
+	return n, err
+}
+
+func (f *variantFile) Close() {
+	if f.rc != nil {
+		f.rc.Close()
+	}
+}
+
+func attachment(name string) string {
+	return mime.FormatMediaType("attachment", map[string]string{"filename": name})
+}
+
+// publicPhotoFile serves thumb, preview, video (playback with seeking) and download.
+func (s *Server) publicPhotoFile(c *call) error {
+	sa, err := c.openLink()
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.r.PathValue("photo"), 10, 64)
+	if err != nil {
+		return apiErr(http.StatusNotFound, "not_found", "", nil)
+	}
+	var p album.Photo
+	err = s.cfg.Store.View(c.ctx, sa.link.TenantID, func(tx store.Tx) (err error) { p, err = tx.GetPhoto(c.ctx, id); return })
+	if err != nil || p.AlbumID != sa.album.ID || p.Status != album.PhotoReady {
+		return apiErr(http.StatusNotFound, "not_found", "", nil) // another album's photo is as missing as a deleted one
+	}
+	bucket := s.tenantBucket(sa.link.TenantID)
+	var v variant
+	h := c.w.Header()
+	switch variantName := c.r.PathValue("variant"); {
+	case (variantName == "thumb" || variantName == "preview") && p.Kind == "image":
+		v = variant{key: renditionKey(p.Hash, variantName), contentType: "image/jpeg"}
+		info, err := bucket.Stat(c.ctx, v.key)
+		if err != nil {
+			return fmt.Errorf("rendition of photo %d: %w", p.ID, err)
+		}
+		v.size = info.Size
+		h.Set("Cache-Control", "private, max-age=86400")
+	case variantName == "video" && p.Kind == "video":
+		v = variantOf(p, sa.album, album.DownloadOriginal)
+		h.Set("Cache-Control", "private, max-age=86400")
+	case variantName == "download":
+		dl := album.EffectiveDownload(sa.link, sa.album)
+		if dl == album.DownloadNone {
+			return apiErr(http.StatusForbidden, "download_not_allowed", "", nil)
+		}
+		v = variantOf(p, sa.album, dl)
+		h.Set("Content-Disposition", attachment(v.name))
+		h.Set("Cache-Control", "private, no-store")
+		if c.r.Header.Get("Range") == "" {
+			_ = c.write(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 0, 1) })
+		}
+	default:
+		return apiErr(http.StatusNotFound, "not_found", "", nil)
+	}
+	h.Set("Content-Type", v.contentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	f := &variantFile{ctx: c.ctx, b: bucket, v: v}
+	defer f.Close()
+	http.ServeContent(c.w, c.r, "", p.CreatedAt, f)
+	return nil
+}
+
+// publicZip streams the album as a stored zip: exact Content-Length, Range to resume, no
+// temporary file. Files that are not ready, or whose stored object is gone, are left out
+// before the first byte is sent, so the announced size always holds.
+func (s *Server) publicZip(c *call) error {
+	sa, err := c.openLink()
+	if err != nil {
+		return err
+	}
+	dl := album.EffectiveDownload(sa.link, sa.album)
+	if dl == album.DownloadNone {
+		return apiErr(http.StatusForbidden, "download_not_allowed", "", nil)
+	}
+	var photos []album.Photo
+	if err := s.cfg.Store.View(c.ctx, sa.link.TenantID, func(tx store.Tx) (err error) { photos, err = tx.ListPhotos(c.ctx, sa.album.ID); return }); err != nil {
+		return err
+	}
+	bucket := s.tenantBucket(sa.link.TenantID)
+	names := map[string]int{}
+	var entries []zipstream.Entry
+	var newest time.Time
+	for _, p := range photos {
+		if p.Status != album.PhotoReady {
+			continue
+		}
+		v := variantOf(p, sa.album, dl)
+		if _, err := bucket.Stat(c.ctx, v.key); err != nil {
+			s.log.WarnContext(c.ctx, "zip: object missing", "photo", p.ID, "err", err)
+			continue
+		}
+		entries = append(entries, zipstream.Entry{Name: uniqueName(names, v.name), Size: v.size, CRC32: v.crc, ModTime: p.CreatedAt.In(shanghai),
+			Open: func(ctx context.Context, off, n int64) (io.ReadCloser, error) { return v.open(ctx, bucket, off, n) }})
+		if p.UpdatedAt.After(newest) {
+			newest = p.UpdatedAt
+		}
+	}
+	if len(entries) == 0 {
+		return apiErr(http.StatusNotFound, "album_empty", "", nil)
+	}
+	a, err := zipstream.New(entries)
+	if err != nil {
+		return err
+	}
+	h := c.w.Header()
+	h.Set("Content-Type", "application/zip")
+	h.Set("Content-Disposition", attachment(sa.album.Title+".zip"))
+	h.Set("Cache-Control", "private, no-store")
+	// A strong validator of this exact archive, so a resumed download (If-Range) never
+	// splices two different archives.
+	h.Set("ETag", fmt.Sprintf(`"z%d-%d-%d"`, sa.album.ID, a.Size(), newest.UnixMilli()))
+	if c.r.Header.Get("Range") == "" {
+		_ = c.write(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 0, 1) })
+	}
+	r := a.Open(c.ctx)
+	defer r.Close()
+	http.ServeContent(c.w, c.r, "", newest, r)
+	return nil
+}
+
+// uniqueName keeps zip entry names distinct: a second "IMG_0001.JPG" (two cameras) becomes
+// "IMG_0001 (2).JPG".
+func uniqueName(seen map[string]int, name string) string {
+	key := strings.ToLower(name)
+	seen[key]++
+	if seen[key] == 1 {
+		return name
+	}
+	ext := ""
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		name, ext = name[:i], name[i:]
+	}
+	return uniqueName(seen, fmt.Sprintf("%s (%d)%s", name, seen[key], ext))
+}
+
+// shanghai is the zone zip tools show entry times in (zip times have no zone).
+var shanghai = func() *time.Location {
+	if l, err := time.LoadLocation(account.DefaultTimezone); err == nil {
+		return l
+	}
+	return time.FixedZone("CST", 8*3600)
+}()

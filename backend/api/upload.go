@@ -1,0 +1,444 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"net/http"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/tus/tusd/v2/pkg/filelocker"
+	"github.com/tus/tusd/v2/pkg/filestore"
+	tusd "github.com/tus/tusd/v2/pkg/handler"
+	expslog "golang.org/x/exp/slog"
+
+	"github.com/studiodesk/studiodesk/backend/account"
+	"github.com/studiodesk/studiodesk/backend/album"
+	"github.com/studiodesk/studiodesk/backend/blob"
+	"github.com/studiodesk/studiodesk/backend/credit"
+	"github.com/studiodesk/studiodesk/backend/media"
+	"github.com/studiodesk/studiodesk/backend/store"
+)
+
+// JobRender makes a photo's renditions (one job per photo, key = photo id).
+const JobRender = "media.render"
+
+// uploadBase is where the tus endpoint lives.
+const uploadBase = "/api/v1/uploads/"
+
+// Upload size limits (defaults of Config.MaxImageSize / MaxVideoSize).
+const (
+	defaultMaxImage = 200 << 20 // a 100-megapixel TIFF-like JPEG stays far below
+	defaultMaxVideo = 50 << 30
+)
+
+// Blob keys inside a studio's prefix: originals by hash, renditions by hash and name.
+func originalKey(hash string) string        { return "originals/" + hash }
+func renditionKey(hash, name string) string { return "renditions/" + hash + "/" + name + ".jpg" }
+
+// tenantBucket is the studio's own view of the blob store: nothing outside its prefix is
+// reachable through it.
+func (s *Server) tenantBucket(tenantID int64) blob.Bucket {
+	return blob.Prefixed(s.cfg.Blobs, fmt.Sprintf("studios/%d", tenantID))
+}
+
+// uploads is the tus side of the server (nil when Config has no UploadDir or Blobs).
+type uploads struct {
+	handler *tusd.Handler
+	store   filestore.FileStore
+}
+
+func (s *Server) newUploads() (*uploads, error) {
+	if err := os.MkdirAll(s.cfg.UploadDir, 0o750); err != nil {
+		return nil, fmt.Errorf("upload directory %q: %w", s.cfg.UploadDir, err)
+	}
+	fs := filestore.New(s.cfg.UploadDir)
+	composer := tusd.NewStoreComposer()
+	fs.UseIn(composer)
+	filelocker.New(s.cfg.UploadDir).UseIn(composer)
+	h, err := tusd.NewHandler(tusd.Config{
+		BasePath:                  uploadBase,
+		StoreComposer:             composer,
+		MaxSize:                   s.cfg.MaxVideoSize,
+		DisableDownload:           true,
+		DisableConcatenation:      true,
+		RespectForwardedHeaders:   s.cfg.TrustProxy,
+		Cors:                      &tusd.CorsConfig{Disable: true},
+		Logger:                    expslog.New(expslog.NewTextHandler(io.Discard, nil)), // our own log says what matters
+		PreUploadCreateCallback:   s.tusCreate,
+		PreFinishResponseCallback: s.tusFinish,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tus handler: %w", err)
+	}
+	return &uploads{handler: h, store: fs}, nil
+}
+
+func (s *Server) uploadRoutes(m *http.ServeMux) {
+	m.Handle("POST /api/v1/albums/{id}/photos/check", s.authed(s.checkPhotos))
+	m.Handle("GET /api/v1/albums/{id}/photos", s.authed(s.listPhotos))
+	if s.cfg.UploadDir == "" || s.cfg.Blobs == nil {
+		return
+	}
+	up, err := s.newUploads()
+	if err != nil {
+		s.log.Error("uploads disabled", "err", err)
+		return
+	}
+	s.uploads = up
+	m.Handle(uploadBase, s.uploadGate(http.StripPrefix(strings.TrimSuffix(uploadBase, "/"), up.handler)))
+}
+
+type uploadCallKey struct{}
+
+// uploadGate authenticates every tus request like any API call, requires album.manage, and
+// lets a caller touch only uploads their own studio started.
+func (s *Server) uploadGate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions { // tus capability discovery
+			next.ServeHTTP(w, r)
+			return
+		}
+		c := &call{ctx: r.Context(), r: r, w: w, s: s, now: s.cfg.Now().UTC(), status: http.StatusOK}
+		if err := c.authenticate(); err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+		if err := c.require(account.PermAlbumManage); err != nil {
+			writeError(w, r, s.log, err)
+			return
+		}
+		if r.Method != http.MethodPost {
+			id := path.Base(r.URL.Path)
+			up, err := s.uploads.store.GetUpload(r.Context(), id)
+			var info tusd.FileInfo
+			if err == nil {
+				info, err = up.GetInfo(r.Context())
+			}
+			if err != nil || info.MetaData["tenant_id"] != strconv.FormatInt(c.tenant.ID, 10) {
+				writeError(w, r, s.log, apiErr(http.StatusNotFound, "not_found", "", nil))
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), uploadCallKey{}, c)))
+	})
+}
+
+func uploadCall(ctx context.Context) *call {
+	c, _ := ctx.Value(uploadCallKey{}).(*call)
+	return c
+}
+
+// tusError turns an API error into tus's error value with our JSON body, localized.
+func (s *Server) tusError(c *call, err error) error {
+	ae := toAPIError(err)
+	if ae.Status >= 500 {
+		s.log.ErrorContext(c.ctx, "upload failed", "request_id", requestID(c.r), "err", err)
+		ae.Params = map[string]any{"request_id": requestID(c.r)}
+	}
+	l := langFrom(c.r.Header.Get("Accept-Language"))
+	body, _ := json.Marshal(errorBody{Error: ErrorDetail{Code: ae.Code, Field: ae.Field, Params: ae.Params,
+		Message: Localize(ae.Code, ae.Field, ae.Params, l)}})
+	return tusd.Error{ErrorCode: ae.Code, Message: ae.Code, HTTPResponse: tusd.HTTPResponse{
+		StatusCode: ae.Status, Body: string(body), Header: tusd.HTTPHeader{"Content-Type": "application/json; charset=utf-8"}}}
+}
+
+// Extensions by kind; the real type is checked from the bytes when the upload completes.
+var (
+	imageExts = map[string]bool{"jpg": true, "jpeg": true, "png": true, "webp": true}
+	videoExts = map[string]bool{"mp4": true, "mov": true, "m4v": true}
+	heicExts  = map[string]bool{"heic": true, "heif": true}
+)
+
+func extOf(name string) string {
+	i := strings.LastIndexByte(name, '.')
+	if i < 0 {
+		return ""
+	}
+	return strings.ToLower(name[i+1:])
+}
+
+// tusCreate checks a new upload before any byte is stored: the album (in the caller's
+// scope), the file name and type, the size, and for videos that credits cover them.
+func (s *Server) tusCreate(hook tusd.HookEvent) (tusd.HTTPResponse, tusd.FileInfoChanges, error) {
+	c := uploadCall(hook.Context)
+	if c == nil {
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, errors.New("upload without a gate")
+	}
+	md, err := s.checkNewUpload(c, hook.Upload)
+	if err != nil {
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, s.tusError(c, err)
+	}
+	return tusd.HTTPResponse{}, tusd.FileInfoChanges{MetaData: md}, nil
+}
+
+func (s *Server) checkNewUpload(c *call, up tusd.FileInfo) (tusd.MetaData, error) {
+	md := up.MetaData
+	if up.SizeIsDeferred {
+		return nil, apiErr(http.StatusBadRequest, "upload_length_required", "", nil)
+	}
+	if up.Size <= 0 {
+		return nil, apiErr(http.StatusBadRequest, album.CodeFileEmpty, "filename", map[string]any{"filename": md["filename"]})
+	}
+	albumID, err := strconv.ParseInt(md["album_id"], 10, 64)
+	if err != nil || albumID <= 0 {
+		return nil, apiErr(http.StatusBadRequest, "invalid_value", "album_id", nil)
+	}
+	name, err := album.CleanFilename(md["filename"])
+	if err != nil {
+		return nil, err
+	}
+	if h := md["sha256"]; h != "" && !album.ValidHash(h) {
+		return nil, apiErr(http.StatusBadRequest, "invalid_value", "sha256", map[string]any{"allowed": "64 lowercase hex digits"})
+	}
+	ext := extOf(name)
+	limit := s.cfg.MaxImageSize
+	switch {
+	case imageExts[ext]:
+	case videoExts[ext]:
+		limit = s.cfg.MaxVideoSize
+	case heicExts[ext]:
+		return nil, apiErr(http.StatusUnsupportedMediaType, "heic_unsupported", "filename", map[string]any{"filename": name})
+	default:
+		return nil, apiErr(http.StatusUnsupportedMediaType, "file_type_unsupported", "filename", map[string]any{"filename": name})
+	}
+	if up.Size > limit {
+		return nil, apiErr(http.StatusRequestEntityTooLarge, "file_too_large", "filename",
+			map[string]any{"filename": name, "max": fmt.Sprintf("%d MB", limit>>20)})
+	}
+	err = c.view(func(tx store.Tx) error {
+		if _, err := c.visibleAlbum(tx, albumID); err != nil {
+			return err
+		}
+		if !videoExts[ext] {
+			return nil
+		}
+		// Say it now, not after gigabytes: the charge itself happens when the video lands.
+		prices, err := s.cfg.Store.CreditPrices(c.ctx)
+		if err != nil {
+			return err
+		}
+		have, err := tx.CreditBalance(c.ctx)
+		if err != nil {
+			return err
+		}
+		if err := credit.Check(credit.ItemVideoUpload, have, prices.Price(credit.ItemVideoUpload)); err != nil {
+			var short *credit.ShortError
+			errors.As(err, &short)
+			return &Error{Status: http.StatusPaymentRequired, Code: short.Code(), Params: short.Params(), cause: err}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tusd.MetaData{"album_id": strconv.FormatInt(albumID, 10), "filename": name, "sha256": md["sha256"],
+		"tenant_id": strconv.FormatInt(c.tenant.ID, 10), "staff_id": strconv.FormatInt(c.staff.ID, 10)}, nil
+}
+
+// tusFinish runs when the last byte arrived, before the client hears so: it stores the file
+// content-addressed, adds it to the album (a file already there is a no-op) and schedules its
+// renditions. The tus upload is removed either way, so nothing half-stored stays behind.
+func (s *Server) tusFinish(hook tusd.HookEvent) (tusd.HTTPResponse, error) {
+	c := uploadCall(hook.Context)
+	if c == nil {
+		return tusd.HTTPResponse{}, errors.New("upload without a gate")
+	}
+	p, dup, err := s.ingest(c, hook.Upload)
+	if up, gerr := s.uploads.store.GetUpload(hook.Context, hook.Upload.ID); gerr == nil {
+		if terr := s.uploads.store.AsTerminatableUpload(up).Terminate(hook.Context); terr != nil {
+			s.log.WarnContext(c.ctx, "remove finished upload", "upload", hook.Upload.ID, "err", terr)
+		}
+	}
+	if err != nil {
+		return tusd.HTTPResponse{}, s.tusError(c, err)
+	}
+	h := tusd.HTTPHeader{"X-Photo-Id": strconv.FormatInt(p.ID, 10), "X-Photo-Status": string(p.Status)}
+	if dup {
+		h["X-Photo-Duplicate"] = "1"
+	}
+	return tusd.HTTPResponse{Header: h}, nil
+}
+
+func (s *Server) ingest(c *call, up tusd.FileInfo) (album.Photo, bool, error) {
+	albumID, _ := strconv.ParseInt(up.MetaData["album_id"], 10, 64)
+	name := up.MetaData["filename"]
+	f, err := os.Open(up.Storage[filestore.StorageKeyPath])
+	if err != nil {
+		return album.Photo{}, false, fmt.Errorf("open finished upload: %w", err)
+	}
+	defer f.Close()
+	head := make([]byte, media.SniffLen)
+	n, _ := io.ReadFull(f, head)
+	typ, err := media.Sniff(head[:n])
+	if err != nil {
+		return album.Photo{}, false, apiErr(http.StatusUnsupportedMediaType, "file_type_unsupported", "filename", map[string]any{"filename": name})
+	}
+	if typ.ContentType == "image/heic" {
+		return album.Photo{}, false, apiErr(http.StatusUnsupportedMediaType, "heic_unsupported", "filename", map[string]any{"filename": name})
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return album.Photo{}, false, err
+	}
+	sums, err := fileSums(f)
+	if err != nil {
+		return album.Photo{}, false, fmt.Errorf("hash upload: %w", err)
+	}
+	hash := sums.sha256
+	if want := up.MetaData["sha256"]; want != "" && want != hash {
+		return album.Photo{}, false, apiErr(http.StatusConflict, "upload_hash_mismatch", "sha256", map[string]any{"filename": name})
+	}
+	// Content-addressed: an original already stored (another album, an earlier try) is reused.
+	bucket := s.tenantBucket(c.tenant.ID)
+	if _, err := bucket.Stat(c.ctx, originalKey(hash)); errors.Is(err, blob.ErrNotFound) {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return album.Photo{}, false, err
+		}
+		if _, err := bucket.Put(c.ctx, originalKey(hash), f, up.Size, typ.ContentType); err != nil {
+			return album.Photo{}, false, fmt.Errorf("store original: %w", err)
+		}
+	} else if err != nil {
+		return album.Photo{}, false, fmt.Errorf("stat original: %w", err)
+	}
+	var p album.Photo
+	dup := false
+	err = c.write(func(tx store.Tx) error {
+		if _, err := c.visibleAlbum(tx, albumID); err != nil {
+			return err
+		}
+		have, err := tx.PhotoHashes(c.ctx, albumID, []string{hash})
+		if err != nil {
+			return err
+		}
+		if id, ok := have[hash]; ok {
+			dup = true
+			p, err = tx.GetPhoto(c.ctx, id)
+			return err
+		}
+		status := album.PhotoProcessing
+		if typ.Kind == media.KindVideo {
+			status = album.PhotoReady // played as uploaded; a poster frame comes with video work
+		}
+		p, err = tx.InsertPhoto(c.ctx, album.Photo{AlbumID: albumID, Hash: hash, Size: up.Size, Filename: name,
+			ContentType: typ.ContentType, Kind: string(typ.Kind), Status: status, CreatedBy: c.staff.ID, CreatedAt: c.now, UpdatedAt: c.now,
+			CRC: sums.crc, CRCNoEXIF: sums.crcNoEXIF, CRCNoGPS: sums.crcNoGPS})
+		if err != nil {
+			return err
+		}
+		if typ.Kind == media.KindVideo {
+			if _, err := c.charge(tx, credit.ItemVideoUpload, 1, "photo", p.ID); err != nil {
+				return err
+			}
+		} else if err := tx.ScheduleJob(c.ctx, JobRender, strconv.FormatInt(p.ID, 10), nil, c.now); err != nil {
+			return err
+		}
+		return c.audit(tx, "photo.upload", "photo", p.ID, nil, p)
+	})
+	return p, dup, err
+}
+
+// checkPhotos answers which of the given hashes the album already holds, so a client skips
+// sending them (the server would treat them as no-ops anyway).
+func (s *Server) checkPhotos(c *call) (any, error) {
+	if err := c.require(account.PermAlbumManage); err != nil {
+		return nil, err
+	}
+	id, err := c.pathID("id")
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		Hashes []string `json:"hashes"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if len(in.Hashes) > 5000 {
+		return nil, apiErr(http.StatusBadRequest, "too_long", "hashes", map[string]any{"max": 5000})
+	}
+	for _, h := range in.Hashes {
+		if !album.ValidHash(h) {
+			return nil, apiErr(http.StatusBadRequest, "invalid_value", "hashes", map[string]any{"allowed": "64 lowercase hex digits"})
+		}
+	}
+	out := map[string]int64{}
+	err = c.view(func(tx store.Tx) error {
+		if _, err := c.visibleAlbum(tx, id); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.PhotoHashes(c.ctx, id, in.Hashes)
+		return err
+	})
+	return map[string]any{"existing": out}, c.albumDenied(err, "album.view", "album", id)
+}
+
+func (s *Server) listPhotos(c *call) (any, error) {
+	if err := c.requireAny(account.PermAlbumManage, account.PermOrderManage); err != nil {
+		return nil, err
+	}
+	id, err := c.pathID("id")
+	if err != nil {
+		return nil, err
+	}
+	var out []album.Photo
+	err = c.view(func(tx store.Tx) error {
+		if _, err := c.visibleAlbum(tx, id); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.ListPhotos(c.ctx, id)
+		return err
+	})
+	return out, c.albumDenied(err, "album.view", "album", id)
+}
+
+// sums are what one pass over an uploaded file learns: its content address and the CRC-32s
+// of the variants guests may download (as stored, without EXIF, without GPS).
+type sums struct {
+	sha256                   string
+	crc, crcNoEXIF, crcNoGPS uint32
+}
+
+func fileSums(r io.Reader) (sums, error) {
+	head := make([]byte, media.HeadLen)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return sums{}, err
+	}
+	head = head[:n]
+	sha := sha256.New()
+	sha.Write(head)
+	noEXIF, noGPS := append([]byte(nil), head...), append([]byte(nil), head...)
+	media.Sanitize(noEXIF, media.Strip{EXIF: true})
+	media.Sanitize(noGPS, media.Strip{GPS: true})
+	out := sums{crc: crc32.ChecksumIEEE(head), crcNoEXIF: crc32.ChecksumIEEE(noEXIF), crcNoGPS: crc32.ChecksumIEEE(noGPS)}
+	buf := make([]byte, 256<<10)
+	for {
+		k, err := r.Read(buf)
+		if k > 0 {
+			b := buf[:k]
+			sha.Write(b)
+			// The rest is the same in every variant.
+			out.crc = crc32.Update(out.crc, crc32.IEEETable, b)
+			out.crcNoEXIF = crc32.Update(out.crcNoEXIF, crc32.IEEETable, b)
+			out.crcNoGPS = crc32.Update(out.crcNoGPS, crc32.IEEETable, b)
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return sums{}, err
+		}
+	}
+	out.sha256 = hex.EncodeToString(sha.Sum(nil))
+	return out, nil
+}

@@ -1,0 +1,216 @@
+package media
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+
+	"github.com/rwcarlsen/goexif/exif"
+	"golang.org/x/image/draw"
+	"golang.org/x/image/webp"
+)
+
+// Limits bound what Std decodes.
+type Limits struct {
+	// MaxPixels refuses images with more pixels before decoding them (a 100-megapixel
+	// medium-format frame is allowed; a 50,000² "bomb" of a few KB is not). Default 120e6.
+	MaxPixels int64
+}
+
+// Std is the pure-Go renderer: standard decoders, x/image/draw bilinear scaling (which
+// filters properly when shrinking), orientation applied on the small result.
+type Std struct {
+	Limits Limits
+}
+
+var _ Renderer = Std{}
+
+// exifWindow is how much of the file's start is searched for EXIF (APP1 is at most 64 KiB
+// and comes first).
+const exifWindow = 128 << 10
+
+// Render implements Renderer.
+func (s Std) Render(ctx context.Context, src io.Reader, specs []Spec) (Image, []Rendition, error) {
+	maxPixels := s.Limits.MaxPixels
+	if maxPixels <= 0 {
+		maxPixels = 120e6
+	}
+	br := bufio.NewReaderSize(src, exifWindow)
+	head, _ := br.Peek(exifWindow) // shorter files peek less; a read error shows in decoding
+	t, err := Sniff(head)
+	if err != nil {
+		return Image{}, nil, err
+	}
+	if !t.Renderable {
+		return Image{}, nil, fail(CodeUnsupported, "%s has no decoder", t.ContentType)
+	}
+	info := Image{Format: t.Ext, Orientation: 1}
+	if t.Ext == "jpg" {
+		info.Format = "jpeg"
+		info.Orientation = orientation(head)
+	}
+	// The header alone says how big the pixels would be: refuse before allocating them.
+	cfg, err := decodeConfig(t.Ext, bytes.NewReader(head))
+	if err != nil {
+		return Image{}, nil, fail(CodeCorrupt, "read header: %v", err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPixels {
+		return Image{}, nil, fail(CodeTooLarge, "%d×%d pixels (limit %d)", cfg.Width, cfg.Height, maxPixels)
+	}
+	if err := ctx.Err(); err != nil {
+		return Image{}, nil, err
+	}
+	img, err := decode(t.Ext, br)
+	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return Image{}, nil, fail(CodeCorrupt, "truncated: %v", err)
+		}
+		return Image{}, nil, fail(CodeCorrupt, "decode: %v", err)
+	}
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	if info.Orientation >= 5 {
+		w, h = h, w
+	}
+	info.Width, info.Height = w, h
+	out := make([]Rendition, 0, len(specs))
+	// Largest first, each smaller one from the previous result: shrinking 2048 → 400 is
+	// cheaper and looks the same as 6000 → 400.
+	from := img
+	for _, sp := range sortedLargestFirst(specs) {
+		if err := ctx.Err(); err != nil {
+			return Image{}, nil, err
+		}
+		scaled := scale(from, sp.MaxEdge)
+		from = scaled
+		upright := orient(scaled, info.Orientation)
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, upright, &jpeg.Options{Quality: sp.Quality}); err != nil {
+			return Image{}, nil, fmt.Errorf("encode %s: %w", sp.Name, err)
+		}
+		b := upright.Bounds()
+		out = append(out, Rendition{Spec: sp, Data: buf.Bytes(), Width: b.Dx(), Height: b.Dy()})
+	}
+	// Back in the order asked for.
+	ordered := make([]Rendition, 0, len(out))
+	for _, sp := range specs {
+		for _, r := range out {
+			if r.Spec == sp {
+				ordered = append(ordered, r)
+				break
+			}
+		}
+	}
+	return info, ordered, nil
+}
+
+func decodeConfig(ext string, r io.Reader) (image.Config, error) {
+	switch ext {
+	case "jpg":
+		return jpeg.DecodeConfig(r)
+	case "png":
+		return png.DecodeConfig(r)
+	case "webp":
+		return webp.DecodeConfig(r)
+	}
+	return image.Config{}, fmt.Errorf("no decoder for %s", ext)
+}
+
+func decode(ext string, r io.Reader) (image.Image, error) {
+	switch ext {
+	case "jpg":
+		return jpeg.Decode(r)
+	case "png":
+		return png.Decode(r)
+	case "webp":
+		return webp.Decode(r)
+	}
+	return nil, fmt.Errorf("no decoder for %s", ext)
+}
+
+// orientation reads the EXIF orientation from the start of a JPEG (1 when absent or odd).
+func orientation(head []byte) int {
+	x, err := exif.Decode(bytes.NewReader(head))
+	if err != nil {
+		return 1
+	}
+	tag, err := x.Get(exif.Orientation)
+	if err != nil {
+		return 1
+	}
+	o, err := tag.Int(0)
+	if err != nil || o < 1 || o > 8 {
+		return 1
+	}
+	return o
+}
+
+func sortedLargestFirst(specs []Spec) []Spec {
+	out := append([]Spec(nil), specs...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].MaxEdge > out[j-1].MaxEdge; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// scale shrinks img so its longest edge is at most maxEdge (never enlarges); turning it
+// upright afterwards does not change the longest edge.
+func scale(img image.Image, maxEdge int) *image.RGBA {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if long := max(w, h); long > maxEdge {
+		w, h = max(1, w*maxEdge/long), max(1, h*maxEdge/long)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	if w == b.Dx() && h == b.Dy() {
+		draw.Draw(dst, dst.Bounds(), img, b.Min, draw.Src)
+		return dst
+	}
+	draw.BiLinear.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+	return dst
+}
+
+// orient turns a stored image upright per its EXIF orientation (1–8).
+func orient(src *image.RGBA, o int) *image.RGBA {
+	if o <= 1 || o > 8 {
+		return src
+	}
+	w, h := src.Bounds().Dx(), src.Bounds().Dy()
+	dw, dh := w, h
+	if o >= 5 {
+		dw, dh = h, w
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			var dx, dy int
+			switch o {
+			case 2: // mirrored horizontally
+				dx, dy = w-1-x, y
+			case 3: // rotated 180°
+				dx, dy = w-1-x, h-1-y
+			case 4: // mirrored vertically
+				dx, dy = x, h-1-y
+			case 5: // transposed
+				dx, dy = y, x
+			case 6: // stored rotated 90° counter-clockwise: turn clockwise
+				dx, dy = h-1-y, x
+			case 7: // transversed
+				dx, dy = h-1-y, w-1-x
+			case 8: // stored rotated 90° clockwise: turn counter-clockwise
+				dx, dy = y, w-1-x
+			}
+			si := src.PixOffset(x, y)
+			di := dst.PixOffset(dx, dy)
+			copy(dst.Pix[di:di+4], src.Pix[si:si+4])
+		}
+	}
+	return dst
+}

@@ -1,0 +1,81 @@
+// The customer pages' door to the server: the public share-link endpoints
+// (docs/api.md, "Pocket album" → customer). Failures throw ShareError carrying the server's
+// localized message and stable code.
+
+export type DownloadRight = 'original' | 'compressed' | 'none'
+
+export interface PublicAlbum {
+  studio: string
+  title: string
+  kind: 'raw' | 'retouched' | 'video'
+  photo_count: number
+  expires_at: string
+  needs_code: boolean
+  download: DownloadRight
+}
+
+export interface PublicPhoto {
+  id: number
+  filename: string
+  kind: 'image' | 'video'
+  content_type: string
+  width?: number
+  height?: number
+  size: number
+}
+
+export class ShareError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly params: Record<string, unknown> = {},
+  ) {
+    super(message)
+    this.name = 'ShareError'
+  }
+}
+
+/** The share API of one link token. */
+export function shareApi(token: string, lang: string) {
+  const base = `/api/v1/public/links/${encodeURIComponent(token)}`
+
+  async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+    let res: Response
+    try {
+      res = await fetch(base + path, {
+        ...init,
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json', 'Accept-Language': lang, ...(init.headers ?? {}) },
+      })
+    } catch (e) {
+      throw new ShareError(0, 'network', String(e))
+    }
+    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string; params?: Record<string, unknown> } } | null
+    if (!res.ok) {
+      const err = body?.error
+      throw new ShareError(res.status, err?.code ?? 'unexpected_response', err?.message ?? res.statusText, err?.params ?? {})
+    }
+    return body as T
+  }
+
+  return {
+    album: () => call<PublicAlbum>(''),
+    unlock: (code: string) =>
+      call<{ unlocked: boolean }>('/unlock', { method: 'POST', body: JSON.stringify({ code }), headers: { 'Content-Type': 'application/json' } }),
+    photos: async () => (await call<PublicPhoto[] | null>('/photos')) ?? [],
+    thumbURL: (id: number) => `${base}/photos/${id}/thumb`,
+    previewURL: (id: number) => `${base}/photos/${id}/preview`,
+    videoURL: (id: number) => `${base}/photos/${id}/video`,
+    downloadURL: (id: number) => `${base}/photos/${id}/download`,
+    zipURL: () => `${base}/zip`,
+  }
+}
+
+export type ShareApi = ReturnType<typeof shareApi>
+
+/** The token of a share page's address (/s/<token>), or '' on other pages. */
+export function tokenFromPath(path: string): string {
+  const m = /^\/s\/([A-Za-z0-9_-]{16,100})\/?$/.exec(path)
+  return m ? m[1] : ''
+}

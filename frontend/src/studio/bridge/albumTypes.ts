@@ -1,0 +1,119 @@
+// Shapes of the pocket-album bindings (credits, orders, albums); mirrors the Go JSON of
+// backend/credit, backend/store (Purchase) and backend/api (CreditsView, LedgerPage).
+
+export type CreditItem = 'album.create' | 'storage.gb_month' | 'video.upload' | 'retention.month'
+export type CreditKind = 'topup' | 'spend' | 'refund' | 'grant'
+
+export interface CreditPrices {
+  items: Partial<Record<CreditItem, number>>
+  fen_per_credit: number
+}
+
+export interface CreditsView {
+  balance: number
+  prices: CreditPrices
+  providers: string[]
+}
+
+export interface CreditEntry {
+  id: number
+  kind: CreditKind
+  item?: CreditItem
+  quantity?: number
+  /** Signed: negative for spends. */
+  amount: number
+  /** The balance right after this entry. */
+  balance: number
+  ref_type?: string
+  ref_id?: number
+  provider?: string
+  provider_ref?: string
+  actor_id?: number
+  note?: string
+  created_at: string
+}
+
+export interface LedgerPage {
+  entries: CreditEntry[]
+  /** `before` of the next (older) page; absent on the last page. */
+  next?: number
+}
+
+export interface Purchase {
+  id: number
+  provider: string
+  provider_ref: string
+  credits: number
+  amount_fen: number
+  status: 'pending' | 'paid'
+  pay_url?: string
+  instructions?: string
+  created_by: number
+  created_at: string
+  paid_at?: string
+}
+
+export type AlbumKind = 'raw' | 'retouched' | 'video'
+export type AlbumStatus = 'open' | 'finished'
+export type DownloadRight = 'original' | 'compressed' | 'none'
+export type WatermarkPosition = 'bottom_right' | 'bottom_left' | 'top_right' | 'top_left' | 'center' | 'tiled'
+
+export interface Order {
+  id: number
+  brand_id?: number
+  branch_id: number
+  owner_id?: number
+  department_id?: number
+  customer_name: string
+  phone: string
+  package: string
+  /** YYYY-MM-DD or ''. */
+  shoot_date: string
+  lead_id?: number
+  /** Given by the server: the customer types it with their phone on "my photos". */
+  code?: string
+  note: string
+  created_by?: number
+  created_at?: string
+  updated_at?: string
+}
+
+export interface OrderQuery {
+  q?: string
+  branch_id?: number
+  before?: number
+  limit?: number
+}
+
+export interface OrderPage {
+  orders: Order[]
+  next?: number
+}
+
+export interface AlbumSettings {
+  download: DownloadRight
+  watermark: { enabled: boolean; position: WatermarkPosition; opacity: number }
+  keep_exif: boolean
+  keep_gps: boolean
+  retention_days: number
+}
+
+export interface Album {
+  id: number
+  order_id?: number
+  kind: AlbumKind
+  title: string
+  cover_photo_id?: number
+  sort_order: number
+  settings: AlbumSettings
+  status: AlbumStatus
+  retain_until?: string
+  photo_count?: number
+  bytes?: number
+  created_at?: string
+}
+
+export interface OrderDetail {
+  order: Order
+  albums: Album[]
+}
