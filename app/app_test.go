@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/studiodesk/studiodesk/app"
 	"github.com/studiodesk/studiodesk/app/apptest"
@@ -252,7 +253,17 @@ func TestSession(t *testing.T) {
 		if e.Code != "unauthenticated" || e.Status != 401 {
 			t.Fatalf("after server logout: %+v", e)
 		}
+		// The sync loop may meet the 401 first and end the session from its own goroutine:
+		// the event can come a moment after ListRoles answered.
 		var ev []apptest.Event
+		for deadline := time.Now().Add(5 * time.Second); len(ev) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			for _, e := range rec.Events() {
+				if e.Name == app.EventSessionChanged {
+					ev = append(ev, e)
+				}
+			}
+		}
+		time.Sleep(50 * time.Millisecond) // and no second one
 		for _, e := range rec.Events() {
 			if e.Name == app.EventSessionChanged {
 				ev = append(ev, e)
