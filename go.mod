@@ -20,6 +20,7 @@ require (
 	golang.org/x/crypto v0.57.0
 	golang.org/x/exp v0.0.0-20250106191152-7588d65b2ba8
 	golang.org/x/image v0.35.0
+	golang.org/x/time v0.16.0
 	modernc.org/sqlite v1.62.0
 )
 

@@ -4,6 +4,8 @@
 // in browser mode through app/bridge. See docs/desktop.md.
 //
 //	studiodesk [--server URL] [--config DIR] [--demo-login FILE] [--bridge ADDR]
+//	studiodesk upload DIR --album ID   (headless, see main_cli.go)
+//	studiodesk watch DIR --album ID
 package main
 
 import (
@@ -98,6 +100,9 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 
 // run starts StudioDesk and returns when it is closed or ctx ends.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "upload" || args[0] == "watch") {
+		return runHeadless(ctx, args[0], args[1:], getenv, stdout, stderr)
+	}
 	o, err := parseOptions(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil

@@ -22,7 +22,9 @@ func (a *App) CreditLedger(before int64, limit int) (api.LedgerPage, error) {
 
 // CreditPurchases lists the studio's credit purchases.
 func (a *App) CreditPurchases() ([]store.Purchase, error) {
-	return call(a, func(ctx context.Context, c *apiclient.Client) ([]store.Purchase, error) { return c.CreditPurchases(ctx) })
+	return call(a, func(ctx context.Context, c *apiclient.Client) ([]store.Purchase, error) {
+		return c.CreditPurchases(ctx)
+	})
 }
 
 // BuyCredits starts buying credits through a payment provider ("manual", ...).

@@ -102,3 +102,14 @@ func writeJSON(path string, v any, perm fs.FileMode) error {
 	}
 	return nil
 }
+
+// StoredLogin returns the server address and session token the desktop app keeps in dir,
+// for the headless commands (studiodesk upload / watch) on the same PC. token is empty
+// when nobody is logged in there.
+func StoredLogin(dir string) (serverURL, token string, err error) {
+	var s settings
+	if _, err := readJSON(slog.New(slog.DiscardHandler), filepath.Join(dir, settingsFile), &s); err != nil {
+		return "", "", err
+	}
+	return s.ServerURL, s.Token, nil
+}

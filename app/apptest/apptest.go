@@ -15,7 +15,11 @@ import (
 	"time"
 
 	"github.com/studiodesk/studiodesk/app"
+	"github.com/studiodesk/studiodesk/backend/account"
+	"github.com/studiodesk/studiodesk/backend/album"
 	"github.com/studiodesk/studiodesk/backend/api"
+	"github.com/studiodesk/studiodesk/backend/api/apiclient"
+	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 	"github.com/studiodesk/studiodesk/backend/auth"
 	"github.com/studiodesk/studiodesk/backend/store"
 	"github.com/studiodesk/studiodesk/backend/store/sqlite"
@@ -109,3 +113,64 @@ func (r *Recorder) Events() []Event {
 	r.events = nil
 	return out
 }
+
+// UploadServer is the real API with uploads on (SQLite file, photos on disk), one studio
+// with credits, its admin's session, and an album to upload into.
+type UploadServer struct {
+	URL, Token string
+	AlbumID    int64
+	Client     *apiclient.Client // logged in as the admin
+}
+
+// NewUploadServer starts one for t; it stops when t ends.
+func NewUploadServer(t testing.TB) UploadServer {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "server.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	blobs, err := fsblob.New(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { blobs.Close() })
+	srv := httptest.NewServer(api.New(api.Config{Store: st, Password: auth.Fast, Blobs: blobs, UploadDir: filepath.Join(dir, "uploads")}))
+	t.Cleanup(srv.Close)
+	p, err := api.CreateTenant(ctx, st, auth.Fast, api.NewTenant{Name: "上传影楼", AdminPhone: "13800000002", AdminName: "摄影师", Seats: 5}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.TopUp(ctx, st, p.Tenant.ID, 1000, "", "", true, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	c, err := apiclient.New(apiclient.Config{BaseURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := c.Login(ctx, api.LoginRequest{Phone: p.Admin.Phone, Password: p.Password, DeviceID: "ingest-test", DeviceName: "测试"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ = apiclient.New(apiclient.Config{BaseURL: srv.URL, Token: sess.Token})
+	brand, err := c.CreateBrand(ctx, account.Brand{Name: "婚纱", Type: account.BrandWedding})
+	if err != nil {
+		t.Fatal(err)
+	}
+	branch, err := c.CreateBranch(ctx, account.Branch{BrandID: brand.ID, Name: "一店"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := c.CreateOrder(ctx, album.Order{BrandID: brand.ID, BranchID: branch.ID, CustomerName: "王小姐", Phone: "13600000009", Package: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := c.CreateAlbum(ctx, o.ID, album.Album{Kind: album.KindRaw, Title: "底片"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return UploadServer{URL: srv.URL, Token: sess.Token, AlbumID: a.ID, Client: c}
+}
+

@@ -12,9 +12,9 @@
 //     An overflowed event queue or a refused watch (the OS's limit) triggers a full rescan:
 //     nothing is missed, only found later.
 //   - A file is handed on when it is complete: its size and modification time have not
-//     changed for Stable, and a JPEG ends with its end-of-image marker (a JPEG without one
-//     is handed on only after it stays unchanged for IncompleteAfter, for cameras that
-//     append data after the marker).
+//     changed for Stable, and a JPEG ends with its end-of-image marker (a JPEG without one,
+//     or an empty file, is handed on only after it stays unchanged for IncompleteAfter: some
+//     cameras append data after the marker, and copiers create a file before its bytes).
 //   - Temporary, hidden and system files are ignored (Ignored).
 //   - Start reconciles: every file already under the root is examined like a new one, so
 //     what changed while the app was closed is found; the consumer (the upload queue)
@@ -400,7 +400,8 @@ func (w *Watcher) checkPending(ctx context.Context, now time.Time) error {
 			w.mu.Unlock()
 			continue
 		}
-		if !complete(p, v.size) && now.Sub(c.since) < w.cfg.IncompleteAfter {
+		// An empty file is one being created (the bytes follow): it gets the longer wait too.
+		if (v.size == 0 || !complete(p, v.size)) && now.Sub(c.since) < w.cfg.IncompleteAfter {
 			continue
 		}
 		rel, err := filepath.Rel(w.cfg.Root, p)

@@ -1,6 +1,7 @@
 package blob
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"unicode"
@@ -82,4 +83,20 @@ func NormalizeContentType(contentType string) (string, error) {
 		}
 	}
 	return contentType, nil
+}
+
+// CheckPut checks what every driver's Put checks before touching storage, in the same
+// order: the key, the content type (returned normalized), the size, the context.
+func CheckPut(ctx context.Context, key string, size int64, contentType string) (string, error) {
+	if err := ValidateKey(key); err != nil {
+		return "", err
+	}
+	ct, err := NormalizeContentType(contentType)
+	if err != nil {
+		return "", err
+	}
+	if size < -1 {
+		return "", fmt.Errorf("negative size %d", size)
+	}
+	return ct, ctx.Err()
 }

@@ -43,17 +43,8 @@ func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64, c
 	fail := func(err error) (blob.Info, error) {
 		return blob.Info{}, fmt.Errorf("put %q: %w", key, err)
 	}
-	if err := blob.ValidateKey(key); err != nil {
-		return fail(err)
-	}
-	ct, err := blob.NormalizeContentType(contentType)
+	ct, err := blob.CheckPut(ctx, key, size, contentType)
 	if err != nil {
-		return fail(err)
-	}
-	if size < -1 {
-		return fail(fmt.Errorf("negative size %d", size))
-	}
-	if err := ctx.Err(); err != nil {
 		return fail(err)
 	}
 	src := blob.ContextReader(ctx, r)

@@ -139,17 +139,8 @@ func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64, c
 }
 
 func (b *Bucket) put(ctx context.Context, key string, r io.Reader, size int64, contentType string) (blob.Info, error) {
-	if err := blob.ValidateKey(key); err != nil {
-		return blob.Info{}, err
-	}
-	ct, err := blob.NormalizeContentType(contentType)
+	ct, err := blob.CheckPut(ctx, key, size, contentType)
 	if err != nil {
-		return blob.Info{}, err
-	}
-	if size < -1 {
-		return blob.Info{}, fmt.Errorf("negative size %d", size)
-	}
-	if err := ctx.Err(); err != nil {
 		return blob.Info{}, err
 	}
 	body := &exactReader{r: blob.ContextReader(ctx, r), size: size}

@@ -16,16 +16,8 @@ func TestBackupWhileWriting(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	live := filepath.Join(dir, "live.db")
-	s, err := sqlite.Open(ctx, live)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	tn, err := s.CreateTenant(ctx, storetestTenant(), func(store.Tx) error { return nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Update(ctx, tn.ID, func(tx store.Tx) error {
+	s, tenantID := openStudio(t, live)
+	if err := s.Update(ctx, tenantID, func(tx store.Tx) error {
 		_, err := tx.InsertChannel(ctx, account.Channel{Name: "抖音", Active: true})
 		return err
 	}); err != nil {
@@ -43,7 +35,7 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if err := b.View(ctx, tn.ID, func(tx store.Tx) error {
+	if err := b.View(ctx, tenantID, func(tx store.Tx) error {
 		chans, err := tx.ListChannels(ctx)
 		if len(chans) != 1 || chans[0].Name != "抖音" {
 			t.Errorf("backup holds %+v", chans)

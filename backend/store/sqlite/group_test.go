@@ -13,22 +13,13 @@ import (
 
 	"github.com/studiodesk/studiodesk/backend/account"
 	"github.com/studiodesk/studiodesk/backend/store"
-	"github.com/studiodesk/studiodesk/backend/store/sqlite"
 )
 
 // TestGroupCommitSharesOneTransaction: writers that queue behind a running one commit
 // together in one database transaction; one that fails or panics fails alone.
 func TestGroupCommitSharesOneTransaction(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	tn, err := s.CreateTenant(ctx, storetestTenant(), func(store.Tx) error { return nil })
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tenantID := openStudio(t, filepath.Join(t.TempDir(), "g.db"))
 	insert := func(tx store.Tx, name string) error {
 		_, err := tx.InsertChannel(ctx, account.Channel{Name: name, Active: true})
 		return err
@@ -36,7 +27,7 @@ func TestGroupCommitSharesOneTransaction(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		if err := s.Update(ctx, tn.ID, func(tx store.Tx) error {
+		if err := s.Update(ctx, tenantID, func(tx store.Tx) error {
 			close(started)
 			<-release // holds the writer while the others queue
 			return insert(tx, "领头")
@@ -51,7 +42,7 @@ func TestGroupCommitSharesOneTransaction(t *testing.T) {
 	for i := range queued {
 		wg.Go(func() {
 			defer func() { panics[i] = recover() }()
-			results[i] = s.Update(ctx, tn.ID, func(tx store.Tx) error {
+			results[i] = s.Update(ctx, tenantID, func(tx store.Tx) error {
 				if err := insert(tx, fmt.Sprintf("渠道%d", i)); err != nil {
 					return err
 				}
@@ -82,7 +73,7 @@ func TestGroupCommitSharesOneTransaction(t *testing.T) {
 	if batches != 2 || members != 1+queued-2 {
 		t.Errorf("batches=%d members=%d, want 2 and %d", batches, members, 1+queued-2)
 	}
-	if err := s.View(ctx, tn.ID, func(tx store.Tx) error {
+	if err := s.View(ctx, tenantID, func(tx store.Tx) error {
 		chans, err := tx.ListChannels(ctx)
 		if len(chans) != 1+queued-2 {
 			t.Errorf("%d channels kept, want %d", len(chans), 1+queued-2)
@@ -108,15 +99,7 @@ func waitFor(t *testing.T, ok func() bool) {
 func TestCheckpointsRunBesideTheWriter(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "c.db")
-	s, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	tn, err := s.CreateTenant(ctx, storetestTenant(), func(store.Tx) error { return nil })
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tenantID := openStudio(t, path)
 	size := func() int64 {
 		fi, err := os.Stat(path)
 		if err != nil {
@@ -127,7 +110,7 @@ func TestCheckpointsRunBesideTheWriter(t *testing.T) {
 	waitFor(t, func() bool { return size() > 0 })
 	before := size()
 	long := strings.Repeat("渠", 300)
-	if err := s.Update(ctx, tn.ID, func(tx store.Tx) error {
+	if err := s.Update(ctx, tenantID, func(tx store.Tx) error {
 		for i := range 2000 {
 			if _, err := tx.InsertChannel(ctx, account.Channel{Name: fmt.Sprintf("%s%d", long, i), Active: true}); err != nil {
 				return err
@@ -144,35 +127,27 @@ func TestCheckpointsRunBesideTheWriter(t *testing.T) {
 // rolled back, the panic reaches its caller, and the writer stays usable.
 func TestLoneWriterPanicRollsBack(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	tn, err := s.CreateTenant(ctx, storetestTenant(), func(store.Tx) error { return nil })
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tenantID := openStudio(t, filepath.Join(t.TempDir(), "p.db"))
 	func() {
 		defer func() {
 			if p := recover(); p != "kaboom" {
 				t.Errorf("recovered %v, want kaboom", p)
 			}
 		}()
-		_ = s.Update(ctx, tn.ID, func(tx store.Tx) error {
+		_ = s.Update(ctx, tenantID, func(tx store.Tx) error {
 			if _, err := tx.InsertChannel(ctx, account.Channel{Name: "半截", Active: true}); err != nil {
 				return err
 			}
 			panic("kaboom")
 		})
 	}()
-	if err := s.Update(ctx, tn.ID, func(tx store.Tx) error {
+	if err := s.Update(ctx, tenantID, func(tx store.Tx) error {
 		_, err := tx.InsertChannel(ctx, account.Channel{Name: "之后", Active: true})
 		return err
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.View(ctx, tn.ID, func(tx store.Tx) error {
+	if err := s.View(ctx, tenantID, func(tx store.Tx) error {
 		chans, err := tx.ListChannels(ctx)
 		if len(chans) != 1 || chans[0].Name != "之后" {
 			t.Errorf("channels %+v, want only 之后", chans)

@@ -1,0 +1,530 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/studiodesk/studiodesk/backend/api/apiclient"
+)
+
+// Uploader is the server side the engine needs; *apiclient.Client is one.
+type Uploader interface {
+	CheckPhotos(ctx context.Context, albumID int64, hashes []string) (map[string]int64, error)
+	UploadFile(ctx context.Context, u apiclient.UploadRequest, f io.ReaderAt, resumeURL string, retries int,
+		started func(url string), progress func(sent int64)) (apiclient.UploadResult, error)
+}
+
+// Config tunes an Engine; zero values take the defaults.
+type Config struct {
+	// MaxUploads bounds uploads at once (default 3). The engine halves its own limit after a
+	// failure that looks like the network or server struggling and grows it back by one per
+	// success (additive increase, multiplicative decrease).
+	MaxUploads int
+	// BytesPerSecond caps the upload bandwidth over all uploads (0: no cap).
+	BytesPerSecond int64
+	// Retries is how many failed chunks in a row one upload attempt survives (default 3).
+	Retries int
+	// MinBackoff and MaxBackoff bound the wait after a failure that a retry may cure: the
+	// server unreachable (offline), 5xx (default 1 s and 1 min).
+	MinBackoff, MaxBackoff time.Duration
+	// Poll is how often an idle engine looks for new work when not kicked (default 1 s).
+	Poll time.Duration
+	// OnProgress hears the progress at most every ProgressEvery (default 250 ms).
+	OnProgress    func(Progress)
+	ProgressEvery time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxUploads <= 0 {
+		c.MaxUploads = 3
+	}
+	if c.Retries <= 0 {
+		c.Retries = 3
+	}
+	if c.MinBackoff <= 0 {
+		c.MinBackoff = time.Second
+	}
+	if c.MaxBackoff <= 0 {
+		c.MaxBackoff = time.Minute
+	}
+	if c.Poll <= 0 {
+		c.Poll = time.Second
+	}
+	if c.ProgressEvery <= 0 {
+		c.ProgressEvery = 250 * time.Millisecond
+	}
+	return c
+}
+
+// Progress is the engine's state for the UI and the CLI.
+type Progress struct {
+	Counts
+	SentBytes   int64         // bytes the server acknowledged in this run
+	BytesPerSec float64       // recent upload speed
+	ETA         time.Duration // for the queued bytes at that speed (0: unknown)
+	Uploading   []string      // files being sent now (relative paths)
+	Paused      bool
+	Offline     bool   // the last attempt could not reach the server; retrying with backoff
+	LastError   string // the latest failure's reason
+}
+
+// upload is one upload in flight.
+type upload struct {
+	cancel context.CancelFunc
+	rel    string
+}
+
+// Engine works the queue: hash, skip what the album has, upload the rest.
+type Engine struct {
+	q   *Queue
+	up  Uploader
+	cfg Config
+	lim *rate.Limiter
+
+	kick chan struct{}
+
+	mu        sync.Mutex
+	inflight  map[int64]upload
+	allowed   int // current upload concurrency (adaptive)
+	paused    bool
+	offline   bool
+	backoff   time.Duration
+	notBefore time.Time // no new attempt before this (backoff)
+	sent      int64
+	speed     speedMeter
+	lastErr   string
+}
+
+// NewEngine makes an engine over q.
+func NewEngine(q *Queue, up Uploader, cfg Config) *Engine {
+	cfg = cfg.withDefaults()
+	e := &Engine{q: q, up: up, cfg: cfg, kick: make(chan struct{}, 1), inflight: map[int64]upload{}, allowed: cfg.MaxUploads}
+	if cfg.BytesPerSecond > 0 {
+		e.lim = rate.NewLimiter(rate.Limit(cfg.BytesPerSecond), int(min(cfg.BytesPerSecond, 1<<20)))
+	}
+	return e
+}
+
+// Kick wakes the engine (new items were queued).
+func (e *Engine) Kick() {
+	select {
+	case e.kick <- struct{}{}:
+	default:
+	}
+}
+
+// SetPaused pauses (uploads in flight stop and later resume from the server's offset) or
+// resumes the engine.
+func (e *Engine) SetPaused(p bool) {
+	e.mu.Lock()
+	e.paused = p
+	if p {
+		for _, u := range e.inflight {
+			u.cancel()
+		}
+	}
+	e.mu.Unlock()
+	e.Kick()
+}
+
+// Run works the queue until ctx ends. With drain, it returns as soon as nothing is left to
+// do (every item done, failed or cancelled): the CLI's upload mode.
+func (e *Engine) Run(ctx context.Context, drain bool) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wg.Go(func() { e.reportLoop(ctx) })
+	resumed := false
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil
+		}
+		worked, err := e.step(ctx, &wg, !resumed)
+		resumed = true
+		if err != nil {
+			return err
+		}
+		if drain && !worked {
+			c, err := e.q.Counts(ctx, 0)
+			if err != nil {
+				return err
+			}
+			e.mu.Lock()
+			busy := len(e.inflight)
+			e.mu.Unlock()
+			if c.Queued == 0 && busy == 0 {
+				e.report(ctx)
+				return nil
+			}
+		}
+		if !worked {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-e.kick:
+			case <-time.After(e.cfg.Poll):
+			}
+		}
+	}
+}
+
+// step does one round: hash what is found, check hashed files against the album, start
+// uploads up to the allowed concurrency. worked reports whether it did anything.
+func (e *Engine) step(ctx context.Context, wg *sync.WaitGroup, firstRound bool) (worked bool, err error) {
+	e.mu.Lock()
+	paused, wait := e.paused, time.Until(e.notBefore)
+	e.mu.Unlock()
+	if paused {
+		return false, nil
+	}
+	found, err := e.q.Pending(ctx, Found, 64)
+	if err != nil {
+		return false, err
+	}
+	for _, it := range found {
+		if err := e.hash(ctx, it); err != nil {
+			return true, err
+		}
+		worked = true
+	}
+	if wait > 0 {
+		return worked, nil // backing off: the server was unreachable or failing
+	}
+	// After a restart, uploads recorded as in progress may have finished on the server
+	// before the crash: check them by hash with the rest.
+	states := []State{Hashed}
+	if firstRound {
+		states = append(states, Uploading)
+	}
+	for _, st := range states {
+		items, err := e.q.Pending(ctx, st, 500)
+		if err != nil {
+			return worked, err
+		}
+		if len(items) == 0 {
+			continue
+		}
+		n, err := e.check(ctx, items)
+		if err != nil {
+			return worked, err
+		}
+		worked = worked || n > 0
+	}
+	// Uploads: resumable ones first, then new ones, up to the allowed concurrency.
+	for _, st := range []State{Uploading, Hashed} {
+		items, err := e.q.Pending(ctx, st, 64)
+		if err != nil {
+			return worked, err
+		}
+		for _, it := range items {
+			if !e.startUpload(ctx, wg, it) {
+				break
+			}
+			worked = true
+		}
+	}
+	return worked, nil
+}
+
+// hash computes a found file's content hash; a file that is gone or changed is cancelled
+// (the watcher queues the new version).
+func (e *Engine) hash(ctx context.Context, it Item) error {
+	f, err := os.Open(it.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		_, err = e.q.Cancel(ctx, it.Path)
+		return err
+	}
+	if err != nil {
+		return e.fail(ctx, it, fmt.Sprintf("无法读取文件（%v）：检查文件权限后重试", err))
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.Size() != it.Size || !fi.ModTime().Equal(it.ModTime) {
+		_, err = e.q.Cancel(ctx, it.Path)
+		return err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return e.fail(ctx, it, fmt.Sprintf("读取文件时出错（%v）：检查磁盘后重试", err))
+	}
+	return ignoreMoved(e.q.SetHashed(ctx, it.ID, hex.EncodeToString(h.Sum(nil))))
+}
+
+// check marks done the items whose content the album already holds.
+func (e *Engine) check(ctx context.Context, items []Item) (int, error) {
+	byAlbum := map[int64][]Item{}
+	for _, it := range items {
+		e.mu.Lock()
+		_, busy := e.inflight[it.ID]
+		e.mu.Unlock()
+		if !busy {
+			byAlbum[it.AlbumID] = append(byAlbum[it.AlbumID], it)
+		}
+	}
+	done := 0
+	for album, its := range byAlbum {
+		hashes := make([]string, len(its))
+		for i, it := range its {
+			hashes[i] = it.Hash
+		}
+		have, err := e.up.CheckPhotos(ctx, album, hashes)
+		if err != nil {
+			if e.transient(ctx, err) {
+				return done, nil
+			}
+			for _, it := range its {
+				if ferr := e.fail(ctx, it, reason(err)); ferr != nil {
+					return done, ferr
+				}
+			}
+			continue
+		}
+		for _, it := range its {
+			if id, ok := have[it.Hash]; ok {
+				// Hashed: the album had it before we sent anything. Uploading: our own upload
+				// finished before a crash.
+				if err := ignoreMoved(e.q.SetDone(ctx, it.ID, id, it.State == Hashed)); err != nil {
+					return done, err
+				}
+				done++
+			}
+		}
+	}
+	return done, nil
+}
+
+// startUpload runs one upload in the background if the concurrency allows.
+func (e *Engine) startUpload(ctx context.Context, wg *sync.WaitGroup, it Item) bool {
+	e.mu.Lock()
+	if _, busy := e.inflight[it.ID]; busy {
+		e.mu.Unlock()
+		return true // already going; look at the next
+	}
+	if e.paused || len(e.inflight) >= e.allowed {
+		e.mu.Unlock()
+		return false
+	}
+	uctx, cancel := context.WithCancel(ctx)
+	e.inflight[it.ID] = upload{cancel: cancel, rel: it.Rel}
+	e.mu.Unlock()
+	wg.Go(func() {
+		defer func() {
+			cancel()
+			e.mu.Lock()
+			delete(e.inflight, it.ID)
+			e.mu.Unlock()
+			e.Kick()
+		}()
+		if err := e.upload(uctx, it); err != nil && ctx.Err() == nil {
+			e.mu.Lock()
+			e.lastErr = err.Error()
+			e.mu.Unlock()
+		}
+	})
+	return true
+}
+
+func (e *Engine) upload(ctx context.Context, it Item) error {
+	f, err := os.Open(it.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		_, err = e.q.Cancel(context.WithoutCancel(ctx), it.Path)
+		return err
+	}
+	if err != nil {
+		return e.fail(ctx, it, fmt.Sprintf("无法读取文件（%v）：检查文件权限后重试", err))
+	}
+	defer f.Close()
+	var src io.ReaderAt = f
+	if e.lim != nil {
+		src = limitedReaderAt{r: f, lim: e.lim, ctx: ctx}
+	}
+	acked := int64(0)
+	req := apiclient.UploadRequest{AlbumID: it.AlbumID, Filename: filepath.Base(it.Path), Size: it.Size, SHA256: it.Hash}
+	started := func(u string) {
+		if u != it.UploadURL {
+			// Recorded before the first byte: a restart resumes this upload, never a second.
+			_ = e.q.SetUploading(context.WithoutCancel(ctx), it.ID, u)
+		}
+	}
+	progress := func(sent int64) {
+		e.mu.Lock()
+		if sent > acked {
+			e.sent += sent - acked
+			e.speed.add(sent - acked)
+			acked = sent
+		}
+		e.mu.Unlock()
+	}
+	res, err := e.up.UploadFile(ctx, req, src, it.UploadURL, e.cfg.Retries, started, progress)
+	var ae *apiclient.Error
+	if err != nil && it.UploadURL != "" && errors.As(err, &ae) && (ae.Status == http.StatusNotFound || ae.Status == http.StatusGone) {
+		// The server dropped the unfinished upload (expired): start over.
+		res, err = e.up.UploadFile(ctx, req, src, "", e.cfg.Retries, started, progress)
+	}
+	switch {
+	case err == nil:
+		e.succeeded()
+		return ignoreMoved(e.q.SetDone(context.WithoutCancel(ctx), it.ID, res.PhotoID, res.Duplicate))
+	case ctx.Err() != nil:
+		return nil // paused or stopping: resumes later from the server's offset
+	case e.transient(ctx, err):
+		return err
+	default:
+		return e.fail(ctx, it, reason(err))
+	}
+}
+
+// transient reports whether err is worth retrying after a backoff (the server unreachable,
+// overloaded or failing), and arranges that backoff.
+func (e *Engine) transient(ctx context.Context, err error) bool {
+	var ae *apiclient.Error
+	retry := errors.Is(err, apiclient.ErrUnreachable) || (errors.As(err, &ae) && (ae.Status >= 500 || ae.Status == http.StatusTooManyRequests))
+	if !retry {
+		return false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.offline = errors.Is(err, apiclient.ErrUnreachable)
+	e.backoff = min(max(e.backoff*2, e.cfg.MinBackoff), e.cfg.MaxBackoff)
+	e.notBefore = time.Now().Add(e.backoff)
+	e.allowed = max(1, e.allowed/2)
+	e.lastErr = err.Error()
+	return true
+}
+
+func (e *Engine) succeeded() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.offline, e.backoff = false, 0
+	e.allowed = min(e.cfg.MaxUploads, e.allowed+1)
+}
+
+func (e *Engine) fail(ctx context.Context, it Item, why string) error {
+	e.mu.Lock()
+	e.lastErr = it.Rel + ": " + why
+	e.mu.Unlock()
+	return ignoreMoved(e.q.SetFailed(context.WithoutCancel(ctx), it.ID, why))
+}
+
+// reason is the message shown for a refused upload: the server's localized one.
+func reason(err error) string {
+	var ae *apiclient.Error
+	if errors.As(err, &ae) && ae.Message != "" {
+		return ae.Message
+	}
+	return err.Error()
+}
+
+func ignoreMoved(err error) error {
+	if errors.Is(err, ErrMoved) {
+		return nil
+	}
+	return err
+}
+
+// Progress returns the engine's state now.
+func (e *Engine) Progress(ctx context.Context) (Progress, error) {
+	c, err := e.q.Counts(ctx, 0)
+	if err != nil {
+		return Progress{}, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p := Progress{Counts: c, SentBytes: e.sent, BytesPerSec: e.speed.rate(), Paused: e.paused, Offline: e.offline, LastError: e.lastErr}
+	if p.BytesPerSec > 0 {
+		p.ETA = time.Duration(float64(c.QueuedBytes) / p.BytesPerSec * float64(time.Second))
+	}
+	for _, u := range e.inflight {
+		p.Uploading = append(p.Uploading, u.rel)
+	}
+	slices.Sort(p.Uploading)
+	return p, nil
+}
+
+func (e *Engine) reportLoop(ctx context.Context) {
+	if e.cfg.OnProgress == nil {
+		return
+	}
+	t := time.NewTicker(e.cfg.ProgressEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			e.report(ctx)
+		}
+	}
+}
+
+func (e *Engine) report(ctx context.Context) {
+	if e.cfg.OnProgress == nil {
+		return
+	}
+	if p, err := e.Progress(ctx); err == nil {
+		e.cfg.OnProgress(p)
+	}
+}
+
+// speedMeter is an exponentially weighted bytes-per-second over about the last 5 seconds.
+type speedMeter struct {
+	last time.Time
+	bps  float64
+	acc  int64
+}
+
+func (s *speedMeter) add(n int64) {
+	now := time.Now()
+	if s.last.IsZero() {
+		s.last = now
+	}
+	s.acc += n
+	if dt := now.Sub(s.last).Seconds(); dt >= 0.5 {
+		inst := float64(s.acc) / dt
+		if s.bps == 0 {
+			s.bps = inst
+		} else {
+			alpha := min(1, dt/5)
+			s.bps += alpha * (inst - s.bps)
+		}
+		s.acc, s.last = 0, now
+	}
+}
+
+func (s *speedMeter) rate() float64 { return s.bps }
+
+// limitedReaderAt makes reads wait for the shared bandwidth limiter.
+type limitedReaderAt struct {
+	r   io.ReaderAt
+	lim *rate.Limiter
+	ctx context.Context
+}
+
+func (l limitedReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	done := 0
+	for done < len(p) {
+		n := min(len(p)-done, l.lim.Burst())
+		if err := l.lim.WaitN(l.ctx, n); err != nil {
+			return done, err
+		}
+		m, err := l.r.ReadAt(p[done:done+n], off+int64(done))
+		done += m
+		if err != nil {
+			return done, err
+		}
+	}
+	return done, nil
+}

@@ -1,0 +1,263 @@
+// Package ingest gets the files of a shoot into their album exactly once: a persistent
+// queue (a SQLite file beside the desktop's other local state) records each file's state,
+// and an engine hashes, skips what the album already holds and uploads the rest over tus,
+// resuming from the server's offset. The queue survives kill -9 and power loss: every
+// step is recorded before the next starts, and on restart unfinished items continue from
+// their last recorded state (an upload from its stored tus URL, a finished upload is
+// recognised by its hash in the album), so nothing is uploaded twice or skipped.
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver the desktop already uses
+)
+
+// State is where a queued file stands.
+type State string
+
+const (
+	Found     State = "found"     // seen complete, not hashed yet
+	Hashed    State = "hashed"    // content hash known
+	Uploading State = "uploading" // a tus upload exists (its URL is recorded)
+	Done      State = "done"      // in the album (uploaded, or the album had it already)
+	Failed    State = "failed"    // stopped with a reason the user sees; Retry requeues it
+	Cancelled State = "cancelled" // the file went away before it was uploaded
+)
+
+// Item is one file in the queue.
+type Item struct {
+	ID        int64
+	AlbumID   int64
+	Path      string
+	Rel       string
+	Size      int64
+	ModTime   time.Time
+	State     State
+	Hash      string // sha256, hex
+	UploadURL string
+	PhotoID   int64
+	Duplicate bool // the album had it already: nothing was sent
+	Attempts  int
+	Error     string
+	UpdatedAt time.Time
+}
+
+// Queue is the persistent queue. Safe for concurrent use.
+type Queue struct {
+	db  *sql.DB
+	now func() time.Time
+}
+
+// OpenQueue opens (creating if needed) the queue file.
+func OpenQueue(ctx context.Context, path string) (*Queue, error) {
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)"} {
+		q.Add("_pragma", p) // FULL: a recorded step survives a power loss, not only a crash
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open upload queue %q: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS items (
+		id         INTEGER PRIMARY KEY,
+		album_id   INTEGER NOT NULL,
+		path       TEXT    NOT NULL,
+		rel        TEXT    NOT NULL,
+		size       INTEGER NOT NULL,
+		mod_ns     INTEGER NOT NULL,
+		state      TEXT    NOT NULL,
+		hash       TEXT    NOT NULL DEFAULT '',
+		upload_url TEXT    NOT NULL DEFAULT '',
+		photo_id   INTEGER NOT NULL DEFAULT 0,
+		duplicate  INTEGER NOT NULL DEFAULT 0,
+		attempts   INTEGER NOT NULL DEFAULT 0,
+		error      TEXT    NOT NULL DEFAULT '',
+		updated_ns INTEGER NOT NULL,
+		UNIQUE (album_id, path, size, mod_ns)
+	);
+	CREATE INDEX IF NOT EXISTS items_by_state ON items (state, id);`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open upload queue %q: %w", path, err)
+	}
+	return &Queue{db: db, now: time.Now}, nil
+}
+
+// Close closes the queue file.
+func (q *Queue) Close() error { return q.db.Close() }
+
+// Add queues one version of a file for an album; the same version queued again (a rescan,
+// a restart) is a no-op. It reports whether the item is new.
+func (q *Queue) Add(ctx context.Context, albumID int64, path, rel string, size int64, mod time.Time) (bool, error) {
+	res, err := q.db.ExecContext(ctx, `INSERT INTO items (album_id, path, rel, size, mod_ns, state, updated_ns)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, albumID, path, rel, size, mod.UnixNano(), Found, q.now().UnixNano())
+	if err != nil {
+		return false, fmt.Errorf("queue %s: %w", rel, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+const itemCols = `id, album_id, path, rel, size, mod_ns, state, hash, upload_url, photo_id, duplicate, attempts, error, updated_ns`
+
+func scanItem(r interface{ Scan(...any) error }) (Item, error) {
+	var it Item
+	var mod, upd int64
+	var dup int
+	err := r.Scan(&it.ID, &it.AlbumID, &it.Path, &it.Rel, &it.Size, &mod, &it.State, &it.Hash, &it.UploadURL, &it.PhotoID,
+		&dup, &it.Attempts, &it.Error, &upd)
+	it.ModTime, it.UpdatedAt, it.Duplicate = time.Unix(0, mod), time.Unix(0, upd), dup != 0
+	return it, err
+}
+
+// list returns up to limit items matching where (with args), oldest first.
+func (q *Queue) list(ctx context.Context, limit int, where string, args ...any) ([]Item, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT `+itemCols+` FROM items WHERE `+where+` ORDER BY id LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("read upload queue: %w", err)
+	}
+	defer rows.Close()
+	var out []Item
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// Pending returns up to n items in state, oldest first.
+func (q *Queue) Pending(ctx context.Context, state State, n int) ([]Item, error) {
+	return q.list(ctx, n, `state = ?`, state)
+}
+
+// Get returns one item.
+func (q *Queue) Get(ctx context.Context, id int64) (Item, error) {
+	its, err := q.list(ctx, 1, `id = ?`, id)
+	if err != nil {
+		return Item{}, err
+	}
+	if len(its) == 0 {
+		return Item{}, fmt.Errorf("upload queue item %d: %w", id, sql.ErrNoRows)
+	}
+	return its[0], nil
+}
+
+// Failed lists the items that stopped with a reason.
+func (q *Queue) Failed(ctx context.Context) ([]Item, error) {
+	return q.list(ctx, -1, `state = ?`, Failed)
+}
+
+// set moves an item to a state, recording the change durably before returning. from
+// guards the move: it only happens while the item is in one of those states.
+func (q *Queue) set(ctx context.Context, id int64, to State, from []State, cols string, args ...any) error {
+	a := append([]any{to, q.now().UnixNano()}, args...)
+	a = append(a, id)
+	cond := ""
+	for i, s := range from {
+		if i > 0 {
+			cond += ", "
+		}
+		cond += "?"
+		a = append(a, s)
+	}
+	res, err := q.db.ExecContext(ctx, `UPDATE items SET state = ?, updated_ns = ?`+cols+` WHERE id = ? AND state IN (`+cond+`)`, a...)
+	if err != nil {
+		return fmt.Errorf("upload queue item %d -> %s: %w", id, to, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("upload queue item %d -> %s: %w", id, to, ErrMoved)
+	}
+	return nil
+}
+
+// ErrMoved: the item is no longer in the state the step expected (cancelled or retried
+// meanwhile); the step's result is dropped.
+var ErrMoved = errors.New("the item changed state meanwhile")
+
+// SetHashed records the content hash.
+func (q *Queue) SetHashed(ctx context.Context, id int64, hash string) error {
+	return q.set(ctx, id, Hashed, []State{Found}, `, hash = ?`, hash)
+}
+
+// SetUploading records the tus upload's URL before any byte is sent, so a restart resumes
+// it instead of starting a second upload.
+func (q *Queue) SetUploading(ctx context.Context, id int64, uploadURL string) error {
+	return q.set(ctx, id, Uploading, []State{Hashed, Uploading}, `, upload_url = ?`, uploadURL)
+}
+
+// SetDone records that the album holds the file.
+func (q *Queue) SetDone(ctx context.Context, id, photoID int64, duplicate bool) error {
+	dup := 0
+	if duplicate {
+		dup = 1
+	}
+	return q.set(ctx, id, Done, []State{Hashed, Uploading}, `, photo_id = ?, duplicate = ?, error = ''`, photoID, dup)
+}
+
+// SetFailed stops an item with a reason the user reads.
+func (q *Queue) SetFailed(ctx context.Context, id int64, reason string) error {
+	return q.set(ctx, id, Failed, []State{Found, Hashed, Uploading}, `, error = ?, attempts = attempts + 1`, reason)
+}
+
+// Retry requeues a failed item from the start (its file is hashed again: it may have
+// changed).
+func (q *Queue) Retry(ctx context.Context, id int64) error {
+	return q.set(ctx, id, Found, []State{Failed}, `, hash = '', upload_url = '', error = ''`)
+}
+
+// Cancel drops the not-yet-uploaded items of a path (the file went away).
+func (q *Queue) Cancel(ctx context.Context, path string) (int, error) {
+	res, err := q.db.ExecContext(ctx, `UPDATE items SET state = ?, updated_ns = ? WHERE path = ? AND state IN (?, ?, ?, ?)`,
+		Cancelled, q.now().UnixNano(), path, Found, Hashed, Uploading, Failed)
+	if err != nil {
+		return 0, fmt.Errorf("cancel %s: %w", path, err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// Counts is how many items are in each state, with their bytes.
+type Counts struct {
+	Queued, Done, Failed, Cancelled int
+	QueuedBytes, DoneBytes          int64
+}
+
+// Counts sums the queue (for one album, or every album with 0).
+func (q *Queue) Counts(ctx context.Context, albumID int64) (Counts, error) {
+	rows, err := q.db.QueryContext(ctx, `SELECT state, COUNT(*), COALESCE(SUM(size), 0) FROM items
+		WHERE ? = 0 OR album_id = ? GROUP BY state`, albumID, albumID)
+	if err != nil {
+		return Counts{}, fmt.Errorf("count upload queue: %w", err)
+	}
+	defer rows.Close()
+	var c Counts
+	for rows.Next() {
+		var s State
+		var n int
+		var b int64
+		if err := rows.Scan(&s, &n, &b); err != nil {
+			return c, err
+		}
+		switch s {
+		case Done:
+			c.Done, c.DoneBytes = n, b
+		case Failed:
+			c.Failed = n
+		case Cancelled:
+			c.Cancelled = n
+		default:
+			c.Queued += n
+			c.QueuedBytes += b
+		}
+	}
+	return c, rows.Err()
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/studiodesk/studiodesk/app/apptest"
+	"github.com/studiodesk/studiodesk/backend/media/mediatest"
+)
+
+// TestUploadCommand: `studiodesk upload DIR --album ID` uploads every photo under DIR (not
+// the temporary files), shows progress, and a second run sends nothing again.
+func TestUploadCommand(t *testing.T) {
+	srv := apptest.NewUploadServer(t)
+	dir := t.TempDir()
+	for i, name := range []string{"a.jpg", filepath.Join("精修", "b.jpg"), filepath.Join("精修", "c.jpg")} {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, mediatest.JPEG(mediatest.Upright(40+i, 30), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "d.jpg.part"), []byte("half"), 0o644)
+	env := map[string]string{"STUDIODESK_SERVER": srv.URL, "STUDIODESK_TOKEN": srv.Token, "STUDIODESK_CONFIG": t.TempDir()}
+	getenv := func(k string) string { return env[k] }
+	upload := func() string {
+		var out, errb bytes.Buffer
+		if err := run(context.Background(), []string{"upload", dir, "--album", itoa(srv.AlbumID)}, getenv, &out, &errb); err != nil {
+			t.Fatalf("upload: %v\n%s%s", err, out.String(), errb.String())
+		}
+		return errb.String()
+	}
+	first := upload()
+	if !strings.Contains(first, "queued 3 new files") || !strings.Contains(first, "3 done, 0 failed") {
+		t.Fatalf("first run said:\n%s", first)
+	}
+	photos, err := srv.Client.AlbumPhotos(context.Background(), srv.AlbumID)
+	if err != nil || len(photos) != 3 {
+		t.Fatalf("album holds %d photos (%v)", len(photos), err)
+	}
+	if second := upload(); !strings.Contains(second, "queued 0 new files") {
+		t.Fatalf("second run said:\n%s", second)
+	}
+	var out, errb bytes.Buffer
+	err = run(context.Background(), []string{"upload", dir}, getenv, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "--album") {
+		t.Fatalf("without --album: %v", err)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
