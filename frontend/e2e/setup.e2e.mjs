@@ -64,6 +64,15 @@ const PROBE_ARGS = {
   SaveView: [{ name: 'x' }],
   DeleteView: [''],
   CustomFields: [0],
+  StaffNames: [],
+  // Orders, albums and credits.
+  CreditLedger: [0, 1],
+  BuyCredits: [0, ''],
+  ListOrders: [{}],
+  GetOrder: [0],
+  SaveOrder: [{}],
+  CorrectOrderPhone: [0, '', ''],
+  SaveAlbum: [0, {}],
 }
 
 // Shared across the steps below, which run in order.

@@ -29,7 +29,8 @@ async function mountPage(perms: string[] = ['lead.create']) {
 
 const lastQuery = (app: ReturnType<typeof backend>) => app.ListLeads.mock.calls.at(-1)?.[0] as LeadQuery
 
-describe('LeadsPage', () => {
+// Mounting the page (Element Plus table in jsdom) takes seconds on a shared 2-core machine.
+describe('LeadsPage', { timeout: 20_000 }, () => {
   it('always shows the active date range, starting with the default last 30 days', async () => {
     const app = backend()
     const { wrapper } = await mountPage()
