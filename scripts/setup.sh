@@ -16,8 +16,10 @@ fi
 
 # Debian packages: C toolchain + GTK/WebKit for the desktop window, Xvfb for headless desktop
 # tests (xdotool clicks in the window), dbus-daemon for the notification test, Chromium for
-# browser tests, ImageMagick for screenshots, Node.js for the frontend.
-pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev xvfb xauth xdotool dbus-daemon chromium imagemagick curl ca-certificates)
+# browser tests, ImageMagick for screenshots, Node.js for the frontend, PostgreSQL for the
+# store tests (scripts/postgres.sh runs a throwaway cluster of it).
+pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev xvfb xauth xdotool dbus-daemon chromium imagemagick curl ca-certificates
+  postgresql)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs every StudioDesk test suite against the built binaries (make test builds them first):
-# Go (vet, unit, API, store conformance, race), frontend unit tests, browser end to end in
-# Debian's Chromium, and the desktop smoke test under Xvfb. Ends with one summary line.
+# Go (vet, unit, API, store conformance on SQLite and PostgreSQL, race), the API tests a
+# second time on PostgreSQL, frontend unit tests, browser end to end in Debian's Chromium,
+# and the desktop smoke test under Xvfb. Ends with one summary line.
+#
+# A throwaway PostgreSQL cluster (scripts/postgres.sh) lives for the run: the Go tests find
+# it through STUDIODESK_TEST_PG, and under CI=true a PostgreSQL test without it fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
@@ -9,6 +13,8 @@ mkdir -p test-results
 passed=0
 failed=0
 failures=()
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 suite() {
   local name=$1
@@ -26,16 +32,22 @@ suite() {
 
 # Real servers the storage suites run against (stopped on exit).
 . scripts/s3-server.sh
-trap s3_stop EXIT
+. scripts/postgres.sh
+trap 's3_stop; pg_cluster_stop' EXIT
 if ! s3_start; then
   failed=$((failed + 1))
   failures+=("start S3 server")
+fi
+if ! pg_cluster_start; then
+  failed=$((failed + 1))
+  failures+=("start PostgreSQL cluster")
 fi
 
 suite "go vet" go vet ./...
 suite "go vet (desktop)" go vet -tags desktop,production .
 suite "go test" go test -count=1 ./...
 suite "go test -race (backend, app)" go test -race -count=1 ./backend/... ./app/...
+suite "API tests on PostgreSQL" env STUDIODESK_TEST_STORE=postgres go test -count=1 ./backend/api/
 suite "frontend unit (vitest)" bash -c 'cd frontend && npm test --silent'
 suite "browser end to end (chromium)" scripts/e2e.sh
 suite "desktop smoke (wails under xvfb)" scripts/desktop-smoke.sh bin/studiodesk

@@ -245,7 +245,7 @@ func TopUp(ctx context.Context, st store.Store, tenantID, credits int64, ref, no
 // charge spends credits for quantity units of item inside the caller's write transaction;
 // free items cost nothing and leave no entry. A short balance is a 402 naming need and have.
 func (c *call) charge(tx store.Tx, item credit.Item, quantity int64, refType string, refID int64) (credit.Entry, error) {
-	prices, err := c.s.cfg.Store.CreditPrices(c.ctx)
+	prices, err := tx.CreditPrices(c.ctx) // in the transaction: no second connection
 	if err != nil {
 		return credit.Entry{}, err
 	}

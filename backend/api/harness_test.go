@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +18,8 @@ import (
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/auth"
 	"github.com/studiodesk/studiodesk/backend/store"
+	"github.com/studiodesk/studiodesk/backend/store/postgres"
+	"github.com/studiodesk/studiodesk/backend/store/postgres/pgtest"
 	"github.com/studiodesk/studiodesk/backend/store/sqlite"
 )
 
@@ -29,7 +32,7 @@ type clock struct {
 func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-// env is one server on its own SQLite file and port.
+// env is one server on its own database and port.
 type env struct {
 	t      testing.TB
 	srv    *httptest.Server
@@ -38,16 +41,37 @@ type env struct {
 	srvAPI *api.Server
 }
 
+// storeEnv selects the store every API test runs on: "sqlite" (the default: a file in
+// the test's temp dir) or "postgres" (a fresh database per test on STUDIODESK_TEST_PG);
+// scripts/test.sh runs this package once with each.
+const storeEnv = "STUDIODESK_TEST_STORE"
+
+// openStore opens an empty store of the selected kind, closed when t ends.
+func openStore(t testing.TB) store.Store {
+	t.Helper()
+	var st store.Store
+	var err error
+	switch kind := os.Getenv(storeEnv); kind {
+	case "", "sqlite":
+		st, err = sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "api.db"))
+	case "postgres":
+		st, err = postgres.Open(context.Background(), pgtest.DSN(t))
+	default:
+		t.Fatalf("%s=%q: want sqlite or postgres", storeEnv, kind)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 func newEnv(t testing.TB) *env { return newEnvWith(t, nil) }
 
 // newEnvWith lets a test adjust the server's configuration (payment providers, limits).
 func newEnvWith(t testing.TB, configure func(*api.Config)) *env {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "api.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openStore(t)
 	clk := &clock{t: time.Date(2026, 12, 4, 2, 0, 0, 0, time.UTC)}
 	cfg := api.Config{Store: st, Now: clk.Now, Password: auth.Fast, MaxBody: 64 << 10}
 	if configure != nil {

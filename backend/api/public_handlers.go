@@ -243,7 +243,7 @@ func (s *Server) publicPhotos(c *call) (any, error) {
 		if p.Status != album.PhotoReady {
 			continue // processing or failed: nothing to show yet
 		}
-		out = append(out, PublicPhoto{ID: p.ID, Filename: p.Filename, Kind: p.Kind, ContentType: p.ContentType, Width: p.Width, Height: p.Height, Size: p.Size})
+		out = append(out, publicPhoto(p))
 	}
 	return out, err
 }

@@ -75,8 +75,13 @@ func (s *Server) renderRetry(ctx context.Context, j store.Job, id int64, now tim
 }
 
 func (s *Server) photoResult(ctx context.Context, tenantID, id int64, r album.RenderResult, now time.Time) error {
-	return s.cfg.Store.Update(ctx, tenantID, func(tx store.Tx) error {
-		_, err := tx.SetPhotoResult(ctx, id, r, now)
+	var p album.Photo
+	err := s.cfg.Store.Update(ctx, tenantID, func(tx store.Tx) (err error) {
+		p, err = tx.SetPhotoResult(ctx, id, r, now)
 		return err
 	})
+	if err == nil {
+		s.photoEvent(ctx, tenantID, p) // guests watching the album see it now
+	}
+	return err
 }

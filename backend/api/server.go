@@ -15,6 +15,7 @@ import (
 
 	"github.com/studiodesk/studiodesk/backend/auth"
 	"github.com/studiodesk/studiodesk/backend/blob"
+	"github.com/studiodesk/studiodesk/backend/live"
 	"github.com/studiodesk/studiodesk/backend/media"
 	"github.com/studiodesk/studiodesk/backend/payment"
 	"github.com/studiodesk/studiodesk/backend/store"
@@ -42,6 +43,10 @@ type Config struct {
 	TrustProxy bool
 	// Sweep tunes the background lead sweep (reminders, pool recycling).
 	Sweep SweepConfig
+	// Live fans events out to the browsers watching (live albums); default: within this
+	// process (live.Memory). Several replicas need one that crosses them
+	// (store/postgres.Broker).
+	Live live.Broker
 	// OnJob, if set, hears every finished background job (metrics).
 	OnJob func(kind string, err error)
 	// Middleware, if set, wraps the routes (metrics): the request it sees is the one the
@@ -102,6 +107,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxVideoSize == 0 {
 		cfg.MaxVideoSize = defaultMaxVideo
+	}
+	if cfg.Live == nil {
+		cfg.Live = live.NewMemory()
 	}
 	if cfg.Payments == nil {
 		cfg.Payments = []payment.Provider{payment.Manual{}} // the operator's top-up is always there
@@ -234,6 +242,7 @@ func (s *Server) routes() {
 	s.albumRoutes(m)
 	s.uploadRoutes(m)
 	s.shareRoutes(m)
+	s.liveRoutes(m)
 
 	m.Handle("/api/", s.public(func(*call) (any, error) {
 		return nil, apiErr(http.StatusNotFound, "not_found", "", nil)

@@ -222,7 +222,7 @@ func (s *Server) checkNewUpload(c *call, up tusd.FileInfo) (tusd.MetaData, error
 			return nil
 		}
 		// Say it now, not after gigabytes: the charge itself happens when the video lands.
-		prices, err := s.cfg.Store.CreditPrices(c.ctx)
+		prices, err := tx.CreditPrices(c.ctx)
 		if err != nil {
 			return err
 		}
@@ -342,6 +342,9 @@ func (s *Server) ingest(c *call, up tusd.FileInfo) (album.Photo, bool, error) {
 		}
 		return c.audit(tx, "photo.upload", "photo", p.ID, nil, p)
 	})
+	if err == nil && !dup {
+		s.photoEvent(c.ctx, c.tenant.ID, p) // a video is ready as it lands
+	}
 	return p, dup, err
 }
 

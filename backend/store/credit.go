@@ -22,6 +22,8 @@ type CreditStore interface {
 // CreditTx is the credit part of a tenant transaction. The ledger is append-only: there is no
 // method to change or remove an entry, and the SQL schema refuses it too.
 type CreditTx interface {
+	// CreditPrices is CreditStore.CreditPrices read inside the transaction.
+	CreditPrices(ctx context.Context) (credit.Prices, error)
 	// CreditBalance is the studio's balance (0 before its first entry).
 	CreditBalance(ctx context.Context) (int64, error)
 	// AddCredits appends a positive entry (top-up, refund, grant) and returns it with its

@@ -76,7 +76,10 @@ type Store interface {
 }
 
 // Tx is a transaction bound to one tenant. Every method reads and writes only that tenant's
-// rows; ids of other tenants' rows behave as missing (ErrNotFound).
+// rows; ids of other tenants' rows behave as missing (ErrNotFound). A method that fails in
+// the database (ErrConflict, a refused reference) may leave the transaction unable to go on
+// (PostgreSQL aborts it): a caller that keeps going after such a failure runs the call in
+// Savepoint.
 type Tx interface {
 	TenantID() int64
 	// Savepoint runs fn so that, when fn fails, its writes are undone and the transaction

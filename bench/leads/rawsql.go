@@ -10,7 +10,7 @@ import (
 	_ "modernc.org/sqlite" // the driver the server uses, for the raw reference
 
 	"github.com/studiodesk/studiodesk/backend/store"
-	"github.com/studiodesk/studiodesk/backend/store/sqldb"
+	"github.com/studiodesk/studiodesk/backend/store/sqlite"
 )
 
 // openRaw opens the database file read-only with the reader pragmas of store/sqlite (WAL,
@@ -32,7 +32,9 @@ func openRaw(path string) (*sql.DB, error) {
 
 // listSQL is the statement sqldb.ListLeads runs for f: the raw reference and EXPLAIN QUERY
 // PLAN use the very same SQL.
-func listSQL(tenant int64, f store.LeadFilter) (string, []any) { return sqldb.LeadListSQL(tenant, f) }
+func listSQL(tenant int64, f store.LeadFilter) (string, []any) {
+	return sqlite.Dialect().LeadListSQL(tenant, f)
+}
 
 // rawIDs runs a lead query and reads every row the way the store does (id, version and the
 // doc text), returning the ids; the doc is read but not decoded.

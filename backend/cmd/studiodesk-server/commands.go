@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -19,9 +20,10 @@ import (
 
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/auth"
-	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
+	"github.com/studiodesk/studiodesk/backend/live"
 	"github.com/studiodesk/studiodesk/backend/metrics"
 	"github.com/studiodesk/studiodesk/backend/store"
+	"github.com/studiodesk/studiodesk/backend/store/postgres"
 	"github.com/studiodesk/studiodesk/backend/store/sqlite"
 	"github.com/studiodesk/studiodesk/frontend"
 )
@@ -34,21 +36,33 @@ type storeFlags struct {
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.data, "data", envOr("STUDIODESK_DATA", "./data"), "data directory: database file and photos (env STUDIODESK_DATA)")
-	fs.StringVar(&f.db, "db", os.Getenv("STUDIODESK_DB"), "database: a SQLite file path (default <data>/studiodesk.db) (env STUDIODESK_DB)")
+	fs.StringVar(&f.db, "db", os.Getenv("STUDIODESK_DB"),
+		"database: a SQLite file path (default <data>/studiodesk.db) or a PostgreSQL URL, postgres://user:password@host:5432/dbname (env STUDIODESK_DB)")
 }
 
 func (f *storeFlags) open(ctx context.Context) (store.Store, error) {
 	if err := os.MkdirAll(f.data, 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory %q: %w", f.data, err)
 	}
+	if postgres.IsDSN(f.db) {
+		return postgres.Open(ctx, f.db)
+	}
 	path := f.db
 	if path == "" {
 		path = filepath.Join(f.data, "studiodesk.db")
 	}
-	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
-		return nil, usageError{"PostgreSQL is not available in this build yet; use a SQLite file path"}
-	}
 	return sqlite.Open(ctx, path)
+}
+
+// describe names the database for logs, without its password.
+func (f *storeFlags) describe() string {
+	if postgres.IsDSN(f.db) {
+		return "PostgreSQL " + postgres.Redact(f.db)
+	}
+	if f.db != "" {
+		return "SQLite " + f.db
+	}
+	return "SQLite " + filepath.Join(f.data, "studiodesk.db")
 }
 
 func envOr(key, def string) string {
@@ -89,6 +103,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("STUDIODESK_ADDR", "127.0.0.1:8640"), "listen address (env STUDIODESK_ADDR)")
 	demo := fs.Bool("demo", false, "on first start, create a demo studio and write its admin login to <data>/demo-login.json")
 	trustProxy := fs.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind a reverse proxy)")
+	blobSpec := fs.String("blobs", os.Getenv("STUDIODESK_BLOBS"),
+		"photo storage: a folder, or s3://BUCKET?endpoint=URL&region=R&path_style=true with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (default <data>/blobs; env STUDIODESK_BLOBS)")
 	metricsAddr := fs.String("metrics-addr", os.Getenv("STUDIODESK_METRICS_ADDR"),
 		"serve Prometheus metrics on this address, e.g. 127.0.0.1:9464; off when empty (env STUDIODESK_METRICS_ADDR)")
 	sandboxSecret := fs.String("payment-sandbox-secret", os.Getenv("STUDIODESK_PAYMENT_SANDBOX_SECRET"), "enable the sandbox payment provider with this webhook secret (tests, demos; env STUDIODESK_PAYMENT_SANDBOX_SECRET)")
@@ -122,13 +138,23 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if ws, ok := st.(metrics.WriterStats); ok {
 		m.ObserveWriter(ws)
 	}
-	blobs, err := fsblob.New(filepath.Join(sf.data, "blobs"))
+	blobs, closeBlobs, err := openBlobs(ctx, *blobSpec, sf.data)
 	if err != nil {
 		ln.Close()
-		return fmt.Errorf("open photo storage: %w", err)
+		return err
 	}
-	defer blobs.Close()
-	handler := api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy,
+	defer closeBlobs()
+	var broker live.Broker // nil: within this process
+	if pg, ok := st.(interface{ WritePool() *sql.DB }); ok && postgres.IsDSN(sf.db) {
+		b, err := postgres.NewBroker(ctx, sf.db, pg.WritePool())
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer b.Close()
+		broker = b
+	}
+	handler := api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy, Live: broker,
 		Payments: paymentProviders(*sandboxSecret, url), Blobs: blobs, UploadDir: filepath.Join(sf.data, "uploads"),
 		OnJob: m.JobDone, Middleware: m.Middleware})
 	if *metricsAddr != "" {
@@ -155,6 +181,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
+	log.Info("database", "store", sf.describe())
 	fmt.Fprintf(stdout, "StudioDesk server listening on %s\n", url)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

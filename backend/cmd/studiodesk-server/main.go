@@ -1,11 +1,12 @@
 // Command studiodesk-server is the StudioDesk cloud server and its operator tools:
 //
-//	studiodesk-server serve            run the HTTP server (SQLite + local disk by default)
+//	studiodesk-server serve            run the HTTP server (SQLite + local disk by default, or --db postgres://...)
 //	studiodesk-server migrate          apply database migrations and exit
 //	studiodesk-server tenant create    open a studio and print its admin's one-time password
 //	studiodesk-server tenant list      list studios
 //	studiodesk-server reset-password   give a locked-out staff member a new one-time password
 //	studiodesk-server backup           copy the SQLite database while the server runs
+//	studiodesk-server migrate-storage  move the data between SQLite + disk and PostgreSQL + S3
 //	studiodesk-server credits ...      top up a studio's credits, print its ledger, set prices
 //	studiodesk-server version
 //
@@ -59,12 +60,14 @@ Usage:
   studiodesk-server <command> [flags]
 
 Commands:
-  serve            Run the HTTP server (SQLite file + photos on local disk under --data by default)
+  serve            Run the HTTP server (SQLite file + photos on local disk under --data by default;
+                   --db postgres://... keeps the data in PostgreSQL)
   migrate          Apply database migrations and exit
   tenant create    Open a studio: --name, --admin-phone; prints the admin's one-time password
   tenant list      List studios
   reset-password   Give a staff member a new one-time password: --phone [--tenant ID]
   backup           Copy the SQLite database, also while the server runs: --out FILE
+  migrate-storage  Move the data between SQLite + disk and PostgreSQL + S3 (resumable, verified)
   credits          Studio credits: topup, ledger, prices (see "credits --help")
   version          Print the version
 
@@ -83,6 +86,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdMigrate(ctx, args[1:], stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, args[1:], stdout, stderr)
+	case "migrate-storage":
+		return cmdMigrateStorage(ctx, args[1:], stdout, stderr)
 	case "tenant":
 		if len(args) < 2 {
 			fmt.Fprint(stderr, usage)

@@ -16,7 +16,17 @@ const keyCreditPrices = "credit_prices"
 
 // CreditPrices implements store.Store.
 func (db *DB) CreditPrices(ctx context.Context) (credit.Prices, error) {
-	c := conn{q: db.read, db: db}
+	return creditPrices(ctx, db.poolConn(db.read))
+}
+
+// CreditPrices implements store.CreditTx: the operator's table read in the transaction, so a
+// write that charges never needs a second connection (a pool of PostgreSQL connections all
+// held by charging writers would otherwise deadlock).
+func (t *tx) CreditPrices(ctx context.Context) (credit.Prices, error) {
+	return creditPrices(ctx, t.conn)
+}
+
+func creditPrices(ctx context.Context, c conn) (credit.Prices, error) {
 	var raw string
 	err := c.row(ctx, `SELECT value FROM operator_settings WHERE key = ?`, []any{keyCreditPrices}, &raw)
 	if errors.Is(err, store.ErrNotFound) {
@@ -38,7 +48,7 @@ func (db *DB) SetCreditPrices(ctx context.Context, p credit.Prices) error {
 	if err != nil {
 		return err
 	}
-	c := conn{q: db.write, db: db}
+	c := db.poolConn(db.write)
 	_, err = c.exec(ctx, `INSERT INTO operator_settings (key, value, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 		keyCreditPrices, string(raw), ms(time.Now()))
@@ -63,7 +73,7 @@ func purchaseRow(r *sql.Rows) (store.Purchase, error) {
 
 // PurchaseByRef implements store.Store.
 func (db *DB) PurchaseByRef(ctx context.Context, provider, ref string) (store.Purchase, error) {
-	c := conn{q: db.read, db: db}
+	c := db.poolConn(db.read)
 	rows, err := c.query(ctx, `SELECT `+purchaseCols+` FROM credit_purchases WHERE provider = ? AND provider_ref = ?`, provider, ref)
 	if err != nil {
 		return store.Purchase{}, wrap("find purchase", err)

@@ -31,6 +31,13 @@ type Dialect struct {
 	// GroupCommit batches concurrent write transactions into one database transaction
 	// (group.go); for engines with a single writer.
 	GroupCommit bool
+	// OrderedJoin joins keeping the left table the outer loop where the engine lets a query
+	// force that: SQLite's "CROSS JOIN"; PostgreSQL rejects CROSS JOIN ... ON, so it says
+	// "JOIN" and its planner chooses.
+	OrderedJoin string
+	// FoldLike wraps the column of a LIKE that must ignore the case of ASCII letters only
+	// (patterns are ASCII lower-cased): "%s" where LIKE already does, as SQLite's does.
+	FoldLike string
 }
 
 // DB implements store.Store.

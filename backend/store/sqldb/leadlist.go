@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -10,14 +11,14 @@ import (
 
 // LeadListSQL is the statement ListLeads runs for f in tenant, with ? placeholders:
 // exported so the benchmark runs the very same SQL raw and shows its query plan.
-func LeadListSQL(tenant int64, f store.LeadFilter) (string, []any) {
-	from, where, args, selective := leadWhere(tenant, f, true)
+func (d Dialect) LeadListSQL(tenant int64, f store.LeadFilter) (string, []any) {
+	from, where, args, selective := d.leadWhere(tenant, f, true)
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
 	order := ` ORDER BY created_at DESC, id DESC`
 	switch {
-	case from == gramJoin:
+	case from == d.gramJoin():
 		order = ` ORDER BY g_created DESC, g_lead DESC` // the gram index's own order
 	case selective:
 		// Unary plus keeps the planner from walking the newest-first index to avoid a sort:
@@ -27,9 +28,9 @@ func LeadListSQL(tenant int64, f store.LeadFilter) (string, []any) {
 	return `SELECT id, version, doc FROM ` + from + ` WHERE ` + where + order + ` LIMIT ?`, append(args, f.Limit)
 }
 
-// gramJoin drives a name search from the n-gram index: CROSS JOIN keeps lead_grams the
-// outer loop in SQLite, so the walk follows (gram, newest first) and stops at the page.
-const gramJoin = "lead_grams CROSS JOIN leads ON id = g_lead"
+// gramJoin drives a name search from the n-gram index: lead_grams stays the outer loop
+// (SQLite's CROSS JOIN), so the walk follows (gram, newest first) and stops at the page.
+func (d Dialect) gramJoin() string { return "lead_grams " + d.OrderedJoin + " leads ON id = g_lead" }
 
 // Name search. Chinese names are two to four characters and people type one or two of
 // them, below what a trigram index serves, and a LIKE '%x%' walks every lead of the studio
@@ -80,7 +81,7 @@ func asciiLower(s string) string {
 
 // leadWhere builds the FROM and WHERE of a lead list: tenant, filters, scope and (with
 // paging) the keyset position.
-func leadWhere(tenant int64, f store.LeadFilter, paging bool) (from, where string, args []any, selective bool) {
+func (d Dialect) leadWhere(tenant int64, f store.LeadFilter, paging bool) (from, where string, args []any, selective bool) {
 	var w []string
 	from = "leads"
 	args = []any{tenant}
@@ -144,10 +145,10 @@ func leadWhere(tenant int64, f store.LeadFilter, paging bool) (from, where strin
 		default:
 			// Names through the n-gram index (lead_grams): walk the leads holding the
 			// text's first one or two characters, newest first, and check the whole text.
-			from = gramJoin
+			from = d.gramJoin()
 			w = append([]string{"g_tenant = ? AND gram = ?"}, w...)
 			args = append(args[:1:1], append([]any{tenant, searchGram(txt)}, args[1:]...)...) // after tenant_id's
-			add("name LIKE ? ESCAPE '\\'", "%"+likeEscape(txt)+"%")
+			add(fmt.Sprintf(d.FoldLike, "name")+" LIKE ? ESCAPE '\\'", "%"+likeEscape(asciiLower(txt))+"%")
 		}
 	}
 	if f.Scope.ChannelIDs != nil {
@@ -176,7 +177,7 @@ func leadWhere(tenant int64, f store.LeadFilter, paging bool) (from, where strin
 	}
 	if paging && f.AfterCreated != nil {
 		c := ms(*f.AfterCreated)
-		if from == gramJoin {
+		if from == d.gramJoin() {
 			add("(g_created < ? OR (g_created = ? AND g_lead < ?))", c, c, f.AfterID)
 		} else {
 			add("(created_at < ? OR (created_at = ? AND id < ?))", c, c, f.AfterID)

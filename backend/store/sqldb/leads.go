@@ -248,7 +248,7 @@ func sameValue(read, write any) bool {
 }
 
 func (t *tx) ListLeads(ctx context.Context, f store.LeadFilter) ([]lead.Lead, error) {
-	q, args := LeadListSQL(t.tenant, f)
+	q, args := t.db.dialect.LeadListSQL(t.tenant, f)
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, wrap("list leads", err)
@@ -257,7 +257,7 @@ func (t *tx) ListLeads(ctx context.Context, f store.LeadFilter) ([]lead.Lead, er
 }
 
 func (t *tx) CountLeadList(ctx context.Context, f store.LeadFilter) (int, error) {
-	from, where, args, _ := leadWhere(t.tenant, f, false)
+	from, where, args, _ := t.db.dialect.leadWhere(t.tenant, f, false)
 	var n int
 	err := t.row(ctx, `SELECT COUNT(*) FROM `+from+` WHERE `+where, args, &n)
 	return n, wrap("count leads", err)

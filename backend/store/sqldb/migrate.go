@@ -12,10 +12,18 @@ import (
 	"time"
 )
 
+// migrationRunner is a *sql.DB, or one *sql.Conn of it (PostgreSQL migrates on the
+// connection that holds its migration lock).
+type migrationRunner interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
 // Migrate applies, in order, every NNNN_name.sql in files that the database has not seen yet,
 // each in its own transaction together with its schema_migrations row, so a crash mid-way
 // leaves the schema at a whole version.
-func Migrate(ctx context.Context, db *sql.DB, files fs.FS) (applied []int, err error) {
+func Migrate(ctx context.Context, db migrationRunner, files fs.FS) (applied []int, err error) {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)

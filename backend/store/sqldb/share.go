@@ -29,7 +29,7 @@ func shareRow(r *sql.Rows) (album.ShareLink, error) {
 
 // ShareLinkByToken implements store.Store.
 func (db *DB) ShareLinkByToken(ctx context.Context, tokenHash []byte) (album.ShareLink, error) {
-	c := conn{q: db.read, db: db}
+	c := db.poolConn(db.read)
 	rows, err := c.query(ctx, `SELECT `+shareCols+` FROM share_links WHERE token_hash = ?`, tokenHash)
 	if err != nil {
 		return album.ShareLink{}, wrap("share link by token", err)
@@ -40,7 +40,7 @@ func (db *DB) ShareLinkByToken(ctx context.Context, tokenHash []byte) (album.Sha
 
 // ShareGrant implements store.Store.
 func (db *DB) ShareGrant(ctx context.Context, grantHash []byte) (int64, time.Time, error) {
-	c := conn{q: db.read, db: db}
+	c := db.poolConn(db.read)
 	var id, expires int64
 	err := c.row(ctx, `SELECT link_id, expires_at FROM share_grants WHERE grant_hash = ?`, []any{grantHash}, &id, &expires)
 	return id, fromMS(expires), wrap("share grant", err)

@@ -155,7 +155,7 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 // Dialect describes SQLite to the shared SQL store.
 func Dialect() sqldb.Dialect {
 	return sqldb.Dialect{Name: "sqlite", IsUniqueViolation: isUnique, GroupCommit: true,
-		NextLeadID: `SELECT COALESCE(MAX(id), 0) + 1 FROM leads`}
+		NextLeadID: `SELECT COALESCE(MAX(id), 0) + 1 FROM leads`, OrderedJoin: "CROSS JOIN", FoldLike: "%s"}
 }
 
 func isUnique(err error) bool {

@@ -174,7 +174,10 @@ func testAlbums(t *testing.T, s store.Store) {
 		if list[0].ID != ret.ID {
 			t.Fatalf("sort order not applied: %+v", list)
 		}
-		if _, err := tx.InsertAlbum(ctx, newAlbum(o.ID+100, album.KindRaw, "孤儿", 0)); err == nil {
+		if err := tx.Savepoint(ctx, func() error {
+			_, err := tx.InsertAlbum(ctx, newAlbum(o.ID+100, album.KindRaw, "孤儿", 0))
+			return err
+		}); err == nil {
 			t.Fatal("album stored for a missing order")
 		}
 		return nil
@@ -316,8 +319,11 @@ func testPhotos(t *testing.T, s store.Store) {
 		if l, _ := tx.ListPhotos(ctx, al.ID); len(l) != 0 {
 			t.Errorf("B lists A's photos")
 		}
-		if _, err := tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf('d'), Size: 1, Filename: "x", ContentType: "image/jpeg",
-			Kind: "image", Status: album.PhotoProcessing, CreatedAt: t0, UpdatedAt: t0}); err == nil {
+		if err := tx.Savepoint(ctx, func() error { // a failed statement ends the transaction but in a savepoint (store.Tx)
+			_, err := tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf('d'), Size: 1, Filename: "x", ContentType: "image/jpeg",
+				Kind: "image", Status: album.PhotoProcessing, CreatedAt: t0, UpdatedAt: t0})
+			return err
+		}); err == nil {
 			t.Errorf("B put a photo into A's album")
 		}
 		return nil

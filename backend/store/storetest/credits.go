@@ -231,6 +231,15 @@ func testCreditPrices(t *testing.T, s store.Store) {
 	if got.Price(credit.ItemAlbumCreate) != 25 || got.FenPerCredit != 80 || got.Price(credit.ItemVideoUpload) != p.Price(credit.ItemVideoUpload) {
 		t.Fatalf("stored prices %+v", got)
 	}
+	// Inside a studio's write transaction the same table is read on that transaction.
+	f := newFixture(t, s, "甲", "13800000001")
+	must(t, s.Update(ctx, f.tenant.ID, func(tx store.Tx) error {
+		in, err := tx.CreditPrices(ctx)
+		if err == nil && (in.Price(credit.ItemAlbumCreate) != 25 || in.FenPerCredit != 80) {
+			t.Errorf("prices in a transaction %+v", in)
+		}
+		return err
+	}))
 }
 
 func testCreditIsolation(t *testing.T, s store.Store) {

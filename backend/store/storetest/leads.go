@@ -77,7 +77,7 @@ func testLeadCRUD(t *testing.T, s store.Store) {
 		if _, err := tx.UpdateLead(ctx, lead.Lead{ID: 999999, BrandID: f.brand.ID, Phone: "13700000002", Version: 1}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("update missing: %v", err)
 		}
-		if _, err := tx.CreateLead(ctx, newLead(f, "13700000001", t0)); !errors.Is(err, store.ErrConflict) {
+		if err := tx.Savepoint(ctx, func() error { _, err := tx.CreateLead(ctx, newLead(f, "13700000001", t0)); return err }); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("duplicate phone in brand: %v", err)
 		}
 		return nil
@@ -370,7 +370,9 @@ func testLeadMisc(t *testing.T, s store.Store) {
 		if m.RequestHash != "h" || string(m.Result) != `{"ok":true}` {
 			t.Fatalf("mutation = %+v", m)
 		}
-		if err := tx.SaveMutation(ctx, store.MutationRecord{ID: "m1", RequestHash: "x", Result: json.RawMessage(`{}`), CreatedAt: t0}); !errors.Is(err, store.ErrConflict) {
+		if err := tx.Savepoint(ctx, func() error {
+			return tx.SaveMutation(ctx, store.MutationRecord{ID: "m1", RequestHash: "x", Result: json.RawMessage(`{}`), CreatedAt: t0})
+		}); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("replayed mutation id: %v", err)
 		}
 

@@ -142,8 +142,13 @@ func testOrg(t *testing.T, s store.Store) {
 		if got.Name != "新名" || got.Type != account.BrandChildren || got.DuplicatePolicy != account.DupRepeat || !got.UpdatedAt.Equal(b.UpdatedAt) {
 			t.Errorf("updated brand = %+v", got)
 		}
-		if _, err := tx.InsertBrand(ctx, account.Brand{Name: "新名", Type: account.BrandWedding, DuplicatePolicy: account.DupReject,
-			Timezone: account.DefaultTimezone, CreatedAt: t0, UpdatedAt: t0}); !errors.Is(err, store.ErrConflict) {
+		// A call expected to fail runs in a savepoint: after a failed statement only a
+		// savepoint lets the transaction go on (store.Tx; PostgreSQL aborts it otherwise).
+		if err := tx.Savepoint(ctx, func() error {
+			_, err := tx.InsertBrand(ctx, account.Brand{Name: "新名", Type: account.BrandWedding, DuplicatePolicy: account.DupReject,
+				Timezone: account.DefaultTimezone, CreatedAt: t0, UpdatedAt: t0})
+			return err
+		}); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("duplicate brand name: want ErrConflict, got %v", err)
 		}
 		br := f.branch
@@ -153,7 +158,10 @@ func testOrg(t *testing.T, s store.Store) {
 		if gotBr.Address != "北京市朝阳区" || gotBr.Phone != "010-12345678" || gotBr.BrandID != f.brand.ID {
 			t.Errorf("updated branch = %+v", gotBr)
 		}
-		if _, err := tx.InsertBranch(ctx, account.Branch{BrandID: 999999, Name: "幽灵", CreatedAt: t0}); err == nil {
+		if err := tx.Savepoint(ctx, func() error {
+			_, err := tx.InsertBranch(ctx, account.Branch{BrandID: 999999, Name: "幽灵", CreatedAt: t0})
+			return err
+		}); err == nil {
 			t.Error("branch of a missing brand was accepted")
 		}
 		d := f.dept
@@ -277,7 +285,10 @@ func testChannels(t *testing.T, s store.Store) {
 		if got.Active || got.GroupID != 0 || got.BrandID != f.brand.ID || got.Name != "抖音" {
 			t.Errorf("channel = %+v", got)
 		}
-		if _, err := tx.InsertChannel(ctx, account.Channel{BrandID: f.brand.ID, Name: "抖音"}); !errors.Is(err, store.ErrConflict) {
+		if err := tx.Savepoint(ctx, func() error {
+			_, err := tx.InsertChannel(ctx, account.Channel{BrandID: f.brand.ID, Name: "抖音"})
+			return err
+		}); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("duplicate channel: want ErrConflict, got %v", err)
 		}
 		if _, err := tx.InsertChannel(ctx, account.Channel{Name: "抖音", Active: true}); err != nil {
@@ -419,7 +430,10 @@ func testHasLeads(t *testing.T, s store.Store) {
 		}
 		_, err := tx.CreateLead(ctx, lead.Lead{BrandID: f.brand.ID, Phone: "13700000000", Name: "新人", CreatedAt: t0})
 		must(t, err)
-		if _, err := tx.CreateLead(ctx, lead.Lead{BrandID: f.brand.ID, Phone: "13700000000", CreatedAt: t0}); !errors.Is(err, store.ErrConflict) {
+		if err := tx.Savepoint(ctx, func() error {
+			_, err := tx.CreateLead(ctx, lead.Lead{BrandID: f.brand.ID, Phone: "13700000000", CreatedAt: t0})
+			return err
+		}); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("duplicate lead phone in a brand: want ErrConflict, got %v", err)
 		}
 		b, _ = tx.GetBrand(ctx, f.brand.ID)
