@@ -100,12 +100,9 @@ describe('LeadsPage', { timeout: 20_000 }, () => {
   it('renders a page of 50 rows and loads the next page with the cursor', async () => {
     const page1 = Array.from({ length: 50 }, (_, i) => makeLead({ id: 1000 + i, name: `客户${i}` }))
     const app = backend((q) => (q.cursor === 'c2' ? { leads: [makeLead({ id: 2000, name: '第51位' })] } : { leads: page1, next: 'c2' }))
-    const started = performance.now()
     const { wrapper } = await mountPage()
-    const elapsed = performance.now() - started
     expect(wrapper.findAll('[data-testid="lead-row-name"]')).toHaveLength(50)
-    // Generous for jsdom on a shared CI machine; a real browser is far faster.
-    expect(elapsed).toBeLessThan(3000)
+    // How fast it renders is measured by bench/desk/ui.mjs in Chromium, never by a timed test.
 
     await wrapper.get('[data-testid="lead-load-more"]').trigger('click')
     await flushPromises()
