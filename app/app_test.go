@@ -256,8 +256,8 @@ func TestSession(t *testing.T) {
 		if e.Code != "unauthenticated" || e.Status != 401 {
 			t.Fatalf("after server logout: %+v", e)
 		}
-		// The sync loop may meet the 401 first and end the session from its own goroutine:
-		// the event can come a moment after ListRoles answered.
+		// The workspace's sync loop may meet the dead token first: then the token is cleared
+		// on its goroutine and the event follows a moment later. Either way, exactly one.
 		var ev []apptest.Event
 		for deadline := time.Now().Add(5 * time.Second); len(ev) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 			for _, e := range rec.Events() {
@@ -266,7 +266,7 @@ func TestSession(t *testing.T) {
 				}
 			}
 		}
-		time.Sleep(50 * time.Millisecond) // and no second one
+		time.Sleep(100 * time.Millisecond)
 		for _, e := range rec.Events() {
 			if e.Name == app.EventSessionChanged {
 				ev = append(ev, e)

@@ -36,8 +36,9 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	// Progress: the copy's size against the source's (the copy is compacted, so it may end
 	// below 100%).
-	done := make(chan struct{})
+	done, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(stopped)
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
 		partial := filepath.Join(filepath.Dir(*out), "."+filepath.Base(*out)+".partial")
@@ -55,6 +56,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	began := time.Now()
 	err = sqlite.Backup(ctx, path, *out)
 	close(done)
+	<-stopped // no progress line may follow the result (stderr is the caller's)
 	if err != nil {
 		return err
 	}

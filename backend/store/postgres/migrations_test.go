@@ -94,7 +94,7 @@ func TestUpgradeFromFirstMigrationEqualsFreshInstall(t *testing.T) {
 	t.Cleanup(func() { upgraded.Close() })
 
 	want, got := catalog(t, fresh.WritePool()), catalog(t, upgraded.WritePool())
-	for _, section := range []string{"tables", "columns", "indexes", "constraints", "sequences", "functions", "migrations"} {
+	for _, section := range []string{"tables", "columns", "indexes", "constraints", "sequences", "functions", "triggers", "migrations"} {
 		if !slices.Equal(got[section], want[section]) {
 			t.Errorf("%s differ after the upgrade:\nupgraded:\n  %s\nfresh:\n  %s", section,
 				strings.Join(got[section], "\n  "), strings.Join(want[section], "\n  "))
@@ -117,6 +117,7 @@ func catalog(t *testing.T, db *sql.DB) map[string][]string {
 		"sequences": `SELECT concat_ws(' ', sequence_name, data_type, start_value, increment)
 			FROM information_schema.sequences WHERE sequence_schema = 'public'`,
 		"functions":  `SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace`,
+		"triggers":   `SELECT tgrelid::regclass::text || ' ' || tgname FROM pg_trigger WHERE NOT tgisinternal`,
 		"migrations": `SELECT version::text FROM schema_migrations`,
 	}
 	out := map[string][]string{}
@@ -142,8 +143,8 @@ func catalog(t *testing.T, db *sql.DB) map[string][]string {
 }
 
 // TestSchemaMatchesSQLite: both engines' migrations end with the same tables, columns (and
-// whether they take NULL) and named indexes, so the one SQL implementation finds on
-// PostgreSQL every column it uses on SQLite.
+// whether they take NULL), named indexes and triggers, so the one SQL implementation finds
+// on PostgreSQL every column it uses on SQLite, and the same rules guard the data.
 func TestSchemaMatchesSQLite(t *testing.T) {
 	ctx := context.Background()
 	pg, err := postgres.Open(ctx, pgtest.DSN(t))
@@ -188,5 +189,10 @@ func TestSchemaMatchesSQLite(t *testing.T) {
 	liteIdx := shape(lite.WritePool(), `SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%'`)
 	if !slices.Equal(pgIdx, liteIdx) {
 		t.Errorf("indexes differ:\nPostgreSQL: %v\nSQLite:     %v", pgIdx, liteIdx)
+	}
+	pgTrig := shape(pg.WritePool(), `SELECT tgrelid::regclass::text || ' ' || tgname FROM pg_trigger WHERE NOT tgisinternal`)
+	liteTrig := shape(lite.WritePool(), `SELECT tbl_name || ' ' || name FROM sqlite_master WHERE type = 'trigger'`)
+	if !slices.Equal(pgTrig, liteTrig) {
+		t.Errorf("triggers differ:\nPostgreSQL: %v\nSQLite:     %v", pgTrig, liteTrig)
 	}
 }
