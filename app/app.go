@@ -271,7 +271,7 @@ func (a *App) forget(token string) {
 	})
 	if changed {
 		if ws := a.detachWorkspace(); ws != nil {
-			go ws.stop(a) // forget may run on one of the workspace's own goroutines
+			a.wsh.stopping.Go(func() { ws.stop(a) }) // forget may run on one of the workspace's own goroutines
 		}
 		a.emit.Emit(EventSessionChanged, nil)
 	}

@@ -9,9 +9,9 @@ import (
 	"github.com/studiodesk/studiodesk/backend/store"
 )
 
-// ListBrands returns the studio's brands.
+// ListBrands returns the studio's brands (offline: as last fetched).
 func (a *App) ListBrands() ([]account.Brand, error) {
-	return call(a, func(ctx context.Context, c *apiclient.Client) ([]account.Brand, error) { return c.ListBrands(ctx) })
+	return cached(a, "brands", func(ctx context.Context, c *apiclient.Client) ([]account.Brand, error) { return c.ListBrands(ctx) })
 }
 
 // SaveBrand creates the brand (ID 0) or updates it.
@@ -24,9 +24,9 @@ func (a *App) SaveBrand(b account.Brand) (account.Brand, error) {
 	})
 }
 
-// ListBranches returns the studio's branches.
+// ListBranches returns the studio's branches (offline: as last fetched).
 func (a *App) ListBranches() ([]account.Branch, error) {
-	return call(a, func(ctx context.Context, c *apiclient.Client) ([]account.Branch, error) { return c.ListBranches(ctx) })
+	return cached(a, "branches", func(ctx context.Context, c *apiclient.Client) ([]account.Branch, error) { return c.ListBranches(ctx) })
 }
 
 // SaveBranch creates the branch (ID 0) or updates it.
@@ -39,9 +39,9 @@ func (a *App) SaveBranch(b account.Branch) (account.Branch, error) {
 	})
 }
 
-// ListDepartments returns the departments (groups) of all branches.
+// ListDepartments returns the departments (groups) of all branches (offline: as last fetched).
 func (a *App) ListDepartments() ([]account.Department, error) {
-	return call(a, func(ctx context.Context, c *apiclient.Client) ([]account.Department, error) {
+	return cached(a, "departments", func(ctx context.Context, c *apiclient.Client) ([]account.Department, error) {
 		return c.ListDepartments(ctx)
 	})
 }
@@ -93,9 +93,9 @@ func (a *App) SaveChannelGroup(g account.ChannelGroup) (account.ChannelGroup, er
 	})
 }
 
-// ListChannels returns the lead channels.
+// ListChannels returns the lead channels (offline: as last fetched).
 func (a *App) ListChannels() ([]account.Channel, error) {
-	return call(a, func(ctx context.Context, c *apiclient.Client) ([]account.Channel, error) { return c.ListChannels(ctx) })
+	return cached(a, "channels", func(ctx context.Context, c *apiclient.Client) ([]account.Channel, error) { return c.ListChannels(ctx) })
 }
 
 // SaveChannel creates the channel (ID 0) or updates it.

@@ -50,18 +50,24 @@ func TestRemindersBecomeDesktopNotifications(t *testing.T) {
 	t.Cleanup(func() { app.Stop(a) })
 
 	booked := time.Date(2026, 12, 6, 7, 0, 0, 0, time.UTC) // 15:00 in China
-	remind := func(kind string, lead int64, data map[string]any) {
+	// remindAll leaves reminders in the inbox in one transaction, as the sweep does.
+	remindAll := func(kind string, leads []int64, data map[string]any) {
 		t.Helper()
 		raw, _ := json.Marshal(data)
 		err := srv.Store.Update(context.Background(), srv.TenantID, func(tx store.Tx) error {
-			_, err := tx.Notify(context.Background(), store.Notification{StaffID: srv.AdminID, Kind: kind, LeadID: lead, Data: raw,
-				CreatedAt: time.Now(), DedupeKey: fmt.Sprintf("%s:%d", kind, lead)})
-			return err
+			for _, lead := range leads {
+				if _, err := tx.Notify(context.Background(), store.Notification{StaffID: srv.AdminID, Kind: kind, LeadID: lead, Data: raw,
+					CreatedAt: time.Now(), DedupeKey: fmt.Sprintf("%s:%d", kind, lead)}); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
+	remind := func(kind string, lead int64, data map[string]any) { t.Helper(); remindAll(kind, []int64{lead}, data) }
 	remind("appointment_due", 1, map[string]any{"name": "王芳", "phone": "138****5678", "booked_at": booked})
 	remind("recycle_warning", 2, map[string]any{"name": "李娜"}) // inbox only
 
@@ -75,9 +81,7 @@ func TestRemindersBecomeDesktopNotifications(t *testing.T) {
 	remind("untouched", 3, map[string]any{"name": "张伟", "phone": "139****0001"})
 	want = append(want, "客资超时未跟进 | 张伟 139****0001")
 	waitFor(t, func() bool { return fmt.Sprint(toasts.list()) == fmt.Sprint(want) }, func() string { return fmt.Sprint(toasts.list()) })
-	for i := range 4 {
-		remind("follow_up_due", int64(10+i), map[string]any{"name": "客户"})
-	}
+	remindAll("follow_up_due", []int64{10, 11, 12, 13}, map[string]any{"name": "客户"}) // one poll sees them together
 	want = append(want, "StudioDesk 提醒 | 你有 4 条新提醒，请在「提醒」中查看。")
 	waitFor(t, func() bool { return fmt.Sprint(toasts.list()) == fmt.Sprint(want) }, func() string { return fmt.Sprint(toasts.list()) })
 	time.Sleep(200 * time.Millisecond) // a few more polls: nothing shows twice

@@ -40,3 +40,35 @@ func (a *App) ResetStaffPassword(id int64) (api.PasswordReset, error) {
 		return c.ResetStaffPassword(ctx, id)
 	})
 }
+
+// StaffNames lists every member's name and placement, for showing owners and actors by name
+// (any member may ask; offline: as last fetched).
+func (a *App) StaffNames() ([]api.StaffName, error) {
+	return cached(a, "staff_names", func(ctx context.Context, c *apiclient.Client) ([]api.StaffName, error) {
+		return c.StaffNames(ctx)
+	})
+}
+
+// cached asks the server and keeps its answer in the replica; when the server cannot be
+// reached it answers the kept copy, so the lead screens still name branches, channels and
+// colleagues offline.
+func cached[T any](a *App, kind string, fn func(ctx context.Context, c *apiclient.Client) (T, error)) (T, error) {
+	v, err := call(a, fn)
+	if err == nil {
+		if _, serr := withWorkspace(a, func(ctx context.Context, ws *workspace) (struct{}, error) {
+			return struct{}{}, ws.rep.SetReference(ctx, kind, v)
+		}); serr != nil {
+			a.log.Warn("keep reference data", "kind", kind, "err", serr)
+		}
+		return v, nil
+	}
+	if !unreachable(err) {
+		return v, err
+	}
+	var kept T
+	found, rerr := withWorkspace(a, func(ctx context.Context, ws *workspace) (bool, error) { return ws.rep.Reference(ctx, kind, &kept) })
+	if rerr != nil || !found {
+		return v, err
+	}
+	return kept, nil
+}

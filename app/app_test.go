@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -455,4 +458,47 @@ func sessionEvents(rec *apptest.Recorder) []apptest.Event {
 		}
 	}
 	return out
+}
+
+// TestReferenceDataOffline: names of staff, branches, departments and channels fetched once
+// are answered from the replica when the server is gone, so lead screens still show names.
+func TestReferenceDataOffline(t *testing.T) {
+	t.Parallel()
+	s := apptest.NewServer(t)
+	// The desktop talks to the server through a proxy the test can take away: same address,
+	// nothing answering.
+	target, _ := url.Parse(s.URL)
+	proxy := httptest.NewServer(httputil.NewSingleHostReverseProxy(target))
+	s.URL = proxy.URL
+	a, dir := apptest.NewApp(t, s.URL, nil)
+	login(t, a, s)
+	names, err := a.StaffNames()
+	if err != nil || len(names) != 1 || names[0].ID != s.AdminID || names[0].Name == "" {
+		t.Fatalf("staff names %+v, %v", names, err)
+	}
+	if _, err := a.ListBranches(); err != nil {
+		t.Fatal(err)
+	}
+	app.Stop(a)
+	proxy.Close()
+
+	b, err := app.New(context.Background(), app.Config{Logger: slog.New(slog.DiscardHandler), Dir: dir, ServerURL: s.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.Stop(b) })
+	if sess, err := b.CurrentSession(); err != nil || sess == nil { // as the UI starts: offline, the last session
+		t.Fatalf("offline start: %+v, %v", sess, err)
+	}
+	offline, err := b.StaffNames()
+	if err != nil || fmt.Sprint(offline) != fmt.Sprint(names) {
+		t.Fatalf("offline staff names %+v, %v; want %+v", offline, err, names)
+	}
+	if br, err := b.ListBranches(); err != nil || len(br) != 0 {
+		t.Fatalf("offline branches %+v, %v", br, err)
+	}
+	// Never fetched: the server's absence is the answer.
+	if _, err := b.ListChannels(); appError(t, err).Code != app.CodeServerUnreachable {
+		t.Fatalf("channels never fetched: %v", err)
+	}
 }

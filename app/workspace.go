@@ -33,6 +33,9 @@ type workspace struct {
 type wsHolder struct {
 	mu sync.Mutex
 	ws *workspace
+	// stopping counts workspaces being stopped in the background (after the server ended
+	// the session); Stop waits for them so nothing writes to the folder afterwards.
+	stopping sync.WaitGroup
 }
 
 // openWorkspace opens the replica of this user and starts syncing; an open workspace of the
@@ -105,7 +108,10 @@ func (ws *workspace) stop(a *App) {
 
 // Stop stops a's background work and closes its replica; main calls it on the way out. (A
 // function, not a method: every exported method of App is bound to the UI.)
-func Stop(a *App) { a.closeWorkspace() }
+func Stop(a *App) {
+	a.closeWorkspace()
+	a.wsh.stopping.Wait()
+}
 
 // withWorkspace runs fn on the open workspace, mapping its errors for the UI.
 func withWorkspace[T any](a *App, fn func(ctx context.Context, ws *workspace) (T, error)) (T, error) {

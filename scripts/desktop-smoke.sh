@@ -131,9 +131,15 @@ DISPLAY=$display "$bin" --config "$cfg" --demo-login "$work/server/demo-login.js
 app_pid=$!
 wait_screen home desktop-home-timeout.png
 # A person's click on 客资 in the menu (the window fills the 1280x800 screen; no window manager).
+# Where the item sits depends on the menu (its length, its scroll), so walk down the menu
+# column clicking until the UI reports the lead list.
 wid=$(DISPLAY=$display xdotool search --sync --onlyvisible --name 'StudioDesk' | head -n1)
 [ -n "$wid" ] || fail "no StudioDesk window on $display"
-DISPLAY=$display xdotool mousemove --window "$wid" 60 135 click 1
+for y in $(seq 70 28 790); do
+  DISPLAY=$display xdotool mousemove --window "$wid" 60 "$y" click 1
+  sleep 0.4
+  grep -Eq '"screen": *"leads"' "$cfg/ui-state.json" 2>/dev/null && break
+done
 wait_screen leads desktop-leads-timeout.png
 sleep 3 # the first sync fills the replica and the list refreshes
 colors=$(screenshot "$out/desktop-leads.png")

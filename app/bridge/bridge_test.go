@@ -197,6 +197,11 @@ func TestEveryMethod(t *testing.T) {
 			}
 		}},
 		{"ListStaff", nil, 200, nil},
+		{"StaffNames", nil, 200, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), `"name"`) || strings.Contains(string(raw), `"phone"`) {
+				t.Fatalf("staff names: %s", raw)
+			}
+		}},
 		{"SetStaffDisabled", func() []any { return []any{ids["staff"], true} }, 200, func(t *testing.T, raw []byte) {
 			if field(t, raw, "disabled") != true {
 				t.Fatalf("staff %s", raw)

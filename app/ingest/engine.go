@@ -41,7 +41,8 @@ type Config struct {
 	MinBackoff, MaxBackoff time.Duration
 	// Poll is how often an idle engine looks for new work when not kicked (default 1 s).
 	Poll time.Duration
-	// OnProgress hears the progress at most every ProgressEvery (default 250 ms).
+	// OnProgress hears the progress at most every ProgressEvery (default 250 ms), one call at
+	// a time.
 	OnProgress    func(Progress)
 	ProgressEvery time.Duration
 }
@@ -94,6 +95,8 @@ type Engine struct {
 	lim *rate.Limiter
 
 	kick chan struct{}
+
+	reporting sync.Mutex // OnProgress is never called twice at once (the loop and Run's last report)
 
 	mu        sync.Mutex
 	inflight  map[int64]upload
@@ -474,6 +477,8 @@ func (e *Engine) report(ctx context.Context) {
 	if e.cfg.OnProgress == nil {
 		return
 	}
+	e.reporting.Lock()
+	defer e.reporting.Unlock()
 	if p, err := e.Progress(ctx); err == nil {
 		e.cfg.OnProgress(p)
 	}

@@ -20,6 +20,7 @@ import (
 	"database/sql"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -388,4 +389,32 @@ func (r *Replica) Stats(ctx context.Context) (Stats, error) {
 // server's, which decides).
 func (r *Replica) can(p account.Permission) bool {
 	return slices.Contains(r.sess.Permissions, p)
+}
+
+// SetReference keeps the server's latest answer for a kind of reference data (JSON of v).
+func (r *Replica) SetReference(ctx context.Context, kind string, v any) error {
+	doc, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", kind, err)
+	}
+	return r.write(ctx, func(tx querier) error {
+		_, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO reference (kind, doc) VALUES (?, ?)", kind, doc)
+		return err
+	})
+}
+
+// Reference decodes the kept copy of a kind into dst; false when there is none.
+func (r *Replica) Reference(ctx context.Context, kind string, dst any) (bool, error) {
+	var doc []byte
+	err := r.r.QueryRowContext(ctx, "SELECT doc FROM reference WHERE kind = ?", kind).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", kind, err)
+	}
+	if err := json.Unmarshal(doc, dst); err != nil {
+		return false, fmt.Errorf("decode %s: %w", kind, err)
+	}
+	return true, nil
 }

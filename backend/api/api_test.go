@@ -520,3 +520,35 @@ func TestUnknownRoutesAndHealth(t *testing.T) {
 		t.Fatalf("%d %s", r.Status, r.Raw)
 	}
 }
+
+// TestStaffNames: every member, whatever the role, reads the studio's staff by name (no
+// phones), and only their own studio's.
+func TestStaffNames(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	s := e.newStudio("甲", 1)
+	other := e.newStudio("乙", 2)
+	for _, role := range roleKeys {
+		r := e.must(200, "GET", "/api/v1/staff/names", s.tokens[role], nil)
+		if len(r.List) != len(roleKeys) {
+			t.Fatalf("%s: %d names, want %d: %s", role, len(r.List), len(roleKeys), r.Raw)
+		}
+		if strings.Contains(string(r.Raw), "phone") {
+			t.Fatalf("%s: names carry phones: %s", role, r.Raw)
+		}
+	}
+	ids := func(st *studio) map[float64]bool {
+		out := map[float64]bool{}
+		for _, n := range e.must(200, "GET", "/api/v1/staff/names", st.admin, nil).List {
+			out[n.(map[string]any)["id"].(float64)] = true
+		}
+		return out
+	}
+	mine := ids(s)
+	for id := range ids(other) {
+		if mine[id] {
+			t.Fatalf("staff %v listed in both studios", id)
+		}
+	}
+	e.must(401, "GET", "/api/v1/staff/names", "", nil)
+}

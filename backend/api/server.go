@@ -199,6 +199,7 @@ func (s *Server) routes() {
 	m.Handle("GET /api/v1/audit", s.authed(s.listAudit))
 
 	m.Handle("GET /api/v1/staff", s.authed(s.listStaff))
+	m.Handle("GET /api/v1/staff/names", s.authed(s.listStaffNames))
 	m.Handle("POST /api/v1/staff", s.authed(s.saveStaff))
 	m.Handle("PUT /api/v1/staff/{id}", s.authed(s.saveStaff))
 	m.Handle("POST /api/v1/staff/{id}/disable", s.authed(s.disableStaff))

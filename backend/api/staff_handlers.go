@@ -77,6 +77,30 @@ func (s *Server) listStaff(c *call) (any, error) {
 	return out, err
 }
 
+// StaffName is what every member may know of a colleague: the name timelines, owners and
+// the assign dialog show, and where they work. No phone, no roles.
+type StaffName struct {
+	ID           int64  `json:"id"`
+	Name         string `json:"name"`
+	BranchID     int64  `json:"branch_id,omitempty"`
+	DepartmentID int64  `json:"department_id,omitempty"`
+	Disabled     bool   `json:"disabled,omitempty"`
+}
+
+// listStaffNames answers every member of the studio by name, for anyone signed in: a booker
+// reads "owner: 王芳" on a lead, not "staff #12" (GET /api/v1/staff/names).
+func (s *Server) listStaffNames(c *call) (any, error) {
+	out := []StaffName{}
+	err := c.view(func(tx store.Tx) error {
+		all, err := tx.ListStaff(c.ctx)
+		for _, st := range all {
+			out = append(out, StaffName{ID: st.ID, Name: st.Name, BranchID: st.BranchID, DepartmentID: st.DepartmentID, Disabled: st.Disabled})
+		}
+		return err
+	})
+	return out, err
+}
+
 func (s *Server) saveStaff(c *call) (any, error) {
 	if err := c.require(account.PermStaffManage); err != nil {
 		return nil, err

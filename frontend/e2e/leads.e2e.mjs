@@ -63,6 +63,15 @@ function requireReady() {
   if (!state.ready) throw new Error('the lead scenario setup failed; see the first test')
 }
 
+/** A fresh page signed in as a member made by the setup step (after the step `after`). */
+async function signedIn(who, after) {
+  requireReady()
+  if (after) assert.ok(state[after], `the ${after} step did not finish`)
+  const page = await newPage()
+  await login(page, who.phone, who.password)
+  return page
+}
+
 /** Waits until this desktop has pushed every local change (nothing pending or refused). */
 async function waitSynced(page) {
   const deadline = Date.now() + SYNC_TIMEOUT
@@ -356,10 +365,7 @@ test('the admin creates a lead, sees the duplicate warning, assigns two leads ro
 })
 
 test('the booker sees the lead after sync, logs a call and a follow-up, and books a store visit', async () => {
-  requireReady()
-  assert.ok(state.assigned, 'the assignment step did not finish')
-  const page = await newPage()
-  await login(page, state.bookerA.phone, state.bookerA.password)
+  const page = await signedIn(state.bookerA, 'assigned')
 
   await step(page, 'booker-sees-lead', async () => {
     await openPage(page, 'leads')
@@ -396,10 +402,7 @@ test('the booker sees the lead after sync, logs a call and a follow-up, and book
 })
 
 test('the second booker checks in, claims a lead from the pool and finds the reminder for the lead they hold', async () => {
-  requireReady()
-  assert.ok(state.assigned, 'the assignment step did not finish')
-  const page = await newPage()
-  await login(page, state.bookerB.phone, state.bookerB.password)
+  const page = await signedIn(state.bookerB, 'assigned')
 
   await step(page, 'self-checkin', async () => {
     const toggle = byTestId(page, 'header-checkin')
@@ -440,10 +443,7 @@ test('the second booker checks in, claims a lead from the pool and finds the rem
 })
 
 test('the store receptionist checks the customer in and records the deal', async () => {
-  requireReady()
-  assert.ok(state.booked, 'the booking step did not finish')
-  const page = await newPage()
-  await login(page, state.store.phone, state.store.password)
+  const page = await signedIn(state.store, 'booked')
 
   await step(page, 'store-sees-booking', async () => {
     await openPage(page, 'leads')
@@ -505,10 +505,7 @@ async function startServer() {
 }
 
 test('offline: with the server stopped the receptionist is warned about a duplicate, creates and edits a lead, and it syncs when the server is back', async () => {
-  requireReady()
-  assert.ok(state.dealt, 'the store step did not finish')
-  const page = await newPage()
-  await login(page, state.store.phone, state.store.password)
+  const page = await signedIn(state.store, 'dealt')
   await openPage(page, 'leads')
   await findLeadRow(page) // the replica holds the branch's leads
 

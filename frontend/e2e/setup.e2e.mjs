@@ -64,6 +64,7 @@ const PROBE_ARGS = {
   SaveView: [{ name: 'x' }],
   DeleteView: [''],
   CustomFields: [0],
+  StaffNames: [],
   // Pocket album (issue 5).
   CreditLedger: [0, 0],
   BuyCredits: [0, ''],

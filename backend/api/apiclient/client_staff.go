@@ -13,6 +13,11 @@ func (c *Client) ListStaff(ctx context.Context) ([]account.Staff, error) {
 	return list[account.Staff](ctx, c, "/api/v1/staff", nil)
 }
 
+// StaffNames lists every member's name and placement (any signed-in member may ask).
+func (c *Client) StaffNames(ctx context.Context) ([]api.StaffName, error) {
+	return list[api.StaffName](ctx, c, "/api/v1/staff/names", nil)
+}
+
 // CreateStaff adds a member; an empty s.Password makes the server generate one, returned once
 // in StaffSaved.Password (POST /api/v1/staff).
 func (c *Client) CreateStaff(ctx context.Context, s api.StaffInput) (api.StaffSaved, error) {

@@ -22,6 +22,7 @@ import type {
   SetupStatus,
   Staff,
   StaffInput,
+  StaffName,
 } from './types'
 import type {
   Assignees,
@@ -88,6 +89,7 @@ export const bridge = {
   DeleteRole: (id: number) => call<null>('DeleteRole', [id]),
 
   ListStaff: () => call<Staff[]>('ListStaff'),
+  StaffNames: () => call<StaffName[]>('StaffNames'),
   SaveStaff: (s: StaffInput) => call<SaveStaffResult>('SaveStaff', [s]),
   SetStaffDisabled: (id: number, disabled: boolean) => call<Staff>('SetStaffDisabled', [id, disabled]),
   ResetStaffPassword: (id: number) => call<OneTimePassword>('ResetStaffPassword', [id]),

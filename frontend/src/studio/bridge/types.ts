@@ -117,6 +117,15 @@ export interface Staff {
   updated_at?: string
 }
 
+/** StaffNames(): what every member may know of a colleague (no phone, no roles). */
+export interface StaffName {
+  id: number
+  name: string
+  branch_id?: number
+  department_id?: number
+  disabled?: boolean
+}
+
 /** SaveStaff input: `password` only on create; the backend generates one when empty. */
 export interface StaffInput extends Staff {
   password?: string

@@ -1,7 +1,6 @@
 import { computed, getCurrentInstance, inject, onMounted, provide, shallowRef, type InjectionKey } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { bridge, type Branch, type Brand, type Channel, type Department } from '../bridge'
-import { hasPermission } from './usePermission'
 import { useSession } from './useSession'
 
 export interface StaffRef {
@@ -14,10 +13,10 @@ export interface StaffRef {
  * and the staff the session may know. Loaded once per layout and quietly: offline or without
  * the permission a name falls back to "#id" instead of an error on every screen.
  *
- * Staff names come from ListStaff (staff.manage) or Assignees (lead.assign / lead.transfer);
- * others see their own name and the names the screens learn (assignees, check-ins).
+ * Staff names come from StaffNames (any member; the app keeps a copy for offline use), plus
+ * the names the screens learn (assignees, check-ins).
  */
-export function createDirectory(permissions: () => readonly string[] | undefined, self: () => StaffRef | null) {
+export function createDirectory(self: () => StaffRef | null) {
   const brands = shallowRef<Brand[]>([])
   const branches = shallowRef<Branch[]>([])
   const channels = shallowRef<Channel[]>([])
@@ -25,7 +24,6 @@ export function createDirectory(permissions: () => readonly string[] | undefined
   const staffMap = shallowRef(new Map<number, string>())
   let loading: Promise<void> | null = null
 
-  const can = (p: string | readonly string[]) => hasPermission(permissions(), p)
 
   function learn(people: readonly { staff_id?: number; id?: number; name: string }[] | null | undefined) {
     if (!people?.length) return
@@ -63,11 +61,9 @@ export function createDirectory(permissions: () => readonly string[] | undefined
     if (br) branches.value = br
     if (ch) channels.value = ch
     if (dep) departments.value = dep
-    if (can('staff.manage')) learn(await quiet(bridge.ListStaff))
-    else if (can(['lead.assign', 'lead.transfer'])) {
-      const a = await quiet(() => bridge.Assignees(0, 'manual'))
-      learn([...(a?.offered ?? []), ...(a?.excluded ?? [])])
-    }
+    // Every member's name, for everyone (and offline, as last fetched): owners and actors
+    // show as names on any role's screens.
+    learn(await quiet(bridge.StaffNames))
   }
 
   /** Loads once; `force` reloads (after settings changed). */
@@ -107,10 +103,7 @@ export const directoryKey: InjectionKey<Directory> = Symbol('directory')
 /** Creates the layout's directory (AppLayout) and provides it. */
 export function provideDirectory(): Directory {
   const store = useSession()
-  const dir = createDirectory(
-    () => store.session.value?.permissions,
-    () => (store.session.value ? { id: store.session.value.staff.id, name: store.session.value.staff.name } : null),
-  )
+  const dir = createDirectory(() => (store.session.value ? { id: store.session.value.staff.id, name: store.session.value.staff.name } : null))
   provide(directoryKey, dir)
   return dir
 }

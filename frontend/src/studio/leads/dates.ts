@@ -1,7 +1,7 @@
 // Calendar days of the studio (Asia/Shanghai, UTC+8 all year: China has no daylight saving).
 // The lead list filters by days; the server takes [from, to) instants in RFC 3339, so a day
 // range "2026-12-01 … 2026-12-04" becomes [2026-12-01T00:00:00+08:00, 2026-12-05T00:00:00+08:00).
-import { DISPLAY_TIME_ZONE } from '@/shared/format'
+import { WALL_TIME } from '@/shared/format'
 
 /** YYYY-MM-DD */
 export type Day = string
@@ -14,15 +14,7 @@ const DAY_MS = 24 * 60 * 60 * 1000
 // The fields of an instant in the studio's time zone. Taken from formatToParts, never from a
 // locale's formatted string: Chromium writes en-CA as YYYY-MM-DD, WebKitGTK (the Linux window)
 // does not, and the unparsable day left the lead list blank there.
-const wallFormat = new Intl.DateTimeFormat('en-US', {
-  timeZone: DISPLAY_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-})
+const wallFormat = new Intl.DateTimeFormat('en-US', WALL_TIME)
 
 function wallParts(d: Date): { day: Day; hour: string; minute: string } {
   const parts = wallFormat.formatToParts(d)
