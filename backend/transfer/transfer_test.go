@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,7 +18,7 @@ import (
 	"github.com/studiodesk/studiodesk/backend/auth"
 	"github.com/studiodesk/studiodesk/backend/blob"
 	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
-	"github.com/studiodesk/studiodesk/backend/blob/s3blob"
+	"github.com/studiodesk/studiodesk/backend/blob/s3blob/s3test"
 	"github.com/studiodesk/studiodesk/backend/lead"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
 	"github.com/studiodesk/studiodesk/backend/store"
@@ -29,26 +28,6 @@ import (
 	"github.com/studiodesk/studiodesk/backend/store/sqlite"
 	"github.com/studiodesk/studiodesk/backend/transfer"
 )
-
-func s3Bucket(t *testing.T, name string) *s3blob.Bucket {
-	t.Helper()
-	endpoint := os.Getenv("STUDIODESK_TEST_S3")
-	if endpoint == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("STUDIODESK_TEST_S3 is not set: CI must start the S3 server (scripts/test.sh)")
-		}
-		t.Skip("STUDIODESK_TEST_S3 not set (scripts/s3-server.sh starts one)")
-	}
-	b, err := s3blob.New(context.Background(), s3blob.Config{Bucket: name, Endpoint: endpoint, PathStyle: true,
-		AccessKey: os.Getenv("STUDIODESK_TEST_S3_KEY"), SecretKey: os.Getenv("STUDIODESK_TEST_S3_SECRET")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.CreateBucket(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // serve runs the real API on st + blobs and returns an admin's client (a new studio when
 // phone is not empty).
@@ -76,7 +55,7 @@ func login(t *testing.T, url, phone, password string) *apiclient.Client {
 func TestMoveToPostgresAndS3AndBack(t *testing.T) {
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
-	bucket := s3Bucket(t, "move-"+strings.ToLower(fmt.Sprint(time.Now().UnixNano()%1e9)))
+	bucket := s3test.Bucket(t, "move-"+strings.ToLower(fmt.Sprint(time.Now().UnixNano()%1e9)), false)
 
 	// The source: a studio with 40 leads and an album of 3 photos.
 	dir := t.TempDir()

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,23 +13,15 @@ import (
 	"github.com/studiodesk/studiodesk/backend/blob"
 	"github.com/studiodesk/studiodesk/backend/blob/blobtest"
 	"github.com/studiodesk/studiodesk/backend/blob/s3blob"
+	"github.com/studiodesk/studiodesk/backend/blob/s3blob/s3test"
 )
 
-// The suites run against a real S3-compatible server: scripts/test.sh starts versitygw and
-// sets STUDIODESK_TEST_S3 (endpoint), STUDIODESK_TEST_S3_KEY and STUDIODESK_TEST_S3_SECRET.
-// Without them the tests fail in CI and skip on a developer's machine.
+// config is a fresh bucket's configuration on the test server (s3test).
 func config(t *testing.T) s3blob.Config {
 	t.Helper()
-	endpoint := os.Getenv("STUDIODESK_TEST_S3")
-	if endpoint == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("STUDIODESK_TEST_S3 is not set: CI must start the S3 server (scripts/test.sh)")
-		}
-		t.Skip("STUDIODESK_TEST_S3 not set: start an S3-compatible server (see scripts/s3-server.sh)")
-	}
-	return s3blob.Config{Endpoint: endpoint, PathStyle: true, Region: "us-east-1", PartSize: 5 << 20,
-		AccessKey: os.Getenv("STUDIODESK_TEST_S3_KEY"), SecretKey: os.Getenv("STUDIODESK_TEST_S3_SECRET"),
-		Bucket: "t-" + strings.ToLower(rand.Text()[:20])}
+	c := s3test.Config(t, "t-"+strings.ToLower(rand.Text()[:20]))
+	c.PartSize = 5 << 20
+	return c
 }
 
 // newBucket is a fresh bucket per test.

@@ -15,7 +15,7 @@ import (
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
 	"github.com/studiodesk/studiodesk/backend/blob"
-	"github.com/studiodesk/studiodesk/backend/blob/s3blob"
+	"github.com/studiodesk/studiodesk/backend/blob/s3blob/s3test"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
 	"github.com/studiodesk/studiodesk/backend/store/postgres/pgtest"
 )
@@ -23,24 +23,9 @@ import (
 // TestServeStoresPhotosInS3: serve --blobs s3://... keeps an uploaded photo's original in
 // the bucket, under the studio's prefix. Runs against the S3 server scripts/test.sh starts.
 func TestServeStoresPhotosInS3(t *testing.T) {
-	endpoint := os.Getenv("STUDIODESK_TEST_S3")
-	if endpoint == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("STUDIODESK_TEST_S3 is not set: CI must start the S3 server (scripts/test.sh)")
-		}
-		t.Skip("STUDIODESK_TEST_S3 not set (scripts/s3-server.sh starts one)")
-	}
-	t.Setenv("AWS_ACCESS_KEY_ID", os.Getenv("STUDIODESK_TEST_S3_KEY"))
-	t.Setenv("AWS_SECRET_ACCESS_KEY", os.Getenv("STUDIODESK_TEST_S3_SECRET"))
 	ctx := context.Background()
-	bucket, err := s3blob.New(ctx, s3blob.Config{Bucket: "serve-photos", Endpoint: endpoint, PathStyle: true,
-		AccessKey: os.Getenv("STUDIODESK_TEST_S3_KEY"), SecretKey: os.Getenv("STUDIODESK_TEST_S3_SECRET")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bucket.CreateBucket(ctx); err != nil {
-		t.Fatal(err)
-	}
+	bucket := s3test.Bucket(t, "serve-photos", true)
+	endpoint := s3test.Endpoint(t)
 	data := t.TempDir()
 	out, _, err := runCLI(t, "tenant", "create", "--data", data, "--name", "云存储影楼", "--admin-phone", "13912340000")
 	if err != nil {
@@ -92,24 +77,9 @@ func TestServeStoresPhotosInS3(t *testing.T) {
 // TestMigrateStorageCommand: a studio on SQLite + disk moves to PostgreSQL + S3 with the
 // operator command, which verifies the move; the studio is then listed from PostgreSQL.
 func TestMigrateStorageCommand(t *testing.T) {
-	endpoint := os.Getenv("STUDIODESK_TEST_S3")
-	if endpoint == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("STUDIODESK_TEST_S3 is not set: CI must start the S3 server (scripts/test.sh)")
-		}
-		t.Skip("STUDIODESK_TEST_S3 not set (scripts/s3-server.sh starts one)")
-	}
+	s3test.Bucket(t, "moved", true)
+	endpoint := s3test.Endpoint(t)
 	dsn := pgtest.DSN(t)
-	t.Setenv("AWS_ACCESS_KEY_ID", os.Getenv("STUDIODESK_TEST_S3_KEY"))
-	t.Setenv("AWS_SECRET_ACCESS_KEY", os.Getenv("STUDIODESK_TEST_S3_SECRET"))
-	bucket, err := s3blob.New(context.Background(), s3blob.Config{Bucket: "moved", Endpoint: endpoint, PathStyle: true,
-		AccessKey: os.Getenv("STUDIODESK_TEST_S3_KEY"), SecretKey: os.Getenv("STUDIODESK_TEST_S3_SECRET")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bucket.CreateBucket(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	data := t.TempDir()
 	if _, _, err := runCLI(t, "tenant", "create", "--data", data, "--name", "搬家影楼", "--admin-phone", "13912342222"); err != nil {
 		t.Fatal(err)

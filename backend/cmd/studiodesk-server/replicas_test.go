@@ -24,7 +24,7 @@ import (
 	"github.com/studiodesk/studiodesk/backend/album"
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
-	"github.com/studiodesk/studiodesk/backend/blob/s3blob"
+	"github.com/studiodesk/studiodesk/backend/blob/s3blob/s3test"
 	"github.com/studiodesk/studiodesk/backend/lead"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
 	"github.com/studiodesk/studiodesk/backend/store/postgres/pgtest"
@@ -87,24 +87,9 @@ func startReplica(t *testing.T, args ...string) *replica {
 // sees a photo uploaded through the other.
 func TestTwoReplicas(t *testing.T) {
 	dsn := pgtest.DSN(t)
-	endpoint := os.Getenv("STUDIODESK_TEST_S3")
-	if endpoint == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("STUDIODESK_TEST_S3 is not set: CI must start the S3 server (scripts/test.sh)")
-		}
-		t.Skip("STUDIODESK_TEST_S3 not set (scripts/s3-server.sh starts one)")
-	}
-	t.Setenv("AWS_ACCESS_KEY_ID", os.Getenv("STUDIODESK_TEST_S3_KEY"))
-	t.Setenv("AWS_SECRET_ACCESS_KEY", os.Getenv("STUDIODESK_TEST_S3_SECRET"))
+	endpoint := s3test.Endpoint(t)
 	ctx := context.Background()
-	bucket, err := s3blob.New(ctx, s3blob.Config{Bucket: "replicas", Endpoint: endpoint, PathStyle: true,
-		AccessKey: os.Getenv("STUDIODESK_TEST_S3_KEY"), SecretKey: os.Getenv("STUDIODESK_TEST_S3_SECRET")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bucket.CreateBucket(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s3test.Bucket(t, "replicas", true)
 	out, _, err := runCLI(t, "tenant", "create", "--db", dsn, "--name", "连锁影楼", "--admin-phone", "13912341111")
 	if err != nil {
 		t.Fatal(err)
