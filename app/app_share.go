@@ -24,12 +24,16 @@ const EventUploadProgress = "upload:progress"
 
 // AlbumPhotos lists an album's files with their processing status.
 func (a *App) AlbumPhotos(albumID int64) ([]album.Photo, error) {
-	return call(a, func(ctx context.Context, c *apiclient.Client) ([]album.Photo, error) { return c.AlbumPhotos(ctx, albumID) })
+	return call(a, func(ctx context.Context, c *apiclient.Client) ([]album.Photo, error) {
+		return c.AlbumPhotos(ctx, albumID)
+	})
 }
 
 // ShareLinks lists an album's share links, newest first.
 func (a *App) ShareLinks(albumID int64) ([]api.ShareLinkView, error) {
-	return call(a, func(ctx context.Context, c *apiclient.Client) ([]api.ShareLinkView, error) { return c.ShareLinks(ctx, albumID) })
+	return call(a, func(ctx context.Context, c *apiclient.Client) ([]api.ShareLinkView, error) {
+		return c.ShareLinks(ctx, albumID)
+	})
 }
 
 // CreateShareLink shares an album: optional access code, expiry and download right.
@@ -41,7 +45,9 @@ func (a *App) CreateShareLink(albumID int64, req api.NewShare) (api.ShareLinkVie
 
 // RevokeShareLink closes a share link at once, everywhere.
 func (a *App) RevokeShareLink(id int64) (api.ShareLinkView, error) {
-	return call(a, func(ctx context.Context, c *apiclient.Client) (api.ShareLinkView, error) { return c.RevokeShareLink(ctx, id) })
+	return call(a, func(ctx context.Context, c *apiclient.Client) (api.ShareLinkView, error) {
+		return c.RevokeShareLink(ctx, id)
+	})
 }
 
 // UploadProgress is the state of an UploadPaths run, pushed as EventUploadProgress.

@@ -19,8 +19,8 @@ import (
 	"github.com/studiodesk/studiodesk/backend/album"
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
-	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 	"github.com/studiodesk/studiodesk/backend/auth"
+	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 	"github.com/studiodesk/studiodesk/backend/store"
 	"github.com/studiodesk/studiodesk/backend/store/sqlite"
 )
@@ -181,4 +181,3 @@ func NewUploadServer(t testing.TB) UploadServer {
 	}
 	return UploadServer{URL: srv.URL, Token: sess.Token, AlbumID: a.ID, Client: c}
 }
-
