@@ -88,3 +88,32 @@ describe('AlbumPage', () => {
     expect(tokenFromPath('/')).toBe('')
   })
 })
+
+describe('AlbumPage live', () => {
+  it('puts a photo that becomes ready first in the grid, without a reload', async () => {
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+      const path = url.replace(`/api/v1/public/links/${TOKEN}`, '')
+      if (path === '') return json(200, { ...ALBUM, needs_code: false })
+      if (path === '/photos') return json(200, PHOTOS)
+      return json(404, {})
+    }))
+    const sources: FakeEventSource[] = []
+    class FakeEventSource extends EventTarget {
+      constructor(readonly url: string) {
+        super()
+        sources.push(this)
+      }
+      close() {}
+    }
+    vi.stubGlobal('EventSource', FakeEventSource)
+    const w = mountPage()
+    await flushPromises()
+    expect(sources.map((s) => s.url)).toEqual([`/api/v1/public/links/${TOKEN}/events`])
+    expect(w.findAll('[data-testid="album-photo"]').map((b) => b.attributes('data-id'))).toEqual(['11'])
+    const p = { id: 13, filename: '现场_001.JPG', kind: 'image', content_type: 'image/jpeg', width: 640, height: 480, size: 10 }
+    sources[0].dispatchEvent(new MessageEvent('photo', { data: JSON.stringify(p) }))
+    sources[0].dispatchEvent(new MessageEvent('photo', { data: JSON.stringify(p) })) // once only
+    await flushPromises()
+    expect(w.findAll('[data-testid="album-photo"]').map((b) => b.attributes('data-id'))).toEqual(['13', '11'])
+  })
+})

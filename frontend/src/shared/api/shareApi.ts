@@ -69,6 +69,8 @@ export function shareApi(token: string, lang: string) {
     videoURL: (id: number) => `${base}/photos/${id}/video`,
     downloadURL: (id: number) => `${base}/photos/${id}/download`,
     zipURL: () => `${base}/zip`,
+    /** Server-sent events of the album's newly ready photos ("photo", data: a PublicPhoto). */
+    eventsURL: () => `${base}/events`,
   }
 }
 
