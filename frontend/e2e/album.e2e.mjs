@@ -149,6 +149,7 @@ test('the studio creates an album, uploads a folder and shares it with a code', 
   await step(page, 'renditions-ready', async () => {
     // Renditions come from the server's job queue (polled every few seconds).
     const albumId = Number(await byTestId(page, 'album-open').first().getAttribute('data-id'))
+    state.albumId = albumId
     const deadline = Date.now() + 60_000
     let photos = []
     while (Date.now() < deadline) {
@@ -243,6 +244,30 @@ test('on a PC: the whole album downloads as a zip of the exact announced length'
       for (const n of ['IMG_0001.JPG', 'IMG_0002.JPG', 'IMG_0003.JPG']) assert.ok(out.includes(n), `zip lacks ${n}:\n${out}`)
       execFileSync('/usr/bin/unzip', ['-tq', file])
     }
+  })
+  await page.context().close()
+})
+
+test('live: a photo uploaded while a guest has the album open appears there without a reload', async () => {
+  assert.ok(state.shareURL && state.albumId, 'the studio step did not share the album')
+  const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+  await step(page, 'live-open', async () => {
+    await page.goto(state.shareURL)
+    await byTestId(page, 'album-code').locator('input').fill('2580')
+    await byTestId(page, 'album-unlock').click()
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="album-photo"]').length === 3)
+  })
+  await step(page, 'live-new-photo', async () => {
+    const navigations = []
+    page.on('framenavigated', (f) => navigations.push(f.url()))
+    await mkdir(path.join(folder, '现场'), { recursive: true })
+    const file = path.join(folder, '现场', 'IMG_0100.JPG')
+    await writeFile(file, photo(7))
+    const report = await bridge('UploadPaths', state.albumId, [file])
+    assert.equal(report.uploaded, 1, JSON.stringify(report))
+    // Renditions come from the job queue (polled every few seconds); the page is told.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="album-photo"]').length === 4, null, { timeout: 60_000 })
+    assert.deepEqual(navigations, [], 'the page reloaded')
   })
   await page.context().close()
 })
