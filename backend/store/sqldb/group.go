@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/studiodesk/studiodesk/backend/store"
 )
@@ -48,6 +49,7 @@ type group struct {
 	leading bool
 	batches atomic.Int64 // database transactions committed (for tests and metrics)
 	members atomic.Int64 // caller transactions committed in them
+	busy    atomic.Int64 // nanoseconds the writer spent running groups (its utilization)
 }
 
 // updateGrouped runs fn like Update, sharing the commit with concurrent callers.
@@ -89,6 +91,8 @@ func (db *DB) leadGroups() {
 
 // runGroup runs one batch in one transaction and answers every member.
 func (db *DB) runGroup(batch []*groupWork) {
+	began := time.Now()
+	defer func() { db.group.busy.Add(int64(time.Since(began))) }()
 	results := make([]groupResult, len(batch))
 	// The transaction must outlive any one member's context: a member whose client went
 	// away fails alone (its statements see its own context), the others still commit.
@@ -202,6 +206,16 @@ func (db *DB) GroupStats() (batches, members int64) {
 		return 0, 0
 	}
 	return db.group.batches.Load(), db.group.members.Load()
+}
+
+// WriterBusy reports how long the single writer has spent running write transactions,
+// commits included: its rate of increase is the writer's utilization, the ceiling of write
+// throughput when it nears 1.
+func (db *DB) WriterBusy() time.Duration {
+	if db.group == nil {
+		return 0
+	}
+	return time.Duration(db.group.busy.Load())
 }
 
 // WriteQueue reports how many write transactions wait for the writer (a metric).
