@@ -503,6 +503,8 @@ func TestLeadTenantIsolationAndReveal(t *testing.T) {
 	}
 	// Every other lead endpoint, with B's ids.
 	e.must(200, "POST", "/api/v1/leads/assign", b.admin, map[string]any{"lead_ids": []int64{bl}, "staff_id": b.bookers[0]})
+	bReq := e.must(201, "POST", fmt.Sprintf("/api/v1/leads/%d/transfer-requests", bl), b.tokens["intake"],
+		map[string]any{"phone": "13500008888", "reason": "我的客户"}).num("id")
 	for _, rq := range []struct {
 		method, path string
 		body         any
@@ -518,6 +520,8 @@ func TestLeadTenantIsolationAndReveal(t *testing.T) {
 		{"POST", "/api/v1/checkins", map[string]any{"staff_id": b.bookers[0]}, 400},
 		{"GET", fmt.Sprintf("/api/v1/staff/%d/actions", b.bookers[0]), nil, 404},
 		{"PUT", "/api/v1/assign-rules", []map[string]any{{"target_department_id": b.bookingDept}}, 400},
+		{"POST", fmt.Sprintf("/api/v1/leads/%d/transfer-requests", bl), map[string]any{"phone": "13500008888", "reason": "偷走"}, 404},
+		{"POST", fmt.Sprintf("/api/v1/transfer-requests/%d/decision", bReq), map[string]any{"approve": true}, 404},
 	} {
 		if r := e.req(rq.method, rq.path, a.admin, rq.body); r.Status != rq.status {
 			t.Errorf("%s %s from A: %d %s", rq.method, rq.path, r.Status, r.Raw)
@@ -549,6 +553,12 @@ func TestLeadTenantIsolationAndReveal(t *testing.T) {
 	}
 	if status != 429 {
 		t.Fatalf("reveal 61 times in an hour: last status %d", status)
+	}
+	if l := e.must(200, "GET", "/api/v1/transfer-requests", a.admin, nil); len(l.List) != 0 {
+		t.Errorf("A lists B's transfer requests: %s", l.Raw)
+	}
+	if l := e.must(200, "GET", "/api/v1/transfer-requests?status=pending", b.admin, nil); len(l.List) != 1 {
+		t.Errorf("B's request changed: %s", l.Raw)
 	}
 	if strings.Contains(string(e.must(200, "GET", "/api/v1/leads", a.admin, nil).Raw), "13500008888") {
 		t.Error("A lists B's lead")

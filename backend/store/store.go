@@ -155,6 +155,7 @@ type Tx interface {
 	CreditTx
 	AlbumTx
 	ShareTx
+	TransferRequestTx
 }
 
 // LeadTx is the lead part of a tenant transaction.
