@@ -2,12 +2,14 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/studiodesk/studiodesk/backend/account"
 	"github.com/studiodesk/studiodesk/backend/album"
 	"github.com/studiodesk/studiodesk/backend/credit"
+	notice "github.com/studiodesk/studiodesk/backend/notify"
 	"github.com/studiodesk/studiodesk/backend/store"
 )
 
@@ -220,8 +222,8 @@ func (s *Server) updateOrder(c *call) (any, error) {
 			}
 		}
 		o := before
-		o.CustomerName, o.Package, o.ShootDate, o.Note, o.BranchID, o.OwnerID, o.LeadID =
-			in.CustomerName, in.Package, in.ShootDate, in.Note, in.BranchID, in.OwnerID, in.LeadID
+		o.CustomerName, o.Email, o.Package, o.ShootDate, o.Note, o.BranchID, o.OwnerID, o.LeadID =
+			in.CustomerName, in.Email, in.Package, in.ShootDate, in.Note, in.BranchID, in.OwnerID, in.LeadID
 		if o.BranchID == 0 {
 			o.BranchID = before.BranchID
 		}
@@ -370,6 +372,18 @@ func (s *Server) updateAlbum(c *call) (any, error) {
 		a.UpdatedAt = c.now
 		if out, err = tx.UpdateAlbum(c.ctx, a); err != nil {
 			return err
+		}
+		if before.Status != album.StatusFinished && out.Status == album.StatusFinished {
+			st, err := notifySettings(c.ctx, tx)
+			if err != nil {
+				return err
+			}
+			if st.OnFinish {
+				key := fmt.Sprintf("finished:%d:%d", out.ID, c.now.UnixMilli())
+				if _, err := s.queueNotice(c.ctx, tx, out, notice.KindAlbumFinished, key, nil, c.now); err != nil {
+					return err
+				}
+			}
 		}
 		return c.audit(tx, "album.update", "album", id, before, out)
 	})

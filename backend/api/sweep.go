@@ -97,6 +97,10 @@ func (s *Server) RunOneJob(ctx context.Context, worker string) (ran bool, err er
 		runErr = s.sweep(ctx, j.TenantID, now, cfg)
 	case JobRender:
 		nextAt, runErr = s.renderJob(ctx, j, now)
+	case JobNotifySend:
+		nextAt, runErr = s.sendJob(ctx, j, now)
+	case JobNotifyUploaded:
+		nextAt, runErr = s.uploadedJob(ctx, j, now)
 	default:
 		runErr = fmt.Errorf("unknown job kind %q", j.Kind)
 	}

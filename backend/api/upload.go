@@ -340,6 +340,9 @@ func (s *Server) ingest(c *call, up tusd.FileInfo) (album.Photo, bool, error) {
 		} else if err := tx.ScheduleJob(c.ctx, JobRender, strconv.FormatInt(p.ID, 10), nil, c.now); err != nil {
 			return err
 		}
+		if err := s.scheduleUploadNotice(c.ctx, tx, albumID, c.now); err != nil {
+			return err
+		}
 		return c.audit(tx, "photo.upload", "photo", p.ID, nil, p)
 	})
 	if err == nil && !dup {

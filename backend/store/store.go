@@ -68,6 +68,7 @@ type Store interface {
 
 	CreditStore
 	ShareStore
+	PageStore
 
 	// Ping checks that the database answers (readiness).
 	Ping(ctx context.Context) error
@@ -155,6 +156,8 @@ type Tx interface {
 	CreditTx
 	AlbumTx
 	ShareTx
+	NotifyTx
+	PageTx
 }
 
 // LeadTx is the lead part of a tenant transaction.

@@ -13,14 +13,14 @@ import (
 	"github.com/studiodesk/studiodesk/backend/store"
 )
 
-const orderCols = `id, brand_id, branch_id, owner_id, department_id, customer_name, phone, package, shoot_date, lead_id, code, note,
+const orderCols = `id, brand_id, branch_id, owner_id, department_id, customer_name, phone, email, package, shoot_date, lead_id, code, note,
 	created_by, created_at, updated_at`
 
 func orderRow(r *sql.Rows) (album.Order, error) {
 	var o album.Order
 	var dept, leadID sql.NullInt64
 	var created, updated int64
-	err := r.Scan(&o.ID, &o.BrandID, &o.BranchID, &o.OwnerID, &dept, &o.CustomerName, &o.Phone, &o.Package, &o.ShootDate,
+	err := r.Scan(&o.ID, &o.BrandID, &o.BranchID, &o.OwnerID, &dept, &o.CustomerName, &o.Phone, &o.Email, &o.Package, &o.ShootDate,
 		&leadID, &o.Code, &o.Note, &o.CreatedBy, &created, &updated)
 	o.DepartmentID, o.LeadID = dept.Int64, leadID.Int64
 	o.CreatedAt, o.UpdatedAt = fromMS(created), fromMS(updated)
@@ -39,9 +39,9 @@ func queryOne[T any](ctx context.Context, t *tx, what string, scan func(*sql.Row
 }
 
 func (t *tx) InsertOrder(ctx context.Context, o album.Order) (album.Order, error) {
-	err := t.row(ctx, `INSERT INTO orders (tenant_id, brand_id, branch_id, owner_id, department_id, customer_name, phone, package,
-		shoot_date, lead_id, code, note, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		[]any{t.tenant, o.BrandID, o.BranchID, o.OwnerID, nullID(o.DepartmentID), o.CustomerName, o.Phone, o.Package, o.ShootDate,
+	err := t.row(ctx, `INSERT INTO orders (tenant_id, brand_id, branch_id, owner_id, department_id, customer_name, phone, email, package,
+		shoot_date, lead_id, code, note, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		[]any{t.tenant, o.BrandID, o.BranchID, o.OwnerID, nullID(o.DepartmentID), o.CustomerName, o.Phone, o.Email, o.Package, o.ShootDate,
 			nullID(o.LeadID), o.Code, o.Note, o.CreatedBy, ms(o.CreatedAt), ms(o.UpdatedAt)}, &o.ID)
 	return o, wrap("insert order", err)
 }
@@ -56,9 +56,9 @@ func (t *tx) OrderByCode(ctx context.Context, code string) (album.Order, error) 
 }
 
 func (t *tx) UpdateOrder(ctx context.Context, o album.Order) (album.Order, error) {
-	res, err := t.exec(ctx, `UPDATE orders SET brand_id = ?, branch_id = ?, owner_id = ?, department_id = ?, customer_name = ?, phone = ?,
+	res, err := t.exec(ctx, `UPDATE orders SET brand_id = ?, branch_id = ?, owner_id = ?, department_id = ?, customer_name = ?, phone = ?, email = ?,
 		package = ?, shoot_date = ?, lead_id = ?, note = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`,
-		o.BrandID, o.BranchID, o.OwnerID, nullID(o.DepartmentID), o.CustomerName, o.Phone, o.Package, o.ShootDate, nullID(o.LeadID),
+		o.BrandID, o.BranchID, o.OwnerID, nullID(o.DepartmentID), o.CustomerName, o.Phone, o.Email, o.Package, o.ShootDate, nullID(o.LeadID),
 		o.Note, ms(o.UpdatedAt), t.tenant, o.ID)
 	if err := mustAffect(res, err); err != nil {
 		return o, wrap(fmt.Sprintf("update order %d", o.ID), err)
