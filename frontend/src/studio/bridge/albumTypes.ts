@@ -66,6 +66,8 @@ export interface Order {
   department_id?: number
   customer_name: string
   phone: string
+  /** Optional: where e-mail notifications go. */
+  email?: string
   package: string
   /** YYYY-MM-DD or ''. */
   shoot_date: string

@@ -64,6 +64,7 @@ import type {
   ShareLink,
   UploadReport,
 } from './albumTypes'
+import type { MyPhotosPage, NotifySettings, NotifySettingsView, OutboxMessage } from './deliveryTypes'
 
 export const bridge = {
   Info: () => call<Info>('Info'),
@@ -161,6 +162,13 @@ export const bridge = {
   ShareLinks: (albumId: number) => call<ShareLink[]>('ShareLinks', [albumId]),
   CreateShareLink: (albumId: number, req: NewShare) => call<ShareLink>('CreateShareLink', [albumId, req]),
   RevokeShareLink: (id: number) => call<ShareLink>('RevokeShareLink', [id]),
+
+  // Pocket album: delivery (notifications, "my photos").
+  NotifySettings: () => call<NotifySettingsView>('NotifySettings'),
+  SaveNotifySettings: (s: NotifySettings) => call<NotifySettingsView>('SaveNotifySettings', [s]),
+  NotifyAlbum: (albumId: number) => call<OutboxMessage[]>('NotifyAlbum', [albumId]),
+  AlbumNotifications: (albumId: number) => call<OutboxMessage[]>('AlbumNotifications', [albumId]),
+  MyPhotosPage: () => call<MyPhotosPage>('MyPhotosPage'),
 }
 
 export type Bridge = typeof bridge
@@ -172,3 +180,4 @@ export { BACKEND_EVENTS, hasBackendEvents, onBackendEvent, type BackendEvent } f
 export type * from './types'
 export type * from './leadTypes'
 export type * from './albumTypes'
+export type * from './deliveryTypes'

@@ -1,0 +1,48 @@
+// English strings of delivery; the same keys as zh-CN.delivery.ts (asserted in a test).
+import type { DeliveryMessages } from './zh-CN.delivery'
+
+const deliveryEn: DeliveryMessages = {
+  delivery: {
+    title: 'Customer delivery',
+    tab: 'Notify',
+    myPhotos: '“My photos” page',
+    myPhotosHint: 'Put this address in your WeChat menu: customers type their phone and order code and see all their albums. The address never changes.',
+    notify: 'Customer notifications',
+    notifyHint: 'Tell customers when photos are uploaded and when an album is finished. With no channel on, messages are only written to the server log.',
+    triggers: 'When',
+    onUpload: 'After new photos are uploaded (once per batch)',
+    onFinish: 'When an album is marked finished',
+    email: 'E-mail',
+    sms: 'SMS',
+    webhook: 'Webhook (your own system or WeChat account)',
+    enabled: 'On',
+    host: 'Mail server',
+    port: 'Port',
+    security: 'Encryption',
+    securityKind: { starttls: 'STARTTLS (port 587)', tls: 'SSL/TLS (port 465)', none: 'None (internal network only)' },
+    username: 'User name',
+    password: 'Password',
+    from: 'Sender',
+    fromExample: "Your Studio <photos{'@'}studio.example>",
+    secretKept: 'Leave empty to keep the saved value',
+    noSms: 'This server offers no SMS provider; ask the operator.',
+    url: 'URL',
+    secret: 'Signing secret',
+    webhookHint: 'Each message is POSTed as JSON with X-StudioDesk-Signature (HMAC-SHA256 of "timestamp.body"). A 2xx answer counts as delivered; anything else is retried.',
+    saved: 'Saved',
+    notifyNow: 'Notify customer',
+    notifyNowHint: 'Tells the customer the album is ready, through every channel that is on. Failures are retried; the outcome shows below.',
+    queued: 'Queued: {n} message(s)',
+    noMessages: 'No notifications sent yet.',
+    time: 'Time',
+    kindLabel: 'Message',
+    kind: { photos_uploaded: 'New photos', album_finished: 'Album finished', album_ready: 'Ready to view', retention_warning: 'Expiry warning' },
+    channelLabel: 'Channel',
+    channel: { log: 'Log', email: 'E-mail', webhook: 'Webhook', sms: 'SMS' },
+    recipient: 'Recipient',
+    statusLabel: 'Status',
+    status: { pending: 'Sending', sent: 'Sent', failed: 'Failed' },
+  },
+}
+
+export default deliveryEn

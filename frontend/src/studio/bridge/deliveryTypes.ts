@@ -1,0 +1,48 @@
+// Shapes of the delivery bindings (issue 5, P4): customer notifications, the "my photos"
+// page; mirrors backend/notify (Settings), backend/store (OutboxMessage) and backend/api.
+
+export type NotifyChannel = 'log' | 'email' | 'webhook' | 'sms'
+export type NotifyKind = 'photos_uploaded' | 'album_finished' | 'album_ready' | 'retention_warning'
+
+export interface NotifySettings {
+  email: {
+    enabled: boolean
+    host: string
+    port: number
+    security: 'starttls' | 'tls' | 'none'
+    username: string
+    /** Write-only: answered masked ("****abcd"); sent back empty or masked, the stored one stays. */
+    password?: string
+    from: string
+  }
+  webhook: { enabled: boolean; url: string; secret?: string }
+  sms: { enabled: boolean; provider: string }
+  on_upload: boolean
+  on_finish: boolean
+}
+
+export interface NotifySettingsView {
+  settings: NotifySettings
+  /** SMS senders this server offers (none unless the operator added one). */
+  sms_providers: string[]
+}
+
+export interface OutboxMessage {
+  id: number
+  album_id?: number
+  kind: NotifyKind
+  channel: NotifyChannel
+  recipient: string
+  subject: string
+  body: string
+  status: 'pending' | 'sent' | 'failed'
+  attempts: number
+  last_error?: string
+  created_at: string
+  sent_at?: string
+}
+
+export interface MyPhotosPage {
+  path: string
+  url?: string
+}
