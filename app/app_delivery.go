@@ -11,7 +11,9 @@ import (
 
 // NotifySettings reads the studio's customer-notification setup (secrets masked).
 func (a *App) NotifySettings() (api.NotifySettingsView, error) {
-	return call(a, func(ctx context.Context, c *apiclient.Client) (api.NotifySettingsView, error) { return c.NotifySettings(ctx) })
+	return call(a, func(ctx context.Context, c *apiclient.Client) (api.NotifySettingsView, error) {
+		return c.NotifySettings(ctx)
+	})
 }
 
 // SaveNotifySettings saves the setup; secrets left empty or masked keep the stored ones.
@@ -23,7 +25,9 @@ func (a *App) SaveNotifySettings(s notify.Settings) (api.NotifySettingsView, err
 
 // NotifyAlbum tells an album's customer that it is ready to view.
 func (a *App) NotifyAlbum(albumID int64) ([]store.OutboxMessage, error) {
-	return call(a, func(ctx context.Context, c *apiclient.Client) ([]store.OutboxMessage, error) { return c.NotifyAlbum(ctx, albumID) })
+	return call(a, func(ctx context.Context, c *apiclient.Client) ([]store.OutboxMessage, error) {
+		return c.NotifyAlbum(ctx, albumID)
+	})
 }
 
 // AlbumNotifications lists the messages sent about an album, newest first.

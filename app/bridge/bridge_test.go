@@ -332,7 +332,9 @@ func TestEveryMethod(t *testing.T) {
 				t.Fatalf("notify settings %s", raw)
 			}
 		}},
-		{"SaveNotifySettings", func() []any { return []any{map[string]any{"webhook": map[string]any{"enabled": true, "url": "ftp://x"}}} }, 400,
+		{"SaveNotifySettings", func() []any {
+			return []any{map[string]any{"webhook": map[string]any{"enabled": true, "url": "ftp://x"}}}
+		}, 400,
 			func(t *testing.T, raw []byte) {
 				if !strings.Contains(string(raw), "webhook.url") {
 					t.Fatalf("save notify settings %s", raw)
