@@ -82,7 +82,7 @@ describe('AlbumDrawer', () => {
       Info: () => ({ server_url: 'http://192.168.1.10:8640' }),
       AlbumNotifications: () => sent,
       NotifyAlbum: () => {
-        const m = { id: 2, album_id: 9, kind: 'album_ready', channel: 'sms', recipient: '13600000001', subject: '', body: '', status: 'pending', attempts: 0, created_at: '2026-12-04T03:00:00Z' }
+        const m = { id: 2, album_id: 9, kind: 'album_ready', channel: 'sms', recipient: '13600000001', subject: '', body: '', status: 'pending', attempts: 0, last_error: '', created_at: '2026-12-04T03:00:00Z' }
         sent = [m, ...sent]
         return [m]
       },

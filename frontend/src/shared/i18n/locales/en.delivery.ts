@@ -2,6 +2,21 @@
 import type { DeliveryMessages } from './zh-CN.delivery'
 
 const deliveryEn: DeliveryMessages = {
+  myPhotos: {
+    title: 'My photos',
+    hint: 'Enter the phone number you gave when ordering and the 8-character order code from your receipt or text message.',
+    phone: 'Phone',
+    phonePlaceholder: 'The phone number on your order',
+    code: 'Order code',
+    codePlaceholder: '8 letters or digits',
+    submit: 'Show my albums',
+    fillBoth: 'Enter your phone number and order code.',
+    hello: '{name}, here are your albums:',
+    none: 'Your albums are still being prepared, or their time is over. Ask the studio if in doubt.',
+    count: '{n} files',
+    until: 'Kept until {date}',
+    another: 'Look up another order',
+  },
   delivery: {
     title: 'Customer delivery',
     tab: 'Notify',

@@ -1,6 +1,21 @@
 // Simplified Chinese strings of delivery (issue 5, P4: notifications, "my photos", retention,
 // link analytics); merged into zh-CN.ts. en.delivery.ts must have exactly the same keys.
 const deliveryZhCN = {
+  myPhotos: {
+    title: '我的照片',
+    hint: '请输入下单时留的手机号，以及单据或短信中的 8 位订单码。',
+    phone: '手机号',
+    phonePlaceholder: '下单时留的手机号',
+    code: '订单码',
+    codePlaceholder: '8 位字母或数字',
+    submit: '查看我的相册',
+    fillBoth: '请填写手机号和订单码。',
+    hello: '{name}，这是您的相册：',
+    none: '相册还在准备中，或已过保存期。如有疑问请联系影楼。',
+    count: '{n} 个文件',
+    until: '保存至 {date}',
+    another: '查询其他订单',
+  },
   delivery: {
     title: '客户交付',
     tab: '通知',
