@@ -131,6 +131,10 @@ type Album struct {
 	Settings     Settings  `json:"settings"`
 	Status       Status    `json:"status"`
 	RetainUntil  time.Time `json:"retain_until"`
+	// HiddenAt: the retention ended and guests no longer see the album (extending it with
+	// credits shows it again). PurgedAt: its files were deleted after the grace period.
+	HiddenAt     *time.Time `json:"hidden_at,omitempty"`
+	PurgedAt     *time.Time `json:"purged_at,omitempty"`
 	PhotoCount   int       `json:"photo_count"`
 	Bytes        int64     `json:"bytes"`
 	CreatedBy    int64     `json:"created_by"`

@@ -40,6 +40,7 @@ func (s *Server) albumRoutes(m *http.ServeMux) {
 	m.Handle("POST /api/v1/orders/{id}/albums", s.authed(s.createAlbum))
 	m.Handle("GET /api/v1/albums/{id}", s.authed(s.getAlbum))
 	m.Handle("PUT /api/v1/albums/{id}", s.authed(s.updateAlbum))
+	m.Handle("POST /api/v1/albums/{id}/extend", s.authed(s.extendAlbum))
 }
 
 // requireAny fails with 403 unless the caller holds one of ps (the first is named).
@@ -308,6 +309,9 @@ func (s *Server) createAlbum(c *call) (any, error) {
 		if _, err := c.visibleOrder(tx, orderID); err != nil {
 			return err
 		}
+		if err := c.checkStorageUnpaid(tx); err != nil {
+			return err
+		}
 		var err error
 		if a, err = tx.InsertAlbum(c.ctx, a); err != nil {
 			return err
@@ -369,8 +373,7 @@ func (s *Server) updateAlbum(c *call) (any, error) {
 		if err != nil {
 			return err
 		}
-		a.UpdatedAt = c.now
-		if out, err = tx.UpdateAlbum(c.ctx, a); err != nil {
+		if out, err = s.saveRetention(c, tx, before, a, 0); err != nil {
 			return err
 		}
 		if before.Status != album.StatusFinished && out.Status == album.StatusFinished {

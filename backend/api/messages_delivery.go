@@ -19,6 +19,7 @@ var deliveryFieldLabels = map[string]text{
 	"webhook.url":    {"Webhook 地址", "webhook URL"},
 	"webhook.secret": {"Webhook 签名密钥", "webhook signing secret"},
 	"sms.provider":   {"短信服务商", "SMS provider"},
+	"months":         {"延长月数", "months to add"},
 }
 
 var deliveryMessages = map[string]text{
@@ -40,4 +41,11 @@ var deliveryMessages = map[string]text{
 	"page_not_found": {"页面不存在。请向影楼确认地址是否完整。", "This page does not exist; check the address with the studio."},
 	"order_lookup_failed": {"手机号或订单码不正确，还可以尝试 {attempts_left} 次。订单码在影楼给您的单据或消息中。",
 		"The phone number or order code is wrong; {attempts_left} attempts left. The order code is on your receipt or in the studio's message."},
+	"album_expired": {"相册已于 {date} 到期，客户已无法查看。请先在相册中延长保存期。",
+		"The album expired on {date}; customers can no longer see it. Extend its retention first."},
+	"album_purged": {"相册已于 {date} 过了保留期并删除文件，无法再延期或上传。",
+		"The album's files were deleted on {date} after its grace period; it can no longer be extended or uploaded to."},
+	"months_invalid": {"「{field}」必须在 {min} 到 {max} 之间。", "“{field}” must be between {min} and {max}."},
+	"storage_unpaid": {"{month} 的存储费用未能扣除（需要 {need} 点，当前余额 {have} 点）。请在「点数」页充值，扣费成功后才能新建相册和上传。",
+		"The storage charge for {month} could not be taken (need {need}, have {have}). Top up on the Credits page; new albums and uploads resume once it is paid."},
 }

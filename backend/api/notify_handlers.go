@@ -144,6 +144,9 @@ func (s *Server) notifyAlbum(c *call) (any, error) {
 		if err != nil {
 			return err
 		}
+		if !c.now.Before(a.RetainUntil) {
+			return apiErr(http.StatusConflict, "album_expired", "", map[string]any{"date": a.RetainUntil.In(shanghai).Format(time.DateOnly)})
+		}
 		key := fmt.Sprintf("ready:%d:%d", a.ID, c.now.Unix()/60)
 		if out, err = s.queueNotice(c.ctx, tx, a, notice.KindAlbumReady, key, nil, c.now); err != nil {
 			return err
@@ -307,7 +310,7 @@ func (s *Server) uploadedJob(ctx context.Context, j store.Job, now time.Time) (*
 			return err
 		}
 		a, err := tx.GetAlbum(ctx, albumID)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, store.ErrNotFound) || (err == nil && !now.Before(a.RetainUntil)) {
 			return nil
 		}
 		if err != nil {

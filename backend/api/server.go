@@ -75,6 +75,8 @@ type Config struct {
 	WebhookClient *http.Client
 	// Notify tunes notification delivery.
 	Notify NotifyConfig
+	// Retention tunes the album-retention job.
+	Retention RetentionConfig
 }
 
 // Server is the HTTP handler of the cloud server.

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"strconv"
+	"time"
 	"strings"
 
 	"github.com/tus/tusd/v2/pkg/filelocker"
@@ -215,7 +216,14 @@ func (s *Server) checkNewUpload(c *call, up tusd.FileInfo) (tusd.MetaData, error
 			map[string]any{"filename": name, "max": fmt.Sprintf("%d MB", limit>>20)})
 	}
 	err = c.view(func(tx store.Tx) error {
-		if _, err := c.visibleAlbum(tx, albumID); err != nil {
+		a, err := c.visibleAlbum(tx, albumID)
+		if err != nil {
+			return err
+		}
+		if a.PurgedAt != nil {
+			return apiErr(http.StatusGone, "album_purged", "album_id", map[string]any{"date": a.PurgedAt.In(shanghai).Format(time.DateOnly)})
+		}
+		if err := c.checkStorageUnpaid(tx); err != nil {
 			return err
 		}
 		if !videoExts[ext] {

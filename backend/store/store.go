@@ -158,6 +158,7 @@ type Tx interface {
 	ShareTx
 	NotifyTx
 	PageTx
+	RetentionTx
 }
 
 // LeadTx is the lead part of a tenant transaction.

@@ -123,17 +123,19 @@ func (t *tx) ListOrders(ctx context.Context, f store.OrderFilter) ([]album.Order
 }
 
 const albumCols = `id, order_id, kind, title, cover_photo_id, sort_order, settings, status, retain_until, photo_count, bytes,
-	created_by, created_at, updated_at`
+	created_by, created_at, updated_at, hidden_at, purged_at`
 
 func albumRow(r *sql.Rows) (album.Album, error) {
 	var a album.Album
 	var kind, status, settings string
 	var retain, created, updated int64
+	var hidden, purged sql.NullInt64
 	err := r.Scan(&a.ID, &a.OrderID, &kind, &a.Title, &a.CoverPhotoID, &a.SortOrder, &settings, &status, &retain,
-		&a.PhotoCount, &a.Bytes, &a.CreatedBy, &created, &updated)
+		&a.PhotoCount, &a.Bytes, &a.CreatedBy, &created, &updated, &hidden, &purged)
 	if err != nil {
 		return a, err
 	}
+	a.HiddenAt, a.PurgedAt = timePtr(hidden), timePtr(purged)
 	a.Kind, a.Status = album.Kind(kind), album.Status(status)
 	a.RetainUntil, a.CreatedAt, a.UpdatedAt = fromMS(retain), fromMS(created), fromMS(updated)
 	if err := json.Unmarshal([]byte(settings), &a.Settings); err != nil {
