@@ -133,13 +133,13 @@ type Album struct {
 	RetainUntil  time.Time `json:"retain_until"`
 	// HiddenAt: the retention ended and guests no longer see the album (extending it with
 	// credits shows it again). PurgedAt: its files were deleted after the grace period.
-	HiddenAt     *time.Time `json:"hidden_at,omitempty"`
-	PurgedAt     *time.Time `json:"purged_at,omitempty"`
-	PhotoCount   int       `json:"photo_count"`
-	Bytes        int64     `json:"bytes"`
-	CreatedBy    int64     `json:"created_by"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	HiddenAt   *time.Time `json:"hidden_at,omitempty"`
+	PurgedAt   *time.Time `json:"purged_at,omitempty"`
+	PhotoCount int        `json:"photo_count"`
+	Bytes      int64      `json:"bytes"`
+	CreatedBy  int64      `json:"created_by"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
 }
 
 // Field limits.

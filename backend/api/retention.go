@@ -348,7 +348,7 @@ func (s *Server) extendAlbum(c *call) (any, error) {
 			base = c.now
 		}
 		a := before
-		a.Settings.RetentionDays = int(math.Ceil(base.Add(time.Duration(in.Months) * monthLen).Sub(a.CreatedAt).Hours() / 24))
+		a.Settings.RetentionDays = int(math.Ceil(base.Add(time.Duration(in.Months)*monthLen).Sub(a.CreatedAt).Hours() / 24))
 		if a.Settings.RetentionDays > album.MaxRetentionDays {
 			return apiErr(http.StatusBadRequest, album.CodeRetentionInvalid, "months", map[string]any{"min": album.MinRetentionDays, "max": album.MaxRetentionDays})
 		}

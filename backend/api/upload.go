@@ -13,8 +13,8 @@ import (
 	"os"
 	"path"
 	"strconv"
-	"time"
 	"strings"
+	"time"
 
 	"github.com/tus/tusd/v2/pkg/filelocker"
 	"github.com/tus/tusd/v2/pkg/filestore"
