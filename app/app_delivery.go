@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/studiodesk/studiodesk/backend/album"
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
 	"github.com/studiodesk/studiodesk/backend/notify"
@@ -40,4 +41,10 @@ func (a *App) AlbumNotifications(albumID int64) ([]store.OutboxMessage, error) {
 // MyPhotosPage returns the studio's "my photos" page address (for its WeChat menu).
 func (a *App) MyPhotosPage() (api.MyPhotosPage, error) {
 	return call(a, func(ctx context.Context, c *apiclient.Client) (api.MyPhotosPage, error) { return c.MyPhotosPage(ctx) })
+}
+
+// ExtendAlbum buys months more retention for an album with credits (a hidden album is shown
+// again).
+func (a *App) ExtendAlbum(albumID int64, months int) (album.Album, error) {
+	return call(a, func(ctx context.Context, c *apiclient.Client) (album.Album, error) { return c.ExtendAlbum(ctx, albumID, months) })
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/studiodesk/studiodesk/backend/album"
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/notify"
 	"github.com/studiodesk/studiodesk/backend/store"
@@ -34,4 +35,9 @@ func (c *Client) AlbumNotifications(ctx context.Context, albumID int64) ([]store
 // MyPhotosPage returns the studio's "my photos" page address (GET /api/v1/my-photos/page).
 func (c *Client) MyPhotosPage(ctx context.Context) (api.MyPhotosPage, error) {
 	return send[api.MyPhotosPage](ctx, c, http.MethodGet, "/api/v1/my-photos/page", nil)
+}
+
+// ExtendAlbum buys months more retention for an album (POST /api/v1/albums/{id}/extend).
+func (c *Client) ExtendAlbum(ctx context.Context, albumID int64, months int) (album.Album, error) {
+	return send[album.Album](ctx, c, http.MethodPost, idPath("/api/v1/albums", albumID, "extend"), api.ExtendAlbum{Months: months})
 }

@@ -110,6 +110,10 @@ export interface Album {
   settings: AlbumSettings
   status: AlbumStatus
   retain_until?: string
+  /** The retention ended: guests no longer see it (extending shows it again). */
+  hidden_at?: string
+  /** Its files were deleted after the grace period. */
+  purged_at?: string
   photo_count?: number
   bytes?: number
   created_at?: string

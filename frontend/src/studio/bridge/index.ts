@@ -169,6 +169,8 @@ export const bridge = {
   NotifyAlbum: (albumId: number) => call<OutboxMessage[]>('NotifyAlbum', [albumId]),
   AlbumNotifications: (albumId: number) => call<OutboxMessage[]>('AlbumNotifications', [albumId]),
   MyPhotosPage: () => call<MyPhotosPage>('MyPhotosPage'),
+  /** Buys months × retention.month credits of retention; a hidden album is shown again. */
+  ExtendAlbum: (albumId: number, months: number) => call<Album>('ExtendAlbum', [albumId, months]),
 }
 
 export type Bridge = typeof bridge

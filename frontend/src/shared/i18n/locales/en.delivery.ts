@@ -17,6 +17,15 @@ const deliveryEn: DeliveryMessages = {
     until: 'Kept until {date}',
     another: 'Look up another order',
   },
+  retention: {
+    hidden: 'Expired, hidden',
+    purged: 'Files deleted',
+    extend: 'Extend',
+    extendTitle: 'Extend “{title}”',
+    extendHint: 'Adds months from the end date (from today if it has passed), paid in credits by the price table. A hidden album becomes visible again and its links work again.',
+    months: 'Months',
+    cost: 'Costs {credits} credits (balance {balance})',
+  },
   delivery: {
     title: 'Customer delivery',
     tab: 'Notify',

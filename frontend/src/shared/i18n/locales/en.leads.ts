@@ -102,6 +102,9 @@ const leadsEn: LeadMessages = {
       pending_validity: 'Validity not decided',
       recycle_warning: 'About to return to the pool',
       recycled: 'Returned to the pool',
+      album_expiring: 'Album expires soon',
+      album_hidden: 'Album expired and hidden',
+      storage_unpaid: 'Storage charge unpaid (not enough credits)',
     },
     batchOp: {
       transition: 'Change status',

@@ -16,6 +16,15 @@ const deliveryZhCN = {
     until: '保存至 {date}',
     another: '查询其他订单',
   },
+  retention: {
+    hidden: '已到期隐藏',
+    purged: '文件已清除',
+    extend: '延长',
+    extendTitle: '延长「{title}」的保存期',
+    extendHint: '从到期日（已过期则从今天）起延长，按价格表扣除点数。已隐藏的相册延长后客户可以重新查看，原分享链接继续有效。',
+    months: '延长月数',
+    cost: '需要 {credits} 点（当前余额 {balance} 点）',
+  },
   delivery: {
     title: '客户交付',
     tab: '通知',

@@ -101,6 +101,9 @@ const leadsZhCN = {
       pending_validity: '待判定有效性',
       recycle_warning: '即将被回收到公海',
       recycled: '已回收到公海',
+      album_expiring: '相册即将到期',
+      album_hidden: '相册已到期隐藏',
+      storage_unpaid: '存储费用未扣除（点数不足）',
     },
     batchOp: {
       transition: '修改状态',
