@@ -46,5 +46,7 @@ func (a *App) MyPhotosPage() (api.MyPhotosPage, error) {
 // ExtendAlbum buys months more retention for an album with credits (a hidden album is shown
 // again).
 func (a *App) ExtendAlbum(albumID int64, months int) (album.Album, error) {
-	return call(a, func(ctx context.Context, c *apiclient.Client) (album.Album, error) { return c.ExtendAlbum(ctx, albumID, months) })
+	return call(a, func(ctx context.Context, c *apiclient.Client) (album.Album, error) {
+		return c.ExtendAlbum(ctx, albumID, months)
+	})
 }
