@@ -41,6 +41,7 @@ func (s *Server) albumRoutes(m *http.ServeMux) {
 	m.Handle("GET /api/v1/albums/{id}", s.authed(s.getAlbum))
 	m.Handle("PUT /api/v1/albums/{id}", s.authed(s.updateAlbum))
 	m.Handle("POST /api/v1/albums/{id}/extend", s.authed(s.extendAlbum))
+	m.Handle("GET /api/v1/albums/{id}/analytics", s.authed(s.albumAnalytics))
 }
 
 // requireAny fails with 403 unless the caller holds one of ps (the first is named).

@@ -159,6 +159,7 @@ type Tx interface {
 	NotifyTx
 	PageTx
 	RetentionTx
+	AnalyticsTx
 }
 
 // LeadTx is the lead part of a tenant transaction.
