@@ -50,3 +50,10 @@ func (a *App) ExtendAlbum(albumID int64, months int) (album.Album, error) {
 		return c.ExtendAlbum(ctx, albumID, months)
 	})
 }
+
+// AlbumAnalytics returns views, unique visitors and downloads per link and per photo.
+func (a *App) AlbumAnalytics(albumID int64) (api.AlbumAnalytics, error) {
+	return call(a, func(ctx context.Context, c *apiclient.Client) (api.AlbumAnalytics, error) {
+		return c.AlbumAnalytics(ctx, albumID)
+	})
+}

@@ -341,6 +341,7 @@ func TestEveryMethod(t *testing.T) {
 				}
 			}},
 		{"NotifyAlbum", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"AlbumAnalytics", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
 		{"ExtendAlbum", func() []any { return []any{999999, 1} }, 404, func(t *testing.T, raw []byte) {}},
 		{"AlbumNotifications", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
 		{"MyPhotosPage", nil, 200, func(t *testing.T, raw []byte) {

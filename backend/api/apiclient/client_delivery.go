@@ -41,3 +41,8 @@ func (c *Client) MyPhotosPage(ctx context.Context) (api.MyPhotosPage, error) {
 func (c *Client) ExtendAlbum(ctx context.Context, albumID int64, months int) (album.Album, error) {
 	return send[album.Album](ctx, c, http.MethodPost, idPath("/api/v1/albums", albumID, "extend"), api.ExtendAlbum{Months: months})
 }
+
+// AlbumAnalytics returns views, visitors and downloads of an album's links (GET /api/v1/albums/{id}/analytics).
+func (c *Client) AlbumAnalytics(ctx context.Context, albumID int64) (api.AlbumAnalytics, error) {
+	return send[api.AlbumAnalytics](ctx, c, http.MethodGet, idPath("/api/v1/albums", albumID, "analytics"), nil)
+}

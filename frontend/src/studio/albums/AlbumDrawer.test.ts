@@ -105,4 +105,33 @@ describe('AlbumDrawer', () => {
     expect(table()).toContain('可以查看')
     expect(table()).toContain('短信')
   }, 30_000)
+
+  it('shows views, visitors and downloads per link and per photo', async () => {
+    const app = installFakeWails({
+      GetOrder: () => ({ order: ORDER, albums: [ALBUM] }),
+      AlbumPhotos: () => PHOTOS,
+      ShareLinks: () => [LINK],
+      Info: () => ({ server_url: 'http://192.168.1.10:8640' }),
+      AlbumAnalytics: () => ({
+        views: 17,
+        visitors: 6,
+        downloads: 9,
+        links: [{ id: 3, label: '客户', state: 'active', created_at: '', views: 17, visitors: 6, downloads: 9 }],
+        photos: [{ photo_id: 1, filename: 'IMG_1.JPG', downloads: 5 }],
+      }),
+    })
+    const { wrapper } = await mountStudio(OrderDetailPage, { session: fakeSession(['order.manage']), route: '/orders/4' })
+    await settle()
+    await wrapper.get('[data-testid="album-open"]').trigger('click')
+    await settle()
+    ;(document.querySelector('#tab-stats') as HTMLElement).click()
+    await settle()
+    expect(app.AlbumAnalytics).toHaveBeenCalledWith(9)
+    expect(document.querySelector('[data-testid="stats-visitors"]')!.textContent).toContain('6')
+    expect(document.querySelector('[data-testid="stats-views"]')!.textContent).toContain('17')
+    const links = document.querySelector('[data-testid="stats-links"]')!.textContent!
+    expect(links).toContain('客户')
+    expect(links).toContain('有效')
+    expect(document.querySelector('[data-testid="stats-photos"]')!.textContent).toContain('IMG_1.JPG')
+  }, 30_000)
 })

@@ -46,3 +46,24 @@ export interface MyPhotosPage {
   path: string
   url?: string
 }
+
+export interface LinkStats {
+  id: number
+  label: string
+  state: 'active' | 'expired' | 'revoked'
+  created_at: string
+  views: number
+  /** Distinct browsers (a random id in a cookie, stored hashed per link). */
+  visitors: number
+  /** Single downloads and zips. */
+  downloads: number
+}
+
+export interface AlbumAnalytics {
+  views: number
+  visitors: number
+  downloads: number
+  links: LinkStats[]
+  /** Photos downloaded at least once, most downloaded first. */
+  photos: { photo_id: number; filename: string; downloads: number }[]
+}

@@ -64,7 +64,7 @@ import type {
   ShareLink,
   UploadReport,
 } from './albumTypes'
-import type { MyPhotosPage, NotifySettings, NotifySettingsView, OutboxMessage } from './deliveryTypes'
+import type { AlbumAnalytics, MyPhotosPage, NotifySettings, NotifySettingsView, OutboxMessage } from './deliveryTypes'
 
 export const bridge = {
   Info: () => call<Info>('Info'),
@@ -171,6 +171,7 @@ export const bridge = {
   MyPhotosPage: () => call<MyPhotosPage>('MyPhotosPage'),
   /** Buys months × retention.month credits of retention; a hidden album is shown again. */
   ExtendAlbum: (albumId: number, months: number) => call<Album>('ExtendAlbum', [albumId, months]),
+  AlbumAnalytics: (albumId: number) => call<AlbumAnalytics>('AlbumAnalytics', [albumId]),
 }
 
 export type Bridge = typeof bridge

@@ -26,6 +26,17 @@ const deliveryEn: DeliveryMessages = {
     months: 'Months',
     cost: 'Costs {credits} credits (balance {balance})',
   },
+  analytics: {
+    tab: 'Stats',
+    views: 'Views',
+    visitors: 'Visitors',
+    downloads: 'Downloads',
+    privacy: 'Visitors are counted per browser (a random id from the link page, stored hashed per link; no IP address or device data). Downloads include single photos and zips; resumed downloads are not counted again.',
+    byLink: 'By link',
+    byPhoto: 'By photo (single downloads)',
+    noLinks: 'No share links yet.',
+    noDownloads: 'No single downloads yet.',
+  },
   delivery: {
     title: 'Customer delivery',
     tab: 'Notify',

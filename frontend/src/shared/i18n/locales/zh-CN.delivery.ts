@@ -25,6 +25,17 @@ const deliveryZhCN = {
     months: '延长月数',
     cost: '需要 {credits} 点（当前余额 {balance} 点）',
   },
+  analytics: {
+    tab: '统计',
+    views: '浏览',
+    visitors: '访客',
+    downloads: '下载',
+    privacy: '访客按浏览器计数（链接页面的随机标识，按链接加密保存，不记录 IP 和设备信息）。下载包括单张和打包下载，断点续传不重复计数。',
+    byLink: '按链接',
+    byPhoto: '按照片（单张下载）',
+    noLinks: '还没有分享链接。',
+    noDownloads: '还没有单张下载。',
+  },
   delivery: {
     title: '客户交付',
     tab: '通知',
