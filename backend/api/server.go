@@ -58,7 +58,7 @@ type Config struct {
 	// holds tus uploads in progress. Uploads are off unless both are set.
 	Blobs     blob.Bucket
 	UploadDir string
-	// Renderer makes renditions; default media.Std.
+	// Renderer makes renditions; default media.Best (libjpeg-turbo where the build has it).
 	Renderer media.Renderer
 	// Upload size limits; defaults 200 MiB per image, 50 GiB per video.
 	MaxImageSize, MaxVideoSize int64
@@ -100,7 +100,7 @@ func New(cfg Config) *Server {
 		cfg.LoginWindow = 15 * time.Minute
 	}
 	if cfg.Renderer == nil {
-		cfg.Renderer = media.Std{}
+		cfg.Renderer = media.Best(media.Limits{})
 	}
 	if cfg.MaxImageSize == 0 {
 		cfg.MaxImageSize = defaultMaxImage
