@@ -373,5 +373,8 @@ func (s *Server) updateAlbum(c *call) (any, error) {
 		}
 		return c.audit(tx, "album.update", "album", id, before, out)
 	})
+	if err == nil {
+		s.links.forget() // thumbs and previews see the new settings at once
+	}
 	return out, c.albumDenied(err, "album.update", "album", id)
 }

@@ -29,14 +29,25 @@ func (s *Server) renderJob(ctx context.Context, j store.Job, now time.Time) (*ti
 		return nil, fmt.Errorf("render job key %q: %w", j.Key, err)
 	}
 	var p album.Photo
-	err = s.cfg.Store.View(ctx, j.TenantID, func(tx store.Tx) (err error) { p, err = tx.GetPhoto(ctx, id); return })
+	var a album.Album
+	err = s.cfg.Store.View(ctx, j.TenantID, func(tx store.Tx) (err error) {
+		if p, err = tx.GetPhoto(ctx, id); err != nil {
+			return err
+		}
+		a, err = tx.GetAlbum(ctx, p.AlbumID)
+		return err
+	})
 	if errors.Is(err, store.ErrNotFound) || (err == nil && p.Status != album.PhotoProcessing) {
 		return nil, nil // deleted meanwhile, or already done
 	}
 	if err != nil {
 		return s.renderRetry(ctx, j, id, now, err)
 	}
-	info, rs, err := s.render(ctx, j.TenantID, p)
+	mark, markID, err := s.markOf(ctx, j.TenantID, a)
+	if err != nil {
+		return s.renderRetry(ctx, j, id, now, err)
+	}
+	info, rs, err := s.render(ctx, j.TenantID, p, mark)
 	if code := media.CodeOf(err); code != "" {
 		return nil, s.photoResult(ctx, j.TenantID, id, album.RenderResult{Status: album.PhotoFailed, Reason: code}, now)
 	}
@@ -44,9 +55,9 @@ func (s *Server) renderJob(ctx context.Context, j store.Job, now time.Time) (*ti
 		return s.renderRetry(ctx, j, id, now, err)
 	}
 	bucket := s.tenantBucket(j.TenantID)
-	result := album.RenderResult{Status: album.PhotoReady, Width: info.Width, Height: info.Height}
+	result := album.RenderResult{Status: album.PhotoReady, Width: info.Width, Height: info.Height, Mark: markID}
 	for _, r := range rs {
-		if _, err := bucket.Put(ctx, renditionKey(p.Hash, r.Spec.Name), bytes.NewReader(r.Data), int64(len(r.Data)), "image/jpeg"); err != nil {
+		if _, err := bucket.Put(ctx, renditionKey(p.Hash, r.Spec.Name, markID), bytes.NewReader(r.Data), int64(len(r.Data)), "image/jpeg"); err != nil {
 			return s.renderRetry(ctx, j, id, now, fmt.Errorf("store %s: %w", r.Spec.Name, err))
 		}
 		if r.Spec == media.Preview {
@@ -56,13 +67,13 @@ func (s *Server) renderJob(ctx context.Context, j store.Job, now time.Time) (*ti
 	return nil, s.photoResult(ctx, j.TenantID, id, result, now)
 }
 
-func (s *Server) render(ctx context.Context, tenantID int64, p album.Photo) (media.Image, []media.Rendition, error) {
+func (s *Server) render(ctx context.Context, tenantID int64, p album.Photo, mark *media.Mark) (media.Image, []media.Rendition, error) {
 	rc, _, err := s.tenantBucket(tenantID).Get(ctx, originalKey(p.Hash))
 	if err != nil {
 		return media.Image{}, nil, fmt.Errorf("open original of photo %d: %w", p.ID, err)
 	}
 	defer rc.Close()
-	return s.cfg.Renderer.Render(ctx, rc, renditionSpecs)
+	return s.cfg.Renderer.RenderMarked(ctx, rc, renditionSpecs, mark)
 }
 
 func (s *Server) renderRetry(ctx context.Context, j store.Job, id int64, now time.Time, cause error) (*time.Time, error) {

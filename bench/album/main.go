@@ -2,9 +2,9 @@
 // the same run, and prints the ratios (see docs/benchmarks.md, "Issue 5"):
 //
 //	go run ./bench/album renditions   # thumb + preview of 24 MP JPEGs vs vipsthumbnail
-//	go run ./bench/album thumbs       # thumbnail GETs at 200 clients vs nginx
-//	go run ./bench/album zip          # zip streaming vs cat
-//	go run ./bench/album tus          # tus upload vs curl -T to a plain PUT handler
+//	go run ./bench/album delivery     # tus upload vs curl -T to a plain PUT handler,
+//	                                  # thumbnail GETs at 200 clients vs nginx (wrk),
+//	                                  # zip streaming vs cat, on the same photos
 //
 // Inputs are generated once under -dir (default: the system temp dir) and reused.
 package main
@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 func main() {
@@ -33,6 +34,14 @@ func main() {
 		fs.IntVar(&c.Rounds, "rounds", 2, "passes over the images per tool")
 		fs.IntVar(&c.Workers, "workers", 2, "parallel workers for both tools")
 		run = func() error { c.Dir = filepath.Join(*dir, "renditions"); return renditions(c) }
+	case "delivery":
+		c := deliveryConfig{}
+		fs.IntVar(&c.Images, "images", 16, "24-megapixel JPEGs to upload, render and serve")
+		fs.IntVar(&c.Connections, "connections", 200, "concurrent clients of the thumbnail GETs")
+		fs.DurationVar(&c.Duration, "duration", 10*time.Second, "length of each wrk run")
+		fs.IntVar(&c.ZipRounds, "zip-rounds", 3, "zip downloads (and cat passes)")
+		fs.StringVar(&c.Profile, "profile", "", "write a CPU profile per phase (tus, thumbs, zip) into this directory")
+		run = func() error { c.Dir = filepath.Join(*dir, "delivery"); return delivery(c) }
 	default:
 		usage()
 	}
@@ -48,7 +57,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: go run ./bench/album renditions|thumbs|zip|tus [flags]")
+	fmt.Fprintln(os.Stderr, "usage: go run ./bench/album renditions|delivery [flags]")
 	os.Exit(2)
 }
 

@@ -164,3 +164,23 @@ func JPEGBomb(w, h uint16) []byte {
 	}
 	panic("mediatest: no SOF marker")
 }
+
+// Logo is a 200×100 watermark logo: the left half opaque red, the right half transparent.
+func Logo() *image.NRGBA {
+	img := image.NewNRGBA(image.Rect(0, 0, 200, 100))
+	for y := 0; y < 100; y++ {
+		for x := 0; x < 100; x++ {
+			img.SetNRGBA(x, y, color.NRGBA{255, 0, 0, 255})
+		}
+	}
+	return img
+}
+
+// Flat is a w×h picture of one colour.
+func Flat(w, h int, c color.RGBA) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, c.A
+	}
+	return img
+}
