@@ -116,13 +116,15 @@ func resize(src rgb, w, h int) rgb {
 		out := tmp.Pix[y*w*3 : (y+1)*w*3]
 		for x, t := range kx {
 			var r, g, b int32
-			p := row[t.start*3:]
+			p := row[t.start*3 : t.start*3+len(t.w)*3] // one bounds check for the taps
 			for k, wt := range t.w {
-				r += int32(p[k*3]) * wt
-				g += int32(p[k*3+1]) * wt
-				b += int32(p[k*3+2]) * wt
+				q := p[k*3 : k*3+3 : k*3+3]
+				r += int32(q[0]) * wt
+				g += int32(q[1]) * wt
+				b += int32(q[2]) * wt
 			}
-			out[x*3], out[x*3+1], out[x*3+2] = clamp8(r), clamp8(g), clamp8(b)
+			o := out[x*3 : x*3+3 : x*3+3]
+			o[0], o[1], o[2] = clamp8(r), clamp8(g), clamp8(b)
 		}
 	}
 	dst := newRGB(w, h)
@@ -132,11 +134,13 @@ func resize(src rgb, w, h int) rgb {
 		clear(acc)
 		for k, wt := range t.w {
 			row := tmp.Pix[(t.start+k)*stride : (t.start+k+1)*stride]
+			acc := acc[:len(row)]
 			for i, v := range row {
 				acc[i] += int32(v) * wt
 			}
 		}
 		out := dst.Pix[y*stride : (y+1)*stride]
+		acc := acc[:len(out)]
 		for i, v := range acc {
 			out[i] = clamp8(v)
 		}
