@@ -25,6 +25,20 @@ func TestLinkCacheKeepsLinksGone(t *testing.T) {
 		}
 	}
 
+	t.Run("validators and ranges", func(t *testing.T) {
+		st, h, whole := s.get(thumb)
+		etag := h.Get("ETag")
+		if st != 200 || etag == "" || h.Get("Content-Length") != fmt.Sprint(len(whole)) || h.Get("Last-Modified") == "" {
+			t.Fatalf("thumb %d %v", st, h)
+		}
+		if st, _, _ := s.get(thumb, "If-None-Match", etag); st != 304 {
+			t.Fatalf("revalidation: %d", st)
+		}
+		if st, _, part := s.get(thumb, "Range", "bytes=10-19"); st != 206 || string(part) != string(whole[10:20]) {
+			t.Fatalf("range: %d %d bytes", st, len(part))
+		}
+	})
+
 	t.Run("another studio's link", func(t *testing.T) {
 		b := s.newStudio("乙影楼", 2)
 		s.topUp(b, 50)
