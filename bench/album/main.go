@@ -33,6 +33,7 @@ func main() {
 		fs.IntVar(&c.Images, "images", 16, "24-megapixel JPEGs to generate and render")
 		fs.IntVar(&c.Rounds, "rounds", 2, "passes over the images per tool")
 		fs.IntVar(&c.Workers, "workers", 2, "parallel workers for both tools")
+		fs.BoolVar(&c.Std, "std", true, "also measure the pure-Go renderer (media.Std, about 7× slower)")
 		run = func() error { c.Dir = filepath.Join(*dir, "renditions"); return renditions(c) }
 	case "delivery":
 		c := deliveryConfig{}

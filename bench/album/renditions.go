@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/media"
@@ -21,6 +22,7 @@ import (
 type renditionConfig struct {
 	Dir                     string
 	Images, Rounds, Workers int
+	Std                     bool // also measure the pure-Go renderer (slow)
 }
 
 // renditions renders thumb + preview of the same 24 MP JPEGs with our renderer (media.Best),
@@ -74,37 +76,58 @@ func renditions(c renditionConfig) error {
 	}
 	fmt.Printf("renditions: %d JPEGs of 6000×4000 (%s), thumb 400 + preview 2048, %d workers, %d rounds\n",
 		len(files), sizeOf(files), c.Workers, c.Rounds)
-	type result struct {
-		name string
-		rate float64
-	}
-	var results []result
-	for _, tool := range []struct {
+	tools := []struct {
 		name string
 		run  func([]string) error
 	}{
 		{"vipsthumbnail", vipsRun},
 		{fmt.Sprintf("studiodesk (%T)", media.Best(media.Limits{})), ours(media.Best(media.Limits{}))},
 		{"studiodesk pure Go (media.Std)", ours(media.Std{})},
-	} {
+	}
+	if !c.Std {
+		tools = tools[:2]
+	}
+	for _, tool := range tools {
 		if err := tool.run(files[:1]); err != nil { // warm up: page cache, code
 			return err
 		}
-		start := time.Now()
-		for range c.Rounds {
+	}
+	// Rounds alternate between the tools, so a change in the machine's load (other people's
+	// work) falls on all of them alike. CPU time is counted too (children's for
+	// vipsthumbnail, this process's for ours): unlike images/s it does not depend on how
+	// much of the machine the run got.
+	wall := make([]time.Duration, len(tools))
+	cpu := make([]time.Duration, len(tools))
+	for range c.Rounds {
+		for i, tool := range tools {
+			before := cpuTime()
+			start := time.Now()
 			if err := parallel(files, c.Workers, tool.run); err != nil {
 				return err
 			}
+			wall[i] += time.Since(start)
+			cpu[i] += cpuTime() - before
 		}
-		el := time.Since(start)
-		rate := float64(len(files)*c.Rounds) / el.Seconds()
-		results = append(results, result{tool.name, rate})
-		fmt.Printf("  %-40s %6.2f images/s (%d in %.1fs)\n", tool.name, rate, len(files)*c.Rounds, el.Seconds())
 	}
-	for _, r := range results[1:] {
-		fmt.Printf("  ratio %s / vipsthumbnail = %.2f×\n", r.name, r.rate/results[0].rate)
+	n := float64(len(files) * c.Rounds)
+	for i, tool := range tools {
+		fmt.Printf("  %-40s %6.2f images/s (%d in %.1fs), %4.0f ms CPU per image\n", tool.name, n/wall[i].Seconds(), int(n), wall[i].Seconds(),
+			float64(cpu[i].Milliseconds())/n)
+	}
+	for i := 1; i < len(tools); i++ {
+		fmt.Printf("  ratio %s / vipsthumbnail = %.2f× images/s, %.2f× CPU per image (less is better)\n", tools[i].name,
+			wall[0].Seconds()/wall[i].Seconds(), cpu[i].Seconds()/cpu[0].Seconds())
 	}
 	return nil
+}
+
+// cpuTime is the user + system CPU time of this process and its finished children.
+func cpuTime() time.Duration {
+	var self, kids syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
+	tv := func(t syscall.Timeval) time.Duration { return time.Duration(t.Nano()) }
+	return tv(self.Utime) + tv(self.Stime) + tv(kids.Utime) + tv(kids.Stime)
 }
 
 // parallel splits files into n shares (round robin) and runs run on each share at once.
