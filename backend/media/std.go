@@ -82,6 +82,9 @@ func (s Std) RenderMarked(ctx context.Context, src io.Reader, specs []Spec, mark
 	for _, sp := range specs {
 		largest = max(largest, sp.MaxEdge)
 	}
+	if largest == 0 { // no renditions asked for: the checks and the description only
+		return info, nil, nil
+	}
 	first := scale(img, largest)
 	rs, err := renderFrom(ctx, fromRGBA(first), w, h, info.Orientation, specs, mark, encodeStd)
 	if err != nil {

@@ -230,10 +230,16 @@ end
 	if err != nil {
 		return 0, 0, fmt.Errorf("wrk: %v: %s", err, out)
 	}
-	if strings.Contains(string(out), "Non-2xx") || strings.Contains(string(out), "error") {
+	return parseWrk(string(out))
+}
+
+// parseWrk reads requests/s and the p99 latency from wrk --latency output; any non-2xx
+// response or socket error fails the run.
+func parseWrk(out string) (float64, time.Duration, error) {
+	if strings.Contains(out, "Non-2xx") || strings.Contains(out, "Socket errors") || strings.Contains(out, "error") {
 		return 0, 0, fmt.Errorf("wrk saw failures: %s", out)
 	}
-	m, p := reRate.FindStringSubmatch(string(out)), reP99.FindStringSubmatch(string(out))
+	m, p := reRate.FindStringSubmatch(out), reP99.FindStringSubmatch(out)
 	if m == nil || p == nil {
 		return 0, 0, fmt.Errorf("wrk output not understood: %s", out)
 	}
