@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"strconv"
 	"time"
 
@@ -73,7 +74,7 @@ func (s *Server) render(ctx context.Context, tenantID int64, p album.Photo, mark
 		return media.Image{}, nil, fmt.Errorf("open original of photo %d: %w", p.ID, err)
 	}
 	defer rc.Close()
-	return s.cfg.Renderer.RenderMarked(ctx, rc, renditionSpecs, mark)
+	return s.cfg.Renderer.RenderMarked(ctx, sizedReader{rc, p.Size}, renditionSpecs, mark)
 }
 
 func (s *Server) renderRetry(ctx context.Context, j store.Job, id int64, now time.Time, cause error) (*time.Time, error) {
@@ -96,3 +97,11 @@ func (s *Server) photoResult(ctx context.Context, tenantID, id int64, r album.Re
 	}
 	return err
 }
+
+// sizedReader tells the renderer how long the original is (media.Sized).
+type sizedReader struct {
+	io.Reader
+	size int64
+}
+
+func (r sizedReader) Size() int64 { return r.size }

@@ -51,6 +51,13 @@ type Renderer interface {
 	RenderMarked(ctx context.Context, src io.Reader, specs []Spec, mark *Mark) (Image, []Rendition, error)
 }
 
+// Sized is a source that knows its length (the render job wraps the stored original in one),
+// so a renderer that reads the whole file can do so in one allocation.
+type Sized interface {
+	io.Reader
+	Size() int64
+}
+
 // Error is why a file cannot be rendered; Code is stable (stored with the photo and
 // localized by the API), Detail is for the log.
 type Error struct {

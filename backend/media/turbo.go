@@ -185,7 +185,7 @@ func (t Turbo) RenderMarked(ctx context.Context, src io.Reader, specs []Spec, ma
 	if limit <= 0 {
 		limit = 256 << 20
 	}
-	data, err := io.ReadAll(io.LimitReader(src, limit+1))
+	data, err := readAll(src, limit)
 	if err != nil {
 		return Image{}, nil, fmt.Errorf("read source: %w", err)
 	}
@@ -281,3 +281,21 @@ func encodeTurbo(p rgb, quality int) ([]byte, error) {
 func Best(l Limits) Renderer { return Turbo{Limits: l} }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+// readAll reads src (at most limit+1 bytes), in one allocation when src tells its size
+// (Sized, bytes.Reader).
+func readAll(src io.Reader, limit int64) ([]byte, error) {
+	var size int64 = -1
+	switch s := src.(type) {
+	case Sized:
+		size = s.Size()
+	case interface{ Len() int }:
+		size = int64(s.Len())
+	}
+	if size < 0 || size > limit {
+		return io.ReadAll(io.LimitReader(src, limit+1))
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err := buf.ReadFrom(io.LimitReader(src, limit+1))
+	return buf.Bytes(), err
+}
