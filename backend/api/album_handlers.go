@@ -371,6 +371,11 @@ func (s *Server) updateAlbum(c *call) (any, error) {
 		if out, err = tx.UpdateAlbum(c.ctx, a); err != nil {
 			return err
 		}
+		if out.Settings.Watermark != before.Settings.Watermark { // photos already rendered follow
+			if err := scheduleRemark(c.ctx, tx, id, c.now); err != nil {
+				return err
+			}
+		}
 		return c.audit(tx, "album.update", "album", id, before, out)
 	})
 	if err == nil {

@@ -71,6 +71,9 @@ func (s *Server) putLogo(c *call) (any, error) {
 	}
 	out := map[string]any{"width": img.Bounds().Dx(), "height": img.Bounds().Dy(), "size": len(b), "content_type": ctype}
 	err = s.cfg.Store.Update(c.ctx, c.tenant.ID, func(tx store.Tx) error {
+		if err := scheduleRemark(c.ctx, tx, 0, c.now); err != nil { // watermarked albums follow
+			return err
+		}
 		return c.audit(tx, "studio.logo", "tenant", c.tenant.ID, nil, out)
 	})
 	return out, err
@@ -105,6 +108,9 @@ func (s *Server) deleteLogo(c *call) (any, error) {
 		return nil, err
 	}
 	return nil, s.cfg.Store.Update(c.ctx, c.tenant.ID, func(tx store.Tx) error {
+		if err := scheduleRemark(c.ctx, tx, 0, c.now); err != nil {
+			return err
+		}
 		return c.audit(tx, "studio.logo_delete", "tenant", c.tenant.ID, nil, nil)
 	})
 }

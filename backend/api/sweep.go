@@ -97,6 +97,8 @@ func (s *Server) RunOneJob(ctx context.Context, worker string) (ran bool, err er
 		runErr = s.sweep(ctx, j.TenantID, now, cfg)
 	case JobRender:
 		nextAt, runErr = s.renderJob(ctx, j, now)
+	case JobRemark:
+		nextAt, runErr = s.remarkJob(ctx, j, now)
 	default:
 		runErr = fmt.Errorf("unknown job kind %q", j.Kind)
 	}

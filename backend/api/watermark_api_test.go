@@ -167,3 +167,54 @@ func TestWatermarkOnRenditions(t *testing.T) {
 		t.Fatal("both albums serve the same preview")
 	}
 }
+
+// TestWatermarkFollowsSettingsAndLogo: photos rendered before the logo existed get the mark
+// once it is uploaded; changing the album's opacity, turning the watermark off and deleting
+// the logo re-render them (the photo stays viewable meanwhile).
+func TestWatermarkFollowsSettingsAndLogo(t *testing.T) {
+	t.Parallel()
+	u := newUploadEnv(t)
+	if _, err := u.upload(u.s.admin, "IMG_0001.JPG", greyPhoto()); err != nil {
+		t.Fatal(err)
+	}
+	u.runJobs()
+	link := u.must(201, "POST", fmt.Sprintf("/api/v1/albums/%d/links", u.albumID), u.s.admin, map[string]any{})
+	path := "/api/v1/public/links/" + link.Body["token"].(string)
+	id := int64(u.must(200, "GET", path+"/photos", "", nil).List[0].(map[string]any)["id"].(float64))
+	previewAt := func(want [3]int, why string) {
+		t.Helper()
+		st, _, b := u.get(fmt.Sprintf("%s/photos/%d/preview", path, id))
+		if st != 200 {
+			t.Fatalf("%s: preview %d", why, st)
+		}
+		if got := pixel(t, b, 1300, 1076); !closeTo(got, want, 14) {
+			t.Fatalf("%s: %v at the mark, want %v", why, got, want)
+		}
+	}
+	setWatermark := func(enabled bool, opacity int) {
+		t.Helper()
+		a := u.must(200, "GET", fmt.Sprintf("/api/v1/albums/%d", u.albumID), u.s.admin, nil).Body
+		settings := a["settings"].(map[string]any)
+		settings["watermark"] = map[string]any{"enabled": enabled, "position": "bottom_right", "opacity": opacity}
+		u.must(200, "PUT", fmt.Sprintf("/api/v1/albums/%d", u.albumID), u.s.admin, a)
+		u.runJobs()
+	}
+	grey := [3]int{128, 128, 128}
+	previewAt(grey, "no logo yet")
+
+	u.must(200, "PUT", "/api/v1/studio/logo", u.s.admin, string(redLogoPNG(t)))
+	u.runJobs()
+	previewAt([3]int{204, 51, 51}, "logo uploaded (60 %)")
+
+	setWatermark(true, 100)
+	previewAt([3]int{255, 0, 0}, "opacity 100 %")
+
+	setWatermark(false, 100)
+	previewAt(grey, "watermark off")
+
+	setWatermark(true, 100)
+	previewAt([3]int{255, 0, 0}, "watermark on again")
+	u.must(204, "DELETE", "/api/v1/studio/logo", u.s.admin, nil)
+	u.runJobs()
+	previewAt(grey, "logo deleted")
+}
