@@ -81,6 +81,8 @@ type Server struct {
 	renditions *renditionCache
 	// links caches link and photo look-ups of thumb and preview GETs (nil when off).
 	links *linkCache
+
+	afterCreatePlan func() // tests only: runs between a REST create's plan and its write
 }
 
 // New builds the server and its routes.
@@ -226,7 +228,7 @@ func (s *Server) routes() {
 	m.Handle("POST /api/v1/staff/{id}/reset-password", s.authed(s.resetStaffPassword))
 
 	m.Handle("GET /api/v1/leads", s.authed(s.listLeads))
-	m.Handle("POST /api/v1/leads", s.authed(s.runOp("lead.create")))
+	m.Handle("POST /api/v1/leads", s.authed(s.createLead))
 	m.Handle("GET /api/v1/leads/duplicate", s.authed(s.checkDuplicate))
 	m.Handle("GET /api/v1/leads/{id}", s.authed(s.getLead))
 	m.Handle("POST /api/v1/leads/{id}/follow-ups", s.authed(s.runOp("lead.follow_up")))
