@@ -60,8 +60,14 @@ type Config struct {
 	// holds tus uploads in progress. Uploads are off unless both are set.
 	Blobs     blob.Bucket
 	UploadDir string
-	// Renderer makes renditions; default media.Std.
+	// Renderer makes renditions; default media.Best (libjpeg-turbo where the build has it).
 	Renderer media.Renderer
+	// LinkCacheTTL, when > 0, lets thumbnail and preview GETs reuse link, album and photo
+	// look-ups for that long (see linkCache; the server command uses 1 s).
+	LinkCacheTTL time.Duration
+	// RenditionCache is how many bytes of served thumbs and previews are kept in memory
+	// (default 64 MiB; negative turns the cache off).
+	RenditionCache int64
 	// Upload size limits; defaults 200 MiB per image, 50 GiB per video.
 	MaxImageSize, MaxVideoSize int64
 	// PublicURL is where customers reach this server (links in notifications), e.g.
@@ -86,6 +92,10 @@ type Server struct {
 	mux     *http.ServeMux
 	handler http.Handler // mux, wrapped by cfg.Middleware
 	uploads *uploads     // nil when uploads are off
+	// renditions caches served thumbs and previews (nil when Config.RenditionCache < 0).
+	renditions *renditionCache
+	// links caches link and photo look-ups of thumb and preview GETs (nil when off).
+	links *linkCache
 
 	afterCreatePlan func() // tests only: runs between a REST create's plan and its write
 }
@@ -117,7 +127,7 @@ func New(cfg Config) *Server {
 		cfg.LoginWindow = 15 * time.Minute
 	}
 	if cfg.Renderer == nil {
-		cfg.Renderer = media.Std{}
+		cfg.Renderer = media.Best(media.Limits{})
 	}
 	if cfg.MaxImageSize == 0 {
 		cfg.MaxImageSize = defaultMaxImage
@@ -132,6 +142,15 @@ func New(cfg Config) *Server {
 		cfg.Payments = []payment.Provider{payment.Manual{}} // the operator's top-up is always there
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	if cfg.RenditionCache == 0 {
+		cfg.RenditionCache = 64 << 20
+	}
+	if cfg.RenditionCache > 0 {
+		s.renditions = newRenditionCache(cfg.RenditionCache)
+	}
+	if cfg.LinkCacheTTL > 0 {
+		s.links = newLinkCache(cfg.LinkCacheTTL)
+	}
 	s.routes()
 	s.handler = s.mux
 	if cfg.Middleware != nil {
@@ -260,6 +279,7 @@ func (s *Server) routes() {
 
 	s.creditRoutes(m)
 	s.albumRoutes(m)
+	s.logoRoutes(m)
 	s.uploadRoutes(m)
 	s.shareRoutes(m)
 	s.liveRoutes(m)

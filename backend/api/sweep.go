@@ -106,6 +106,8 @@ func (s *Server) RunOneJob(ctx context.Context, worker string) (ran bool, err er
 		nextAt, runErr = s.sendJob(ctx, j, now)
 	case JobNotifyUploaded:
 		nextAt, runErr = s.uploadedJob(ctx, j, now)
+	case JobRemark:
+		nextAt, runErr = s.remarkJob(ctx, j, now)
 	default:
 		runErr = fmt.Errorf("unknown job kind %q", j.Kind)
 	}

@@ -41,9 +41,15 @@ const (
 	defaultMaxVideo = 50 << 30
 )
 
-// Blob keys inside a studio's prefix: originals by hash, renditions by hash and name.
-func originalKey(hash string) string        { return "originals/" + hash }
-func renditionKey(hash, name string) string { return "renditions/" + hash + "/" + name + ".jpg" }
+// Blob keys inside a studio's prefix: originals by hash, renditions by hash, name and
+// watermark ("" = none; see migration 0022), the studio's logo at one key.
+func originalKey(hash string) string { return "originals/" + hash }
+func renditionKey(hash, name, mark string) string {
+	if mark != "" {
+		return "renditions/" + hash + "/" + name + "." + mark + ".jpg"
+	}
+	return "renditions/" + hash + "/" + name + ".jpg"
+}
 
 // tenantBucket is the studio's own view of the blob store: nothing outside its prefix is
 // reachable through it.

@@ -161,7 +161,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	handler := api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy, Live: broker,
 		Payments: paymentProviders(*sandboxSecret, url), Blobs: blobs, UploadDir: filepath.Join(sf.data, "uploads"),
-		OnJob: m.JobDone, Middleware: m.Middleware, PublicURL: *publicURL})
+		OnJob: m.JobDone, Middleware: m.Middleware, PublicURL: *publicURL, LinkCacheTTL: time.Second})
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)
 		if err != nil {
