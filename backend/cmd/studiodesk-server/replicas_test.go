@@ -26,6 +26,7 @@ import (
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
 	"github.com/studiodesk/studiodesk/backend/blob/s3blob/s3test"
 	"github.com/studiodesk/studiodesk/backend/lead"
+	"github.com/studiodesk/studiodesk/backend/media"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
 	"github.com/studiodesk/studiodesk/backend/store/postgres/pgtest"
 )
@@ -37,9 +38,31 @@ func TestServeChild(t *testing.T) {
 	if args == "" {
 		return // only meaningful as a child of TestTwoReplicas
 	}
+	if log := os.Getenv(slowRenderEnv); log != "" {
+		adjustServe = func(cfg *api.Config, jobPoll *time.Duration) {
+			cfg.JobLease, *jobPoll = 4*time.Second, 200*time.Millisecond
+			cfg.Renderer = slowRenderer{next: media.Std{}, log: log, delay: 2 * time.Second}
+		}
+	}
 	if err := run(context.Background(), strings.Split(args, "\x1f"), os.Stdout, os.Stderr); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// newReplicaStudio opens a studio with credits through the CLI and returns its admin's
+// one-time password.
+func newReplicaStudio(t *testing.T, dsn, adminPhone string) string {
+	t.Helper()
+	out, _, err := runCLI(t, "tenant", "create", "--db", dsn, "--name", "连锁影楼", "--admin-phone", adminPhone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	password := regexp.MustCompile(`admin password: (\S+)`).FindStringSubmatch(out)[1]
+	tenant := regexp.MustCompile(`studio id:\s+(\d+)`).FindStringSubmatch(out)[1]
+	if _, _, err := runCLI(t, "credits", "topup", "--db", dsn, "--tenant", tenant, "--credits", "100"); err != nil {
+		t.Fatal(err)
+	}
+	return password
 }
 
 // replica is a server process.
@@ -90,15 +113,7 @@ func TestTwoReplicas(t *testing.T) {
 	endpoint := s3test.Endpoint(t)
 	ctx := context.Background()
 	s3test.Bucket(t, "replicas", true)
-	out, _, err := runCLI(t, "tenant", "create", "--db", dsn, "--name", "连锁影楼", "--admin-phone", "13912341111")
-	if err != nil {
-		t.Fatal(err)
-	}
-	password := regexp.MustCompile(`admin password: (\S+)`).FindStringSubmatch(out)[1]
-	tenant := regexp.MustCompile(`studio id:\s+(\d+)`).FindStringSubmatch(out)[1]
-	if _, _, err := runCLI(t, "credits", "topup", "--db", dsn, "--tenant", tenant, "--credits", "100"); err != nil {
-		t.Fatal(err)
-	}
+	password := newReplicaStudio(t, dsn, "13912341111")
 	args := []string{"--db", dsn, "--data", t.TempDir(), "--blobs", "s3://replicas?endpoint=" + endpoint + "&path_style=true"}
 	a, b := startReplica(t, args...), startReplica(t, args...)
 
