@@ -179,10 +179,14 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.read.PingContext(ctx)
 }
 
-// rebind turns ? placeholders into the dialect's form. Queries here never contain a literal
-// question mark, so a plain scan is enough.
-func (db *DB) rebind(q string) string {
-	if !db.dialect.NumberedParams {
+// rebind turns ? placeholders into the dialect's form.
+func (db *DB) rebind(q string) string { return db.dialect.Rebind(q) }
+
+// Rebind turns the ? placeholders of a query written for this package into the dialect's
+// form (tools that run the store's statements themselves, e.g. benchmarks). Queries here
+// never contain a literal question mark, so a plain scan is enough.
+func (d Dialect) Rebind(q string) string {
+	if !d.NumberedParams {
 		return q
 	}
 	var b strings.Builder
