@@ -60,7 +60,7 @@ func smallEnv(t *testing.T, n int) *env {
 		t.Fatal(err)
 	}
 	d := &dataset{org: o, n: n, start: end.AddDate(0, 0, -365), end: end, seed: 1}
-	if err := seedLeads(ctx, st, d, 500, 1, io.Discard); err != nil {
+	if err := seedLeads(ctx, st, d, 500, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := openRaw(path)

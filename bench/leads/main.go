@@ -11,9 +11,11 @@
 // so later runs skip seeding and measure again on it.
 //
 // -db postgres://user@host:port/dbname measures PostgreSQL instead (store/postgres: its
-// migrations and pool), seeded the same way through store.Tx by -writers concurrent
-// transactions of -batch leads (PostgreSQL has concurrent writers); the seed record is kept in
-// the temp directory, named after the database.
+// migrations and pool); the seed record is kept in the temp directory, named after the
+// database. Seeding it through store.Tx runs at about 100 leads/s on this machine (every
+// transaction is a few thousand round trips, and writers queue on the studio's change-feed
+// counter), so -copy-from FILE fills it instead with the rows of a SQLite file this benchmark
+// seeded, table by table with COPY: the very same data on both engines.
 package main
 
 import (
@@ -44,11 +46,11 @@ import (
 
 // Config holds the benchmark's tunables; defaultConfig has the documented defaults.
 type Config struct {
-	Leads   int    // leads to seed
-	DB      string // database file; empty = a temp dir removed at the end
-	Batch   int    // leads per seeding transaction
-	Writers int    // seeding transactions at once (PostgreSQL; SQLite has one writer)
-	Seed    uint64 // data set seed: the same seed and Leads give the same leads
+	Leads    int    // leads to seed
+	DB       string // database file; empty = a temp dir removed at the end
+	Batch    int    // leads per seeding transaction
+	CopyFrom string // PostgreSQL: copy the rows of this seeded SQLite file instead of seeding
+	Seed     uint64 // data set seed: the same seed and Leads give the same leads
 
 	Iterations   int           // recorded requests per list scenario
 	Warmup       int           // unrecorded requests before them
@@ -76,7 +78,7 @@ func main() {
 	flag.IntVar(&cfg.Leads, "leads", cfg.Leads, "leads to seed")
 	flag.StringVar(&cfg.DB, "db", cfg.DB, "database file to seed and keep, or to reuse when seeded before (default: a temp file, removed); or postgres://... (an empty database, or one seeded before)")
 	flag.IntVar(&cfg.Batch, "batch", cfg.Batch, "leads per seeding transaction")
-	flag.IntVar(&cfg.Writers, "writers", 1, "seeding transactions at once (PostgreSQL only)")
+	flag.StringVar(&cfg.CopyFrom, "copy-from", "", "with a PostgreSQL -db: fill it with COPY from this SQLite file seeded by an earlier run")
 	flag.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "data set seed")
 	flag.IntVar(&cfg.Iterations, "n", cfg.Iterations, "recorded requests per list scenario")
 	flag.IntVar(&cfg.Warmup, "warmup", cfg.Warmup, "warm-up requests per list scenario")
@@ -112,6 +114,7 @@ type seedInfo struct {
 	Start         time.Time     `json:"start"`
 	End           time.Time     `json:"end"`
 	SeedTime      time.Duration `json:"seed_time_ns"`
+	CopiedFrom    string        `json:"copied_from,omitempty"` // PostgreSQL filled from this SQLite file
 }
 
 // infoPath is where a database's seed record lives: beside a SQLite file; for PostgreSQL in
@@ -134,8 +137,8 @@ func run(ctx context.Context, cfg Config, log io.Writer) error {
 		return fmt.Errorf("-leads must be between 1000 and %d", maxLeads)
 	}
 	rep := &report{cfg: cfg, began: time.Now(), revision: sourceRevision(ctx)}
-	if cfg.Writers < 1 || (cfg.Writers > 1 && !postgres.IsDSN(cfg.DB)) {
-		return fmt.Errorf("-writers must be 1, or more with a PostgreSQL -db")
+	if cfg.CopyFrom != "" && !postgres.IsDSN(cfg.DB) {
+		return fmt.Errorf("-copy-from needs a PostgreSQL -db")
 	}
 	path := cfg.DB
 	if path == "" {
@@ -182,7 +185,26 @@ func run(ctx context.Context, cfg Config, log io.Writer) error {
 		}
 	}
 
-	if !rep.reused {
+	switch {
+	case rep.reused:
+	case cfg.CopyFrom != "":
+		began := time.Now()
+		b, err := os.ReadFile(infoPath(cfg.CopyFrom))
+		if err != nil {
+			return fmt.Errorf("-copy-from %s: not seeded by this benchmark: %w", cfg.CopyFrom, err)
+		}
+		if err := json.Unmarshal(b, &info); err != nil {
+			return err
+		}
+		if info.Leads != cfg.Leads || info.Seed != cfg.Seed {
+			return fmt.Errorf("%s holds %d leads of seed %d, not %d of seed %d", cfg.CopyFrom, info.Leads, info.Seed, cfg.Leads, cfg.Seed)
+		}
+		fmt.Fprintf(log, "copying %s into %s\n", cfg.CopyFrom, eng.describe())
+		if err := copyFromSQLite(ctx, cfg.CopyFrom, path, log); err != nil {
+			return err
+		}
+		info.SeedTime, info.CopiedFrom = time.Since(began), cfg.CopyFrom
+	default:
 		began := time.Now()
 		end := began.UTC().Truncate(time.Minute)
 		info = seedInfo{Leads: cfg.Leads, Seed: cfg.Seed, Start: end.AddDate(0, 0, -365), End: end}
@@ -195,9 +217,12 @@ func run(ctx context.Context, cfg Config, log io.Writer) error {
 			return err
 		}
 		d := &dataset{org: o, n: cfg.Leads, start: info.Start, end: info.End, seed: cfg.Seed}
-		if err := seedLeads(ctx, st, d, cfg.Batch, cfg.Writers, log); err != nil {
+		if err := seedLeads(ctx, st, d, cfg.Batch, log); err != nil {
 			return err
 		}
+		info.SeedTime = time.Since(began)
+	}
+	if !rep.reused {
 		// Start measuring from a steady state: SQLite's WAL folded into the file;
 		// PostgreSQL's tables vacuumed and analyzed (as autovacuum would by then).
 		settle := `PRAGMA wal_checkpoint(TRUNCATE)`
@@ -207,7 +232,6 @@ func run(ctx context.Context, cfg Config, log io.Writer) error {
 		if _, err := st.WritePool().ExecContext(ctx, settle); err != nil {
 			return fmt.Errorf("%s: %w", settle, err)
 		}
-		info.SeedTime = time.Since(began)
 		b, _ := json.MarshalIndent(info, "", "  ")
 		if err := os.WriteFile(infoPath(path), b, 0o600); err != nil {
 			return err

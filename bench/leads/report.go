@@ -144,10 +144,17 @@ func (r *report) markdown() string {
 	if r.reused {
 		seeded = "seeded by an earlier run (" + r.info.SeedTime.Round(time.Second).String() + "), reused with `-db`"
 	}
+	if r.info.CopiedFrom != "" {
+		seeded = "in a SQLite file seeded by an earlier run"
+	}
 	p("Data: one studio (`api.CreateTenant`), 2 brands (wedding, children), 4 branches, 6 departments, 60 staff + admin; ")
 	p("%s leads over the 365 days before %s, unique phones, realistic names, channels, owners and statuses; ",
 		group(int64(r.info.Leads)), r.info.End.Format("2006-01-02"))
-	p("written through `store.Tx` exactly as the API's create writes them (`CreateLead`, timeline events, `AppendChange`, `AppendAudit`), %d leads per transaction, %d transaction(s) at once, %s. ", r.cfg.Batch, r.cfg.Writers, seeded)
+	p("written through `store.Tx` exactly as the API's create writes them (`CreateLead`, timeline events, `AppendChange`, `AppendAudit`), %s. ", seeded)
+	if r.info.CopiedFrom != "" {
+		p("Seeded into SQLite that way, then copied row for row into PostgreSQL with COPY (`-copy-from`, %s; then `VACUUM ANALYZE`): both engines hold the same rows. ",
+			r.info.SeedTime.Round(time.Second))
+	}
 	p("At the end of the run: %s leads, %s lead events, %s changes, %s audit entries; file %.2f GiB.\n\n",
 		group(r.counts["leads"]), group(r.counts["lead_events"]), group(r.counts["changes"]), group(r.counts["audit_log"]), float64(r.dbBytes)/(1<<30))
 

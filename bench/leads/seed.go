@@ -6,10 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"sync"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/studiodesk/studiodesk/backend/lead"
 	"github.com/studiodesk/studiodesk/backend/store"
@@ -26,9 +23,8 @@ type seededLead struct {
 // per lead, exactly the calls the API's create makes in its transaction (CreateLead, the
 // timeline events, AppendChange, AppendAudit), so columns, doc, feed and audit are what the
 // server itself writes. Generation runs one batch ahead on another goroutine while the
-// single SQLite writer commits the previous one; on PostgreSQL, writers transactions run at
-// once (batches interleave, so ids follow created_at to within writers × batch leads).
-func seedLeads(ctx context.Context, st store.Store, d *dataset, batch, writers int, log io.Writer) error {
+// single SQLite writer commits the previous one.
+func seedLeads(ctx context.Context, st store.Store, d *dataset, batch int, log io.Writer) error {
 	names := map[int64]string{}
 	for _, b := range d.org.Brands {
 		for _, m := range b.Staff {
@@ -39,7 +35,7 @@ func seedLeads(ctx context.Context, st store.Store, d *dataset, batch, writers i
 		from  int
 		leads []seededLead
 	}
-	chunks := make(chan chunk, writers)
+	chunks := make(chan chunk, 1)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
@@ -58,64 +54,47 @@ func seedLeads(ctx context.Context, st store.Store, d *dataset, batch, writers i
 			}
 		}
 	}()
-	began := time.Now()
-	var mu sync.Mutex
-	done, nextReport := 0, max(d.n/20, batch)
-	g, gctx := errgroup.WithContext(ctx)
-	for range writers {
-		g.Go(func() error {
-			for c := range chunks {
-				if err := writeChunk(gctx, st, d.org.TenantID, c.leads); err != nil {
-					cancel() // stops the generator, so the other writers drain and end
-					return fmt.Errorf("seed leads %d–%d: %w", c.from, c.from+len(c.leads)-1, err)
+	began, done := time.Now(), 0
+	nextReport := max(d.n/20, batch)
+	for c := range chunks {
+		err := st.Update(ctx, d.org.TenantID, func(tx store.Tx) error {
+			for _, s := range c.leads {
+				l, err := tx.CreateLead(ctx, s.lead)
+				if err != nil {
+					return fmt.Errorf("lead %s: %w", s.lead.Phone, err)
 				}
-				mu.Lock()
-				done += len(c.leads)
-				if done >= nextReport || done == d.n {
-					el := time.Since(began)
-					rate := float64(done) / el.Seconds()
-					fmt.Fprintf(log, "seeded %d/%d leads in %s (%.0f leads/s, ~%s left)\n", done, d.n, el.Round(time.Second), rate,
-						time.Duration(float64(d.n-done)/rate*float64(time.Second)).Round(time.Second))
-					nextReport += max(d.n/20, batch)
+				for _, e := range s.events {
+					e.LeadID = l.ID
+					if _, err := tx.AppendLeadEvent(ctx, e); err != nil {
+						return err
+					}
 				}
-				mu.Unlock()
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	return ctx.Err()
-}
-
-// writeChunk writes one batch of leads in one transaction, as the API's create does per lead.
-func writeChunk(ctx context.Context, st store.Store, tenantID int64, leads []seededLead) error {
-	return st.Update(ctx, tenantID, func(tx store.Tx) error {
-		for _, s := range leads {
-			l, err := tx.CreateLead(ctx, s.lead)
-			if err != nil {
-				return fmt.Errorf("lead %s: %w", s.lead.Phone, err)
-			}
-			for _, e := range s.events {
-				e.LeadID = l.ID
-				if _, err := tx.AppendLeadEvent(ctx, e); err != nil {
+				if _, err := tx.AppendChange(ctx, store.Change{Entity: "lead", EntityID: l.ID, Now: lead.ScopeOf(l), At: l.UpdatedAt}); err != nil {
+					return err
+				}
+				after, err := json.Marshal(l) // the audit's "after" is the saved lead, as c.audit writes it
+				if err != nil {
+					return err
+				}
+				err = tx.AppendAudit(ctx, store.AuditEntry{ActorID: l.CreatedBy, ActorName: s.actor, Action: "lead.create", Entity: "lead",
+					EntityID: strconv.FormatInt(l.ID, 10), After: after, DeviceID: deviceID, IP: "192.168.1.23", CreatedAt: l.CreatedAt})
+				if err != nil {
 					return err
 				}
 			}
-			if _, err := tx.AppendChange(ctx, store.Change{Entity: "lead", EntityID: l.ID, Now: lead.ScopeOf(l), At: l.UpdatedAt}); err != nil {
-				return err
-			}
-			after, err := json.Marshal(l) // the audit's "after" is the saved lead, as c.audit writes it
-			if err != nil {
-				return err
-			}
-			err = tx.AppendAudit(ctx, store.AuditEntry{ActorID: l.CreatedBy, ActorName: s.actor, Action: "lead.create", Entity: "lead",
-				EntityID: strconv.FormatInt(l.ID, 10), After: after, DeviceID: deviceID, IP: "192.168.1.23", CreatedAt: l.CreatedAt})
-			if err != nil {
-				return err
-			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("seed leads %d–%d: %w", c.from, c.from+len(c.leads)-1, err)
 		}
-		return nil
-	})
+		done += len(c.leads)
+		if done >= nextReport || done == d.n {
+			el := time.Since(began)
+			rate := float64(done) / el.Seconds()
+			fmt.Fprintf(log, "seeded %d/%d leads in %s (%.0f leads/s, ~%s left)\n", done, d.n, el.Round(time.Second), rate,
+				time.Duration(float64(d.n-done)/rate*float64(time.Second)).Round(time.Second))
+			nextReport += max(d.n/20, batch)
+		}
+	}
+	return ctx.Err()
 }
