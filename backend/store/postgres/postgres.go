@@ -110,7 +110,8 @@ func Dialect() sqldb.Dialect {
 		// LIKE is case-sensitive here; translate() folds ASCII letters only, as SQLite's LIKE
 		// does (lower() and ILIKE would follow the database's locale).
 		FoldLike:   "translate(%s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')",
-		SkipLocked: " FOR UPDATE SKIP LOCKED", IsRetryable: IsRetryable}
+		SkipLocked: " FOR UPDATE SKIP LOCKED", IsRetryable: IsRetryable,
+		TenantWriteLock: `UPDATE tenant_seqs SET seq = seq WHERE tenant_id = ?`}
 }
 
 // uniqueViolation is PostgreSQL's SQLSTATE for a unique or primary-key constraint failure.

@@ -46,6 +46,12 @@ type Dialect struct {
 	// IsRetryable reports whether a write transaction failed only because of concurrent
 	// ones (PostgreSQL: deadlock detected, serialization failure) and may run again.
 	IsRetryable func(error) bool
+	// TenantWriteLock, when set, runs first in every write transaction bound to a tenant
+	// (one ? parameter: the tenant). PostgreSQL locks the studio's change-feed counter row
+	// there: nearly every write takes it later anyway (AppendChange), and taking it first
+	// makes a studio's write transactions queue in one order instead of deadlocking on it
+	// (a push of several mutations locks one lead, then the counter, then the next lead).
+	TenantWriteLock string
 }
 
 // DB implements store.Store.
@@ -309,7 +315,9 @@ func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(con
 		if err == nil || readOnly || !retryable || attempt == maxTxAttempts {
 			return err
 		}
-		pause := time.Duration(attempt) * time.Duration(1+rand.IntN(10)) * time.Millisecond
+		// Long enough for the winner of a deadlock to wake up and take the rows the victim
+		// released, so the victim's next attempt queues behind it instead of colliding again.
+		pause := time.Duration(attempt) * time.Duration(5+rand.IntN(20)) * time.Millisecond
 		select {
 		case <-ctx.Done():
 			return err
@@ -329,6 +337,12 @@ func (db *DB) inTxOnce(ctx context.Context, pool *sql.DB, readOnly bool, fn func
 		_ = tx.Rollback()
 		return retryable, err
 	}
+	if retryable {
+		// fn went on after a statement hit a deadlock (inside a savepoint, say, where it
+		// counts as that item's failure): run the whole transaction again instead.
+		_ = tx.Rollback()
+		return true, errors.New("transaction aborted by a deadlock or serialization failure; retries exhausted")
+	}
 	if err := tx.Commit(); err != nil {
 		err = c.mapErr(err) // notes a serialization failure found at commit
 		return retryable, fmt.Errorf("commit: %w", err)
@@ -342,6 +356,11 @@ func (db *DB) Update(ctx context.Context, tenantID int64, fn func(store.Tx) erro
 		return db.updateGrouped(ctx, tenantID, fn)
 	}
 	return db.inTx(ctx, db.write, false, func(c conn) error {
+		if q := db.dialect.TenantWriteLock; q != "" {
+			if _, err := c.exec(ctx, q, tenantID); err != nil {
+				return fmt.Errorf("lock the studio for writing: %w", err)
+			}
+		}
 		return fn(&tx{conn: c, tenant: tenantID})
 	})
 }
