@@ -148,7 +148,7 @@ func opCreateLead(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	saved, err := c.saveLead(tx, leadChange{after: created, events: append([]lead.Event{ev}, more...), action: "lead.create"})
+	saved, err := c.saveLead(tx, leadChange{after: created, events: append([]lead.Event{ev}, more...), action: "lead.create", brand: &brand})
 	if errors.Is(err, store.ErrConflict) {
 		// Another create of the same phone committed first (PostgreSQL); the database's
 		// unique index kept it to one lead.
@@ -191,7 +191,7 @@ func (c *call) duplicate(tx store.Tx, brand account.Brand, existing, entered lea
 			}
 		}
 	}
-	saved, err := c.saveLead(tx, leadChange{before: &existing, after: after, events: events, action: "lead.repeat_inquiry"})
+	saved, err := c.saveLead(tx, leadChange{before: &existing, after: after, events: events, action: "lead.repeat_inquiry", brand: &brand})
 	if err != nil {
 		return nil, err
 	}
