@@ -33,6 +33,14 @@ func (g engine) describe() string {
 	return g.dsn
 }
 
+// pkg is the store driver's package under backend/store.
+func (g engine) pkg() string {
+	if g.pg {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
 func (g engine) name() string {
 	if g.pg {
 		return "PostgreSQL"

@@ -129,7 +129,7 @@ func (r *report) markdown() string {
 		p("## Leads at %s (issue 3) — %s\n\n", group(int64(r.info.Leads)), r.began.Format("2006-01-02"))
 	}
 	p("`%s` on commit %s\n\n", r.cfg.Command, r.revision)
-	p("One process: the real server (`api.New` on `store/%s`, served by net/http on 127.0.0.1:0) and Go's HTTP client ", strings.ToLower(r.eng.name()))
+	p("One process: the real server (`api.New` on `store/%s`, served by net/http on 127.0.0.1:0) and Go's HTTP client ", r.eng.pkg())
 	p("share the machine's %d cores; requests carry real bearer tokens (admin: scope all; manager: branch scope). ", m.CPUs)
 	p("Every list scenario runs the same pre-drawn filters three ways — raw SQL on a separate connection to the same database, ")
 	p("the store's `ListLeads` (SQL + doc decoding), and the API — after checking that all three return the same ids.\n\n")
