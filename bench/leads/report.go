@@ -43,7 +43,7 @@ func describeMachine(ctx context.Context, raw *sql.DB, eng engine) machine {
 		return m
 	}
 	_ = raw.QueryRowContext(ctx, `SELECT version()`).Scan(&m.Postgres)
-	_ = raw.QueryRowContext(ctx, `SELECT string_agg(name || '=' || setting || COALESCE(unit, ''), ', ' ORDER BY name) FROM pg_settings
+	_ = raw.QueryRowContext(ctx, `SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings
 		WHERE name IN ('shared_buffers', 'work_mem', 'effective_cache_size', 'fsync', 'synchronous_commit', 'random_page_cost', 'jit')`).Scan(&m.PGSettings)
 	return m
 }
