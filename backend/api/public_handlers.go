@@ -153,7 +153,7 @@ func (s *Server) publicAlbum(c *call) (any, error) {
 		return nil, err
 	}
 	if sa.granted {
-		if err := c.write(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 1, 0) }); err != nil {
+		if err := s.cfg.Store.CountShareUse(c.ctx, c.tenant.ID, sa.link.ID, 1, 0); err != nil {
 			s.log.WarnContext(c.ctx, "count view", "err", err)
 		}
 	}
@@ -401,7 +401,7 @@ func (s *Server) publicPhotoFile(c *call) error {
 		h.Set("Content-Disposition", attachment(v.name))
 		h.Set("Cache-Control", "private, no-store")
 		if c.r.Header.Get("Range") == "" {
-			_ = c.write(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 0, 1) })
+			_ = s.cfg.Store.CountShareUse(c.ctx, c.tenant.ID, sa.link.ID, 0, 1)
 		}
 	default:
 		return apiErr(http.StatusNotFound, "not_found", "", nil)
@@ -464,7 +464,7 @@ func (s *Server) publicZip(c *call) error {
 	// splices two different archives.
 	h.Set("ETag", fmt.Sprintf(`"z%d-%d-%d"`, sa.album.ID, a.Size(), newest.UnixMilli()))
 	if c.r.Header.Get("Range") == "" {
-		_ = c.write(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 0, 1) })
+		_ = s.cfg.Store.CountShareUse(c.ctx, c.tenant.ID, sa.link.ID, 0, 1)
 	}
 	r := a.Open(c.ctx)
 	defer r.Close()
