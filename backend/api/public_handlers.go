@@ -518,7 +518,7 @@ func (s *Server) publicZip(c *call) error {
 	// splices two different archives.
 	h.Set("ETag", fmt.Sprintf(`"z%d-%d-%d"`, sa.album.ID, a.Size(), newest.UnixMilli()))
 	if c.r.Header.Get("Range") == "" {
-		_ = c.write(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 0, 1) })
+		_ = s.cfg.Store.CountShareUse(c.ctx, c.tenant.ID, sa.link.ID, 0, 1)
 	}
 	r := a.Open(c.ctx)
 	defer r.Close()

@@ -49,6 +49,10 @@ type Config struct {
 	// process (live.Memory). Several replicas need one that crosses them
 	// (store/postgres.Broker).
 	Live live.Broker
+	// JobLease is how long a background job may run before another worker (on this
+	// replica or another) may take it over; default 2 minutes. A replica that dies mid-job
+	// leaves its job to run again elsewhere once the lease runs out.
+	JobLease time.Duration
 	// OnJob, if set, hears every finished background job (metrics).
 	OnJob func(kind string, err error)
 	// Middleware, if set, wraps the routes (metrics): the request it sees is the one the
@@ -125,6 +129,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = 15 * time.Minute
+	}
+	if cfg.JobLease <= 0 {
+		cfg.JobLease = defaultJobLease
 	}
 	if cfg.Renderer == nil {
 		cfg.Renderer = media.Best(media.Limits{})
