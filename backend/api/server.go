@@ -101,6 +101,8 @@ type Server struct {
 	// links caches link and photo look-ups of thumb and preview GETs (nil when off).
 	links *linkCache
 
+	principals principals // recent sessions' principals (principal.go)
+
 	afterCreatePlan func() // tests only: runs between a REST create's plan and its write
 }
 

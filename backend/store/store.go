@@ -317,6 +317,11 @@ type Session struct {
 	CreatedAt time.Time
 	LastSeen  time.Time
 	ExpiresAt time.Time
+	// AuthzGen is the studio's authorization generation when the session was read: it
+	// changes (in the database, by triggers) whenever the studio, its staff, their roles or
+	// channel groups, its roles or its channels change, so a principal built under one
+	// generation may be reused while the generation stays the same.
+	AuthzGen int64
 }
 
 // AuditEntry is one line of the audit log: who did what to which record, before and after.
