@@ -84,6 +84,7 @@ type App struct {
 	set settings
 
 	wsh wsHolder // the lead workspace of the logged-in user
+	up  *uploads // the upload queue and engine (app_uploads.go)
 }
 
 // New loads (or creates) the local state in cfg.Dir. ctx bounds the App's life: calls in
@@ -141,6 +142,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		a.set.Language = LangZH
 	}
 	if err := a.saveSettings(a.set); err != nil {
+		return nil, err
+	}
+	if err := a.startUploads(); err != nil {
 		return nil, err
 	}
 	a.log.Info("local state", "dir", cfg.Dir, "device", a.device.ID, "settings", a.set)

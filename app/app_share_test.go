@@ -7,16 +7,36 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/studiodesk/studiodesk/app"
 	"github.com/studiodesk/studiodesk/app/apptest"
 	"github.com/studiodesk/studiodesk/backend/account"
 	"github.com/studiodesk/studiodesk/backend/album"
 	"github.com/studiodesk/studiodesk/backend/api"
-	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
 )
+
+// newAlbum makes an order with a retouched album through the App.
+func newAlbum(t *testing.T, a *app.App) album.Album {
+	t.Helper()
+	brand, err := a.SaveBrand(account.Brand{Name: "蜜糖婚纱", Type: account.BrandWedding})
+	if err != nil {
+		t.Fatal(err)
+	}
+	branch, err := a.SaveBranch(account.Branch{BrandID: brand.ID, Name: "一店"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := a.SaveOrder(album.Order{CustomerName: "王小姐", Phone: "13600000001", BranchID: branch.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	al, err := a.SaveAlbum(o.ID, album.Album{Kind: album.KindRetouched, Title: "精修"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return al
+}
 
 type progressLog struct {
 	mu   sync.Mutex
@@ -36,33 +56,11 @@ func (p *progressLog) Emit(name string, data ...any) {
 
 func TestUploadFolderAndShareThroughTheApp(t *testing.T) {
 	t.Parallel()
-	bucket, err := fsblob.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := apptest.NewServer(t, func(c *api.Config) { c.Blobs, c.UploadDir = bucket, t.TempDir() })
-	if _, err := api.TopUp(context.Background(), s.Store, s.TenantID, 100, "", "", true, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	s := uploadServer(t)
 	progress := &progressLog{}
 	a, _ := apptest.NewApp(t, s.URL, progress)
 	login(t, a, s)
-	brand, err := a.SaveBrand(account.Brand{Name: "蜜糖婚纱", Type: account.BrandWedding})
-	if err != nil {
-		t.Fatal(err)
-	}
-	branch, err := a.SaveBranch(account.Branch{BrandID: brand.ID, Name: "一店"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := a.SaveOrder(album.Order{CustomerName: "王小姐", Phone: "13600000001", BranchID: branch.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	al, err := a.SaveAlbum(o.ID, album.Album{Kind: album.KindRetouched, Title: "精修"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	al := newAlbum(t, a)
 
 	// A shoot folder: two photos, a copy of one, camera junk, and a text file.
 	dir := t.TempDir()
@@ -88,7 +86,7 @@ func TestUploadFolderAndShareThroughTheApp(t *testing.T) {
 	if rep.Uploaded != 2 || rep.Duplicates != 1 || len(rep.Failed) != 1 || rep.Failed[0].File != "说明.txt" || rep.Failed[0].Error.Code != "file_type_unsupported" {
 		t.Fatalf("report %+v %+v", rep, rep.Failed)
 	}
-	if progress.last.FilesDone != 4 || progress.last.FilesTotal != 4 || progress.last.BytesSent != progress.last.BytesTotal {
+	if progress.last.FilesDone != 3 || progress.last.FilesFailed != 1 || progress.last.FilesTotal != 4 || progress.last.BytesSent != progress.last.BytesTotal {
 		t.Fatalf("progress %+v", progress.last)
 	}
 	// Again: everything is already there, nothing is sent.

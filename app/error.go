@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/studiodesk/studiodesk/app/ingest"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
 )
 
@@ -25,6 +26,10 @@ const (
 	CodeInvalidValue = "invalid_value"
 	// CodeInternal: a local failure (the config folder cannot be written, …).
 	CodeInternal = "internal"
+	// CodeFileUnreadable: a file queued for upload could not be read on this computer.
+	CodeFileUnreadable = ingest.CodeFileUnreadable
+	// CodeFileChanged: a file queued for upload was moved, deleted or changed before it went.
+	CodeFileChanged = "file_changed"
 )
 
 // Error is what every failed App method returns. Error() is its JSON
@@ -100,6 +105,12 @@ func localize(code, lang, field string, params map[string]any) string {
 		en = "The answer from {server_url} is not a StudioDesk server's (HTTP {status}). Check the server address and port."
 	case CodeUnauthenticated:
 		zh, en = "请先登录。", "Please log in."
+	case CodeFileUnreadable:
+		zh = "无法读取「{file}」。请确认文件还在、这台电脑有权限读取它，然后点「重试」。"
+		en = "Cannot read “{file}”. Check that the file is still there and this computer may read it, then click Retry."
+	case CodeFileChanged:
+		zh = "「{file}」在上传前被移走、删除或改动了。确认文件无误后重新上传。"
+		en = "“{file}” was moved, deleted or changed before it was uploaded. Check the file and upload it again."
 	case CodeInvalidValue:
 		zh = "「{field}」的值无效，可选值：{allowed}。"
 		en = "“{field}” has an invalid value; allowed: {allowed}."

@@ -106,11 +106,13 @@ func (ws *workspace) stop(a *App) {
 	}
 }
 
-// Stop stops a's background work and closes its replica; main calls it on the way out. (A
+// Stop stops a's background work (uploads resume on the next start) and closes its replica
+// and upload queue; main calls it on the way out. (A
 // function, not a method: every exported method of App is bound to the UI.)
 func Stop(a *App) {
 	a.closeWorkspace()
 	a.wsh.stopping.Wait()
+	a.stopUploads()
 }
 
 // withWorkspace runs fn on the open workspace, mapping its errors for the UI.

@@ -339,6 +339,7 @@ func TestEveryMethod(t *testing.T) {
 		{"CreateShareLink", func() []any { return []any{999999, map[string]any{"code": "2580"}} }, 404, func(t *testing.T, raw []byte) {}},
 		{"RevokeShareLink", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
 		{"UploadPaths", func() []any { return []any{999999, []string{}} }, 404, func(t *testing.T, raw []byte) {}},
+		{"RetryUploads", func() []any { return []any{999999, []int64{1}} }, 404, func(t *testing.T, raw []byte) {}},
 		{"NotifySettings", nil, 200, func(t *testing.T, raw []byte) {
 			if !strings.Contains(string(raw), `"on_upload":true`) {
 				t.Fatalf("notify settings %s", raw)

@@ -233,10 +233,11 @@ func (e *Engine) step(ctx context.Context, wg *sync.WaitGroup, firstRound bool) 
 			return worked, err
 		}
 		for _, it := range items {
-			if !e.startUpload(ctx, wg, it) {
+			started, more := e.startUpload(ctx, wg, it)
+			worked = worked || started
+			if !more {
 				break
 			}
-			worked = true
 		}
 	}
 	return worked, nil
@@ -251,7 +252,7 @@ func (e *Engine) hash(ctx context.Context, it Item) error {
 		return err
 	}
 	if err != nil {
-		return e.fail(ctx, it, fmt.Sprintf("无法读取文件（%v）：检查文件权限后重试", err))
+		return e.fail(ctx, it, CodeFileUnreadable, fmt.Sprintf("无法读取文件（%v）：检查文件权限后重试", err))
 	}
 	defer f.Close()
 	fi, err := f.Stat()
@@ -261,7 +262,7 @@ func (e *Engine) hash(ctx context.Context, it Item) error {
 	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return e.fail(ctx, it, fmt.Sprintf("读取文件时出错（%v）：检查磁盘后重试", err))
+		return e.fail(ctx, it, CodeFileUnreadable, fmt.Sprintf("读取文件时出错（%v）：检查磁盘后重试", err))
 	}
 	return ignoreMoved(e.q.SetHashed(ctx, it.ID, hex.EncodeToString(h.Sum(nil))))
 }
@@ -289,7 +290,7 @@ func (e *Engine) check(ctx context.Context, items []Item) (int, error) {
 				return done, nil
 			}
 			for _, it := range its {
-				if ferr := e.fail(ctx, it, reason(err)); ferr != nil {
+				if ferr := e.fail(ctx, it, reasonCode(err), reason(err)); ferr != nil {
 					return done, ferr
 				}
 			}
@@ -309,16 +310,18 @@ func (e *Engine) check(ctx context.Context, items []Item) (int, error) {
 	return done, nil
 }
 
-// startUpload runs one upload in the background if the concurrency allows.
-func (e *Engine) startUpload(ctx context.Context, wg *sync.WaitGroup, it Item) bool {
+// startUpload runs one upload in the background if the concurrency allows. more reports
+// whether another may start (an item already going is not work done: counting it made an
+// idle engine spin, asking the server about the same files without pause).
+func (e *Engine) startUpload(ctx context.Context, wg *sync.WaitGroup, it Item) (started, more bool) {
 	e.mu.Lock()
 	if _, busy := e.inflight[it.ID]; busy {
 		e.mu.Unlock()
-		return true // already going; look at the next
+		return false, true // already going; look at the next
 	}
 	if e.paused || len(e.inflight) >= e.allowed {
 		e.mu.Unlock()
-		return false
+		return false, false
 	}
 	uctx, cancel := context.WithCancel(ctx)
 	e.inflight[it.ID] = upload{cancel: cancel, rel: it.Rel}
@@ -337,7 +340,7 @@ func (e *Engine) startUpload(ctx context.Context, wg *sync.WaitGroup, it Item) b
 			e.mu.Unlock()
 		}
 	})
-	return true
+	return true, true
 }
 
 func (e *Engine) upload(ctx context.Context, it Item) error {
@@ -347,7 +350,7 @@ func (e *Engine) upload(ctx context.Context, it Item) error {
 		return err
 	}
 	if err != nil {
-		return e.fail(ctx, it, fmt.Sprintf("无法读取文件（%v）：检查文件权限后重试", err))
+		return e.fail(ctx, it, CodeFileUnreadable, fmt.Sprintf("无法读取文件（%v）：检查文件权限后重试", err))
 	}
 	defer f.Close()
 	var src io.ReaderAt = f
@@ -386,7 +389,7 @@ func (e *Engine) upload(ctx context.Context, it Item) error {
 	case e.transient(ctx, err):
 		return err
 	default:
-		return e.fail(ctx, it, reason(err))
+		return e.fail(ctx, it, reasonCode(err), reason(err))
 	}
 }
 
@@ -415,11 +418,23 @@ func (e *Engine) succeeded() {
 	e.allowed = min(e.cfg.MaxUploads, e.allowed+1)
 }
 
-func (e *Engine) fail(ctx context.Context, it Item, why string) error {
+// CodeFileUnreadable is the failure code of a file the engine could not read.
+const CodeFileUnreadable = "file_unreadable"
+
+func (e *Engine) fail(ctx context.Context, it Item, code, why string) error {
 	e.mu.Lock()
 	e.lastErr = it.Rel + ": " + why
 	e.mu.Unlock()
-	return ignoreMoved(e.q.SetFailed(context.WithoutCancel(ctx), it.ID, why))
+	return ignoreMoved(e.q.SetFailed(context.WithoutCancel(ctx), it.ID, code, why))
+}
+
+// reasonCode is the server's error code of a refused upload ("internal" when it gave none).
+func reasonCode(err error) string {
+	var ae *apiclient.Error
+	if errors.As(err, &ae) && ae.Code != "" {
+		return ae.Code
+	}
+	return "internal"
 }
 
 // reason is the message shown for a refused upload: the server's localized one.

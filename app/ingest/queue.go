@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver the desktop already uses
@@ -44,7 +45,8 @@ type Item struct {
 	PhotoID   int64
 	Duplicate bool // the album had it already: nothing was sent
 	Attempts  int
-	Error     string
+	Error     string // the reason the user reads
+	ErrorCode string // the server's error code (file_type_unsupported...), or file_unreadable for a local failure
 	UpdatedAt time.Time
 }
 
@@ -86,6 +88,18 @@ func OpenQueue(ctx context.Context, path string) (*Queue, error) {
 		db.Close()
 		return nil, fmt.Errorf("open upload queue %q: %w", path, err)
 	}
+	// error_code came later: queue files written before it gain the column.
+	var hasCode int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('items') WHERE name = 'error_code'`).Scan(&hasCode); err == nil && hasCode == 0 {
+		_, err = db.ExecContext(ctx, `ALTER TABLE items ADD COLUMN error_code TEXT NOT NULL DEFAULT ''`)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open upload queue %q: %w", path, err)
+		}
+	} else if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open upload queue %q: %w", path, err)
+	}
 	return &Queue{db: db, now: time.Now}, nil
 }
 
@@ -104,14 +118,14 @@ func (q *Queue) Add(ctx context.Context, albumID int64, path, rel string, size i
 	return n == 1, nil
 }
 
-const itemCols = `id, album_id, path, rel, size, mod_ns, state, hash, upload_url, photo_id, duplicate, attempts, error, updated_ns`
+const itemCols = `id, album_id, path, rel, size, mod_ns, state, hash, upload_url, photo_id, duplicate, attempts, error, error_code, updated_ns`
 
 func scanItem(r interface{ Scan(...any) error }) (Item, error) {
 	var it Item
 	var mod, upd int64
 	var dup int
 	err := r.Scan(&it.ID, &it.AlbumID, &it.Path, &it.Rel, &it.Size, &mod, &it.State, &it.Hash, &it.UploadURL, &it.PhotoID,
-		&dup, &it.Attempts, &it.Error, &upd)
+		&dup, &it.Attempts, &it.Error, &it.ErrorCode, &upd)
 	it.ModTime, it.UpdatedAt, it.Duplicate = time.Unix(0, mod), time.Unix(0, upd), dup != 0
 	return it, err
 }
@@ -203,15 +217,48 @@ func (q *Queue) SetDone(ctx context.Context, id, photoID int64, duplicate bool) 
 	return q.set(ctx, id, Done, []State{Hashed, Uploading}, `, photo_id = ?, duplicate = ?, error = ''`, photoID, dup)
 }
 
-// SetFailed stops an item with a reason the user reads.
-func (q *Queue) SetFailed(ctx context.Context, id int64, reason string) error {
-	return q.set(ctx, id, Failed, []State{Found, Hashed, Uploading}, `, error = ?, attempts = attempts + 1`, reason)
+// SetFailed stops an item with a reason the user reads and its code (the server's error
+// code, or one of the engine's: file_unreadable).
+func (q *Queue) SetFailed(ctx context.Context, id int64, code, reason string) error {
+	return q.set(ctx, id, Failed, []State{Found, Hashed, Uploading}, `, error = ?, error_code = ?, attempts = attempts + 1`, reason, code)
 }
 
 // Retry requeues a failed item from the start (its file is hashed again: it may have
 // changed).
 func (q *Queue) Retry(ctx context.Context, id int64) error {
-	return q.set(ctx, id, Found, []State{Failed}, `, hash = '', upload_url = '', error = ''`)
+	return q.set(ctx, id, Found, []State{Failed}, `, hash = '', upload_url = '', error = '', error_code = ''`)
+}
+
+// Requeue sends a finished item through the engine again (the user uploads the same file
+// once more): it is hashed and checked against the album again, so a file the album still
+// holds is not sent, and one deleted from the album meanwhile is.
+func (q *Queue) Requeue(ctx context.Context, id int64) error {
+	return q.set(ctx, id, Found, []State{Done, Failed, Cancelled}, `, hash = '', upload_url = '', error = '', error_code = '', duplicate = 0, photo_id = 0`)
+}
+
+// Version returns the item queued for this version of a file in an album (Add made it).
+func (q *Queue) Version(ctx context.Context, albumID int64, path string, size int64, mod time.Time) (Item, error) {
+	its, err := q.list(ctx, 1, `album_id = ? AND path = ? AND size = ? AND mod_ns = ?`, albumID, path, size, mod.UnixNano())
+	if err != nil {
+		return Item{}, err
+	}
+	if len(its) == 0 {
+		return Item{}, fmt.Errorf("upload queue item %s: %w", path, sql.ErrNoRows)
+	}
+	return its[0], nil
+}
+
+// Items returns the items with these ids (those that exist), oldest first.
+func (q *Queue) Items(ctx context.Context, ids []int64) ([]Item, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args[i], marks[i] = id, "?"
+	}
+	return q.list(ctx, -1, `id IN (`+strings.Join(marks, ", ")+`)`, args...)
 }
 
 // Cancel drops the not-yet-uploaded items of a path (the file went away).

@@ -1,0 +1,353 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/studiodesk/studiodesk/app/ingest"
+	"github.com/studiodesk/studiodesk/app/watch"
+	"github.com/studiodesk/studiodesk/backend/api/apiclient"
+)
+
+// EventUploadProgress carries an UploadProgress while UploadPaths or RetryUploads runs.
+const EventUploadProgress = "upload:progress"
+
+// uploadsFile is the persistent upload queue in the local state folder (the headless
+// `studiodesk upload|watch` commands use the same file).
+const uploadsFile = "uploads.db"
+
+// uploads is the desktop's one upload engine (app/ingest) over its persistent queue: the
+// studio UI's uploads go through it, so they are crash-safe (a restart resumes them),
+// skip what the album holds and resume over tus. It runs from New to Stop.
+type uploads struct {
+	q      *ingest.Queue
+	eng    *ingest.Engine
+	cancel context.CancelFunc
+	done   sync.WaitGroup
+
+	mu   sync.Mutex
+	last ingest.Progress
+}
+
+// startUploads opens the queue and starts the engine; unfinished items of an earlier run
+// continue at once.
+func (a *App) startUploads() error {
+	q, err := ingest.OpenQueue(a.ctx, a.path(uploadsFile))
+	if err != nil {
+		return err
+	}
+	up := &uploads{q: q}
+	up.eng = ingest.NewEngine(q, appUploader{a}, ingest.Config{OnProgress: func(p ingest.Progress) {
+		up.mu.Lock()
+		up.last = p
+		up.mu.Unlock()
+	}})
+	ctx, cancel := context.WithCancel(a.ctx)
+	up.cancel = cancel
+	up.done.Go(func() {
+		if err := up.eng.Run(ctx, false); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("upload engine stopped", "err", err)
+		}
+	})
+	a.up = up
+	return nil
+}
+
+// stopUploads stops the engine (uploads in flight resume from the server's offset on the
+// next start) and closes the queue.
+func (a *App) stopUploads() {
+	if a.up == nil {
+		return
+	}
+	a.up.cancel()
+	a.up.done.Wait()
+	if err := a.up.q.Close(); err != nil {
+		a.log.Error("close upload queue", "err", err)
+	}
+}
+
+func (up *uploads) progress() ingest.Progress {
+	up.mu.Lock()
+	defer up.mu.Unlock()
+	return up.last
+}
+
+// appUploader is the engine's server side: the logged-in user's client at each call, so a
+// new login or language applies to queued files at once.
+type appUploader struct{ a *App }
+
+func (u appUploader) client() (*apiclient.Client, settings, error) {
+	s := u.a.snapshot()
+	if s.Token == "" {
+		e := newError(s.Language, http.StatusUnauthorized, CodeUnauthenticated, "", nil)
+		return nil, s, &apiclient.Error{Status: e.Status, Code: e.Code, Message: e.Message}
+	}
+	c, err := u.a.client(s.ServerURL, s.Token, s.Language)
+	return c, s, err
+}
+
+func (u appUploader) done(s settings, err error) error {
+	if err != nil && sessionGone(err) {
+		u.a.forget(s.Token)
+	}
+	return err
+}
+
+func (u appUploader) CheckPhotos(ctx context.Context, albumID int64, hashes []string) (map[string]int64, error) {
+	c, s, err := u.client()
+	if err != nil {
+		return nil, err
+	}
+	have, err := c.CheckPhotos(ctx, albumID, hashes)
+	return have, u.done(s, err)
+}
+
+func (u appUploader) UploadFile(ctx context.Context, r apiclient.UploadRequest, f io.ReaderAt, resumeURL string, retries int,
+	started func(string), progress func(int64)) (apiclient.UploadResult, error) {
+	c, s, err := u.client()
+	if err != nil {
+		return apiclient.UploadResult{}, err
+	}
+	res, err := c.UploadFile(ctx, r, f, resumeURL, retries, started, progress)
+	return res, u.done(s, err)
+}
+
+// UploadProgress is the state of an UploadPaths or RetryUploads run, pushed as
+// EventUploadProgress.
+type UploadProgress struct {
+	AlbumID     int64   `json:"album_id"`
+	File        string  `json:"file"` // a file being sent now
+	FilesDone   int     `json:"files_done"`
+	FilesFailed int     `json:"files_failed"`
+	FilesTotal  int     `json:"files_total"`
+	BytesSent   int64   `json:"bytes_sent"` // bytes of the finished files
+	BytesTotal  int64   `json:"bytes_total"`
+	Speed       float64 `json:"speed"`       // recent upload speed, bytes per second
+	ETASeconds  float64 `json:"eta_seconds"` // time left at that speed (0: unknown)
+	Offline     bool    `json:"offline"`     // the server cannot be reached; the upload waits and resumes by itself
+}
+
+// UploadReport says what became of each file.
+type UploadReport struct {
+	Uploaded   int            `json:"uploaded"`
+	Duplicates int            `json:"duplicates"`
+	Failed     []UploadFailed `json:"failed"`
+}
+
+// UploadFailed is a file that did not reach the album, with its localized reason; its ID
+// goes to RetryUploads.
+type UploadFailed struct {
+	ID    int64  `json:"id"`
+	File  string `json:"file"`
+	Error *Error `json:"error"`
+}
+
+// UploadPaths uploads files and folders (their files, recursively, hidden ones and camera
+// junk skipped) into an album through the upload queue: files the album already holds are
+// skipped without sending them, each file resumes after a dropped connection, and files
+// queued when StudioDesk closes are uploaded when it starts again. Progress is pushed as
+// EventUploadProgress; the report comes when every file is done or failed.
+func (a *App) UploadPaths(albumID int64, paths []string) (UploadReport, error) {
+	s := a.snapshot()
+	if s.Token == "" {
+		return UploadReport{}, newError(s.Language, http.StatusUnauthorized, CodeUnauthenticated, "", nil)
+	}
+	if albumID <= 0 {
+		return UploadReport{}, newError(s.Language, http.StatusBadRequest, CodeInvalidValue, "album_id", map[string]any{"allowed": "> 0"})
+	}
+	if err := a.checkAlbum(albumID); err != nil {
+		return UploadReport{}, err
+	}
+	files, err := expandPaths(paths)
+	if err != nil {
+		return UploadReport{}, newError(s.Language, http.StatusBadRequest, CodeInvalidValue, "paths", map[string]any{"detail": err.Error(), "allowed": "files and folders on this computer"})
+	}
+	ids := make([]int64, 0, len(files))
+	for _, f := range files {
+		if _, err := a.up.q.Add(a.ctx, albumID, f.path, f.rel, f.size, f.mod); err != nil {
+			return UploadReport{}, a.toError(err, s.ServerURL, s.Language, "")
+		}
+		it, err := a.up.q.Version(a.ctx, albumID, f.path, f.size, f.mod)
+		if err != nil {
+			return UploadReport{}, a.toError(err, s.ServerURL, s.Language, "")
+		}
+		switch it.State {
+		case ingest.Done, ingest.Failed, ingest.Cancelled:
+			// Uploaded (or tried) before: check it against the album again.
+			if err := a.up.q.Requeue(a.ctx, it.ID); err != nil && !errors.Is(err, ingest.ErrMoved) {
+				return UploadReport{}, a.toError(err, s.ServerURL, s.Language, "")
+			}
+		}
+		ids = append(ids, it.ID)
+	}
+	return a.awaitUploads(albumID, ids)
+}
+
+// RetryUploads sends failed files of an album (their ids from an UploadReport) again and
+// reports on them like UploadPaths.
+func (a *App) RetryUploads(albumID int64, ids []int64) (UploadReport, error) {
+	s := a.snapshot()
+	if s.Token == "" {
+		return UploadReport{}, newError(s.Language, http.StatusUnauthorized, CodeUnauthenticated, "", nil)
+	}
+	if err := a.checkAlbum(albumID); err != nil {
+		return UploadReport{}, err
+	}
+	its, err := a.up.q.Items(a.ctx, ids)
+	if err != nil {
+		return UploadReport{}, a.toError(err, s.ServerURL, s.Language, "")
+	}
+	var mine []int64
+	for _, it := range its {
+		if it.AlbumID == albumID {
+			mine = append(mine, it.ID)
+		}
+	}
+	if len(mine) != len(ids) || len(ids) == 0 {
+		return UploadReport{}, newError(s.Language, http.StatusBadRequest, CodeInvalidValue, "ids",
+			map[string]any{"allowed": "the ids of this album's failed files"})
+	}
+	for _, id := range mine {
+		if err := a.up.q.Requeue(a.ctx, id); err != nil && !errors.Is(err, ingest.ErrMoved) {
+			return UploadReport{}, a.toError(err, s.ServerURL, s.Language, "")
+		}
+	}
+	return a.awaitUploads(albumID, mine)
+}
+
+// checkAlbum asks the server whether the user may upload into the album, so an unknown or
+// foreign album is refused at once rather than file by file.
+func (a *App) checkAlbum(albumID int64) error {
+	_, err := call(a, func(ctx context.Context, c *apiclient.Client) (map[string]int64, error) {
+		return c.CheckPhotos(ctx, albumID, []string{})
+	})
+	return err
+}
+
+// awaitUploads kicks the engine and waits until every item of ids is finished, pushing
+// their progress; it ends early (the items stay queued) when StudioDesk closes.
+func (a *App) awaitUploads(albumID int64, ids []int64) (UploadReport, error) {
+	a.up.eng.Kick()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	var last UploadProgress
+	for {
+		s := a.snapshot()
+		its, err := a.up.q.Items(a.ctx, ids)
+		if err != nil {
+			return UploadReport{}, a.toError(err, s.ServerURL, s.Language, "")
+		}
+		eng := a.up.progress()
+		p := UploadProgress{AlbumID: albumID, FilesTotal: len(its), Speed: eng.BytesPerSec, Offline: eng.Offline}
+		if len(eng.Uploading) > 0 {
+			p.File = filepath.Base(eng.Uploading[0])
+		}
+		var left int64
+		for _, it := range its {
+			p.BytesTotal += it.Size
+			switch it.State {
+			case ingest.Done:
+				p.FilesDone++
+				p.BytesSent += it.Size
+			case ingest.Failed, ingest.Cancelled:
+				p.FilesFailed++
+				p.BytesSent += it.Size
+			default:
+				left += it.Size
+			}
+		}
+		if p.Speed > 0 {
+			p.ETASeconds = float64(left) / p.Speed
+		}
+		if !reflect.DeepEqual(p, last) {
+			a.emit.Emit(EventUploadProgress, p)
+			last = p
+		}
+		if p.FilesDone+p.FilesFailed == p.FilesTotal {
+			return a.report(its, s.Language), nil
+		}
+		select {
+		case <-a.ctx.Done():
+			return UploadReport{}, a.toError(context.Canceled, s.ServerURL, s.Language, "")
+		case <-tick.C:
+		}
+	}
+}
+
+// report sums finished items for the UI, the reasons in the user's language.
+func (a *App) report(its []ingest.Item, lang string) UploadReport {
+	rep := UploadReport{Failed: []UploadFailed{}}
+	for _, it := range its {
+		name := filepath.Base(it.Path)
+		switch it.State {
+		case ingest.Done:
+			if it.Duplicate {
+				rep.Duplicates++
+			} else {
+				rep.Uploaded++
+			}
+		case ingest.Failed:
+			e := &Error{Status: http.StatusBadRequest, Code: it.ErrorCode, Message: it.Error, Params: map[string]any{}}
+			switch it.ErrorCode {
+			case CodeFileUnreadable, "":
+				e = newError(lang, http.StatusBadRequest, CodeFileUnreadable, "", map[string]any{"file": name})
+			}
+			rep.Failed = append(rep.Failed, UploadFailed{ID: it.ID, File: name, Error: e})
+		case ingest.Cancelled:
+			rep.Failed = append(rep.Failed, UploadFailed{ID: it.ID, File: name,
+				Error: newError(lang, http.StatusConflict, CodeFileChanged, "", map[string]any{"file": name})})
+		}
+	}
+	return rep
+}
+
+type localFile struct {
+	path, rel string
+	size      int64
+	mod       time.Time
+}
+
+func expandPaths(paths []string) ([]localFile, error) {
+	var out []localFile
+	for _, p := range paths {
+		root, err := filepath.Abs(p)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		parent := filepath.Dir(root)
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if watch.Ignored(d.Name()) && path != root {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				info, err := d.Info()
+				if err != nil {
+					return err
+				}
+				rel, _ := filepath.Rel(parent, path)
+				out = append(out, localFile{path: path, rel: rel, size: info.Size(), mod: info.ModTime()})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out, nil
+}

@@ -1,0 +1,235 @@
+package app_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/studiodesk/studiodesk/app"
+	"github.com/studiodesk/studiodesk/app/apptest"
+	"github.com/studiodesk/studiodesk/backend/api"
+	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
+	"github.com/studiodesk/studiodesk/backend/media/mediatest"
+)
+
+// uploadServer is a real server storing files in a folder, its studio topped up with credits.
+func uploadServer(t *testing.T) *apptest.Server {
+	t.Helper()
+	bucket, err := fsblob.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := apptest.NewServer(t, func(c *api.Config) { c.Blobs, c.UploadDir = bucket, t.TempDir() })
+	if _, err := api.TopUp(context.Background(), s.Store, s.TenantID, 100, "", "", true, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// tusGate sits between the App and a real server: it counts the tus uploads created per
+// file name and, until opened, holds every upload's data (PATCH) after the first few until
+// its sender goes away, so a test can stop the App with uploads created but unfinished.
+type tusGate struct {
+	mu      sync.Mutex
+	created map[string]int
+	patches int
+	pass    int  // PATCHes let through before the gate holds them
+	opened  bool // everything passes
+}
+
+func (g *tusGate) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/api/v1/uploads"):
+			for _, kv := range strings.Split(r.Header.Get("Upload-Metadata"), ",") {
+				if k, v, ok := strings.Cut(strings.TrimSpace(kv), " "); ok && k == "filename" {
+					name, _ := base64.StdEncoding.DecodeString(v)
+					g.mu.Lock()
+					g.created[string(name)]++
+					g.mu.Unlock()
+				}
+			}
+		case r.Method == http.MethodPatch:
+			g.mu.Lock()
+			g.patches++
+			hold := g.patches > g.pass && !g.opened
+			g.mu.Unlock()
+			if hold {
+				_, _ = io.Copy(io.Discard, r.Body) // read first: the server notices a gone client only then
+				<-r.Context().Done()               // held until the App goes away mid-upload; never sent on
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// TestUploadPathsSurvivesARestart stops the App while UploadPaths runs (some files done,
+// some uploads created but unfinished, the rest queued) and starts a new App on the same
+// folder: the queue carries on, every file reaches the album once with its hash, and no
+// file's upload is created twice (the unfinished ones resume).
+func TestUploadPathsSurvivesARestart(t *testing.T) {
+	t.Parallel()
+	s := uploadServer(t)
+	target, _ := url.Parse(s.URL)
+	gate := &tusGate{created: map[string]int{}, pass: 3}
+	proxy := httptest.NewServer(gate.wrap(httputil.NewSingleHostReverseProxy(target)))
+	t.Cleanup(proxy.Close)
+
+	shoot := t.TempDir()
+	const n = 10
+	want := map[string]string{} // file name -> sha256
+	for i := range n {
+		b := mediatest.JPEG(mediatest.Upright(120+i, 80), 0)
+		name := fmt.Sprintf("IMG_%04d.JPG", i)
+		if err := os.WriteFile(filepath.Join(shoot, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(b)
+		want[name] = hex.EncodeToString(sum[:])
+	}
+
+	dir := t.TempDir() // the App's local state, shared by both runs
+	open := func(ctx context.Context, em app.Emitter) *app.App {
+		a, err := app.New(ctx, app.Config{Dir: dir, ServerURL: proxy.URL, Emitter: em, Version: "test",
+			Timeout: 10 * time.Second, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+
+	// First run: three files go through, then the gate holds the next uploads' data.
+	ctx1, stop1 := context.WithCancel(context.Background())
+	progress := &progressLog{}
+	a1 := open(ctx1, progress)
+	if _, err := a1.Login(app.LoginRequest{ServerURL: proxy.URL, Phone: s.AdminPhone, Password: s.AdminPassword}); err != nil {
+		t.Fatal(err)
+	}
+	al := newAlbum(t, a1)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := a1.UploadPaths(al.ID, []string{shoot})
+		errc <- err
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		progress.mu.Lock()
+		done := progress.last.FilesDone
+		progress.mu.Unlock()
+		gate.mu.Lock()
+		held := gate.patches > gate.pass
+		gate.mu.Unlock()
+		if done >= 3 && held {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("first run stuck: %d done", done)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop1() // StudioDesk closes (the window, or the process dies: the queue is on disk either way)
+	if err := <-errc; appError(t, err).Code != "internal" {
+		t.Fatalf("UploadPaths on close: %v", err)
+	}
+	app.Stop(a1)
+
+	// Second run: the queue carries on by itself; uploading the same folder again reports on it.
+	gate.mu.Lock()
+	gate.opened = true
+	gate.mu.Unlock()
+	ctx2, stop2 := context.WithCancel(context.Background())
+	t.Cleanup(stop2)
+	a2 := open(ctx2, nil)
+	t.Cleanup(func() { app.Stop(a2) })
+	rep, err := a2.UploadPaths(al.ID, []string{shoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Uploaded+rep.Duplicates != n || len(rep.Failed) != 0 || rep.Duplicates < 3 {
+		t.Fatalf("report after restart %+v", rep)
+	}
+	photos, err := a2.AlbumPhotos(al.ID)
+	if err != nil || len(photos) != n {
+		t.Fatalf("photos %d %v", len(photos), err)
+	}
+	for _, p := range photos {
+		if want[p.Filename] != p.Hash {
+			t.Fatalf("photo %s hash %s, want %s", p.Filename, p.Hash, want[p.Filename])
+		}
+		delete(want, p.Filename)
+	}
+	gate.mu.Lock()
+	defer gate.mu.Unlock()
+	for name, c := range gate.created {
+		if c != 1 {
+			t.Fatalf("%s: %d uploads created, want 1 (%v)", name, c, gate.created)
+		}
+	}
+	if len(gate.created) != n || len(want) != 0 {
+		t.Fatalf("created %v, missing %v", gate.created, want)
+	}
+}
+
+// TestRetryUploads sends failed files again; unknown albums and items are refused.
+func TestRetryUploads(t *testing.T) {
+	t.Parallel()
+	s := uploadServer(t)
+	a, _ := apptest.NewApp(t, s.URL, nil)
+	login(t, a, s)
+	al := newAlbum(t, a)
+	dir := t.TempDir()
+	note := filepath.Join(dir, "说明.txt")
+	if err := os.WriteFile(note, []byte("not a photo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := a.UploadPaths(al.ID, []string{note})
+	if err != nil || len(rep.Failed) != 1 || rep.Failed[0].Error.Code != "file_type_unsupported" || rep.Failed[0].Error.Message == "" {
+		t.Fatalf("first %+v %v", rep, err)
+	}
+	id := rep.Failed[0].ID
+	// Retrying does not change what the server thinks of a text file: the reason comes back.
+	again, err := a.RetryUploads(al.ID, []int64{id})
+	if err != nil || len(again.Failed) != 1 || again.Failed[0].ID != id || again.Failed[0].Error.Code != "file_type_unsupported" {
+		t.Fatalf("retry %+v %v", again, err)
+	}
+	_, err = a.RetryUploads(al.ID+1, []int64{id})
+	if e := appError(t, err); e.Code != "not_found" {
+		t.Fatalf("unknown album %+v", e)
+	}
+	_, err = a.RetryUploads(al.ID, []int64{id, 999999})
+	if e := appError(t, err); e.Code != "invalid_value" || e.Field != "ids" {
+		t.Fatalf("unknown item %+v", e)
+	}
+	// A file that went away before it was sent is reported, localized, with the fix.
+	gone := filepath.Join(dir, "IMG_9.JPG")
+	if err := os.WriteFile(gone, mediatest.JPEG(mediatest.Upright(50, 40), 0), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ok, err := a.UploadPaths(al.ID, []string{gone})
+	if err != nil || ok.Uploaded != 1 {
+		t.Fatalf("upload %+v %v", ok, err)
+	}
+	if err := os.Remove(gone); err != nil {
+		t.Fatal(err)
+	}
+	goneRep, err := a.RetryUploads(al.ID, []int64{id + 1})
+	if err != nil || len(goneRep.Failed) != 1 || goneRep.Failed[0].Error.Code != "file_changed" ||
+		!strings.Contains(goneRep.Failed[0].Error.Message, "IMG_9.JPG") {
+		t.Fatalf("gone %+v %v", goneRep, err)
+	}
+}
