@@ -61,6 +61,7 @@ const PROBE_ARGS = {
   ReadNotifications: [[]],
   DiscardMutation: [''],
   RetryMutation: ['', {}],
+  RetryUploads: [0, []],
   SaveView: [{ name: 'x' }],
   DeleteView: [''],
   CustomFields: [0],

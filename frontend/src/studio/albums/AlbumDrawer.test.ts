@@ -23,12 +23,21 @@ afterEach(() => {
 describe('AlbumDrawer', () => {
   it('lists photos with why one cannot be shown, uploads paths, and shares with a QR code', async () => {
     let links: unknown[] = []
+    const listeners: Record<string, (...data: unknown[]) => void> = {}
+    window.runtime = {
+      EventsOn: (name, cb) => {
+        listeners[name] = cb
+        return () => delete listeners[name]
+      },
+    }
+    let finish: (r: unknown) => void = () => {}
     const app = installFakeWails({
       GetOrder: () => ({ order: ORDER, albums: [ALBUM] }),
       AlbumPhotos: () => PHOTOS,
       ShareLinks: () => links,
       Info: () => ({ server_url: 'http://192.168.1.10:8640' }),
-      UploadPaths: () => ({ uploaded: 1, duplicates: 2, failed: [{ file: '说明.txt', error: { code: 'file_type_unsupported', message: '「说明.txt」不是支持的照片或视频' } }] }),
+      UploadPaths: () => new Promise((resolve) => (finish = resolve)),
+      RetryUploads: () => ({ uploaded: 1, duplicates: 0, failed: [] }),
       CreateShareLink: (_id: number, req: { code?: string }) => {
         if (req.code === '12') return Promise.reject(wailsError({ code: 'access_code_invalid', field: 'code', message: '访问码需为 4–8 位字母或数字。' }))
         links = [LINK]
@@ -50,7 +59,22 @@ describe('AlbumDrawer', () => {
     ;(document.querySelector('[data-testid="upload-start"]') as HTMLButtonElement).click()
     await settle()
     expect(app.UploadPaths).toHaveBeenCalledWith(9, ['D:\\婚礼\\精修'])
+    // Progress is pushed by the desktop while the queue works: files, speed, time left, offline.
+    listeners['upload:progress']({ album_id: 9, file: 'IMG_2.JPG', files_done: 1, files_failed: 1, files_total: 4, bytes_sent: 50, bytes_total: 100,
+      speed: 2 << 20, eta_seconds: 75, offline: true })
+    await settle()
+    const shown = document.querySelector('[data-testid="upload-progress"]')!.textContent!
+    expect(shown).toContain('2/4 · IMG_2.JPG')
+    expect(shown).toContain('剩余 1:15')
+    expect(shown).toContain('无法连接服务器')
+    finish({ uploaded: 1, duplicates: 2, failed: [{ id: 7, file: '说明.txt', error: { code: 'file_type_unsupported', message: '「说明.txt」不是支持的照片或视频' } }] })
+    await settle()
     expect(document.querySelector('[data-testid="upload-report"]')!.textContent).toContain('「说明.txt」不是支持的照片或视频')
+    ;(document.querySelector('[data-testid="upload-retry"]') as HTMLButtonElement).click()
+    await settle()
+    expect(app.RetryUploads).toHaveBeenCalledWith(9, [7])
+    expect(document.querySelector('[data-testid="upload-report"]')!.textContent).toContain('已上传 1 个')
+    expect(document.querySelector('[data-testid="upload-failed"]')).toBeNull()
 
     const code = document.querySelector('[data-testid="share-code"]') as HTMLInputElement
     code.value = '12'

@@ -167,17 +167,25 @@ export interface ShareLink {
 
 export interface UploadProgress {
   album_id: number
+  /** A file being sent now. */
   file: string
   files_done: number
+  files_failed: number
   files_total: number
+  /** Bytes of the finished files. */
   bytes_sent: number
   bytes_total: number
-  /** Bytes per second since the start. */
+  /** Recent upload speed, bytes per second. */
   speed: number
+  /** Time left at that speed, seconds (0: unknown). */
+  eta_seconds: number
+  /** The server cannot be reached; the upload waits and resumes by itself. */
+  offline: boolean
 }
 
 export interface UploadReport {
   uploaded: number
   duplicates: number
-  failed: { file: string; error: { code: string; message: string } }[]
+  /** Files that did not reach the album; their ids go to RetryUploads. */
+  failed: { id: number; file: string; error: { code: string; message: string } }[]
 }

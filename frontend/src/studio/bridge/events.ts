@@ -22,7 +22,7 @@ export const BACKEND_EVENTS = {
   syncChanged: 'sync:changed',
   /** Payload: the new Notification(s) — an array, or one notification. */
   notificationsNew: 'notifications:new',
-  /** Payload: UploadProgress while UploadPaths runs. */
+  /** Payload: UploadProgress while UploadPaths or RetryUploads runs. */
   uploadProgress: 'upload:progress',
 } as const
 

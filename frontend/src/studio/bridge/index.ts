@@ -170,6 +170,8 @@ export const bridge = {
   AlbumPhotos: (albumId: number) => call<Photo[]>('AlbumPhotos', [albumId]),
   /** Files and folders on this computer; progress arrives as the upload:progress event. */
   UploadPaths: (albumId: number, paths: string[]) => call<UploadReport>('UploadPaths', [albumId, paths]),
+  /** Sends failed files (ids from an UploadReport) again; reports like UploadPaths. */
+  RetryUploads: (albumId: number, ids: number[]) => call<UploadReport>('RetryUploads', [albumId, ids]),
   ShareLinks: (albumId: number) => call<ShareLink[]>('ShareLinks', [albumId]),
   CreateShareLink: (albumId: number, req: NewShare) => call<ShareLink>('CreateShareLink', [albumId, req]),
   RevokeShareLink: (id: number) => call<ShareLink>('RevokeShareLink', [id]),
