@@ -291,6 +291,18 @@ func TestEveryMethod(t *testing.T) {
 			return []any{map[string]any{"lead_ids": []int64{999999}, "staff_id": s.AdminID, "reason": "调整"}}
 		}, 200, nil},
 		{"BatchLeads", func() []any { return []any{map[string]any{"lead_ids": []int64{999999}, "op": "lock"}} }, 200, nil},
+		// Transfer requests: the admin owns nothing here, so a request is refused with the reason.
+		{"RequestTransfer", func() []any { return []any{999999, "13500000001", "老客户"} }, 404, func(t *testing.T, raw []byte) {}},
+		{"TransferRequests", func() []any { return []any{"pending", false} }, 200, func(t *testing.T, raw []byte) {
+			if strings.TrimSpace(string(raw)) != "[]" {
+				t.Fatalf("requests %s", raw)
+			}
+		}},
+		{"DecideTransfer", func() []any { return []any{999999, false, ""} }, 400, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), "reason_required") {
+				t.Fatalf("decide %s", raw)
+			}
+		}},
 		{"CheckIn", func() []any { return []any{0, false} }, 200, nil},
 		{"CheckIns", nil, 200, nil},
 		{"Pool", func() []any { return []any{map[string]any{}} }, 200, nil},
@@ -327,6 +339,28 @@ func TestEveryMethod(t *testing.T) {
 		{"CreateShareLink", func() []any { return []any{999999, map[string]any{"code": "2580"}} }, 404, func(t *testing.T, raw []byte) {}},
 		{"RevokeShareLink", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
 		{"UploadPaths", func() []any { return []any{999999, []string{}} }, 404, func(t *testing.T, raw []byte) {}},
+		{"NotifySettings", nil, 200, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), `"on_upload":true`) {
+				t.Fatalf("notify settings %s", raw)
+			}
+		}},
+		{"SaveNotifySettings", func() []any {
+			return []any{map[string]any{"webhook": map[string]any{"enabled": true, "url": "ftp://x"}}}
+		}, 400,
+			func(t *testing.T, raw []byte) {
+				if !strings.Contains(string(raw), "webhook.url") {
+					t.Fatalf("save notify settings %s", raw)
+				}
+			}},
+		{"NotifyAlbum", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"AlbumAnalytics", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"ExtendAlbum", func() []any { return []any{999999, 1} }, 404, func(t *testing.T, raw []byte) {}},
+		{"AlbumNotifications", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"MyPhotosPage", nil, 200, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), `"path":"/my/`) {
+				t.Fatalf("my photos page %s", raw)
+			}
+		}},
 		{"GetOrder", func() []any { return []any{ids["order"]} }, 200, func(t *testing.T, raw []byte) {
 			if !strings.Contains(string(raw), "13600000002") {
 				t.Fatalf("order %s", raw)

@@ -7,6 +7,7 @@ package api
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"io/fs"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/studiodesk/studiodesk/backend/blob"
 	"github.com/studiodesk/studiodesk/backend/live"
 	"github.com/studiodesk/studiodesk/backend/media"
+	notice "github.com/studiodesk/studiodesk/backend/notify"
 	"github.com/studiodesk/studiodesk/backend/payment"
 	"github.com/studiodesk/studiodesk/backend/store"
 )
@@ -62,10 +64,29 @@ type Config struct {
 	// holds tus uploads in progress. Uploads are off unless both are set.
 	Blobs     blob.Bucket
 	UploadDir string
-	// Renderer makes renditions; default media.Std.
+	// Renderer makes renditions; default media.Best (libjpeg-turbo where the build has it).
 	Renderer media.Renderer
+	// LinkCacheTTL, when > 0, lets thumbnail and preview GETs reuse link, album and photo
+	// look-ups for that long (see linkCache; the server command uses 1 s).
+	LinkCacheTTL time.Duration
+	// RenditionCache is how many bytes of served thumbs and previews are kept in memory
+	// (default 64 MiB; negative turns the cache off).
+	RenditionCache int64
 	// Upload size limits; defaults 200 MiB per image, 50 GiB per video.
 	MaxImageSize, MaxVideoSize int64
+	// PublicURL is where customers reach this server (links in notifications), e.g.
+	// https://photos.example.com.
+	PublicURL string
+	// SMS are the SMS senders studios may pick (none ship with the server).
+	SMS []notice.SMSSender
+	// NotifyTLS overrides the TLS setup of SMTP relays (tests trust their own certificate).
+	NotifyTLS *tls.Config
+	// WebhookClient sends webhooks; default a client with a 10 s timeout.
+	WebhookClient *http.Client
+	// Notify tunes notification delivery.
+	Notify NotifyConfig
+	// Retention tunes the album-retention job.
+	Retention RetentionConfig
 }
 
 // Server is the HTTP handler of the cloud server.
@@ -75,6 +96,12 @@ type Server struct {
 	mux     *http.ServeMux
 	handler http.Handler // mux, wrapped by cfg.Middleware
 	uploads *uploads     // nil when uploads are off
+	// renditions caches served thumbs and previews (nil when Config.RenditionCache < 0).
+	renditions *renditionCache
+	// links caches link and photo look-ups of thumb and preview GETs (nil when off).
+	links *linkCache
+
+	afterCreatePlan func() // tests only: runs between a REST create's plan and its write
 }
 
 // New builds the server and its routes.
@@ -107,7 +134,7 @@ func New(cfg Config) *Server {
 		cfg.JobLease = defaultJobLease
 	}
 	if cfg.Renderer == nil {
-		cfg.Renderer = media.Std{}
+		cfg.Renderer = media.Best(media.Limits{})
 	}
 	if cfg.MaxImageSize == 0 {
 		cfg.MaxImageSize = defaultMaxImage
@@ -122,6 +149,15 @@ func New(cfg Config) *Server {
 		cfg.Payments = []payment.Provider{payment.Manual{}} // the operator's top-up is always there
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	if cfg.RenditionCache == 0 {
+		cfg.RenditionCache = 64 << 20
+	}
+	if cfg.RenditionCache > 0 {
+		s.renditions = newRenditionCache(cfg.RenditionCache)
+	}
+	if cfg.LinkCacheTTL > 0 {
+		s.links = newLinkCache(cfg.LinkCacheTTL)
+	}
 	s.routes()
 	s.handler = s.mux
 	if cfg.Middleware != nil {
@@ -214,7 +250,7 @@ func (s *Server) routes() {
 	m.Handle("POST /api/v1/staff/{id}/reset-password", s.authed(s.resetStaffPassword))
 
 	m.Handle("GET /api/v1/leads", s.authed(s.listLeads))
-	m.Handle("POST /api/v1/leads", s.authed(s.runOp("lead.create")))
+	m.Handle("POST /api/v1/leads", s.authed(s.createLead))
 	m.Handle("GET /api/v1/leads/duplicate", s.authed(s.checkDuplicate))
 	m.Handle("GET /api/v1/leads/{id}", s.authed(s.getLead))
 	m.Handle("POST /api/v1/leads/{id}/follow-ups", s.authed(s.runOp("lead.follow_up")))
@@ -227,6 +263,9 @@ func (s *Server) routes() {
 	m.Handle("POST /api/v1/leads/{id}/reveal", s.authed(s.revealPhone))
 	m.Handle("POST /api/v1/leads/{id}/approval", s.authed(s.approveReferral))
 	m.Handle("POST /api/v1/leads/batch", s.authed(s.batchLeads))
+	m.Handle("POST /api/v1/leads/{id}/transfer-requests", s.authed(s.requestTransfer))
+	m.Handle("GET /api/v1/transfer-requests", s.authed(s.listTransferRequests))
+	m.Handle("POST /api/v1/transfer-requests/{id}/decision", s.authed(s.decideTransfer))
 	m.Handle("GET /api/v1/assign-rules", s.authed(s.listAssignRules))
 	m.Handle("PUT /api/v1/assign-rules", s.authed(s.setAssignRules))
 	m.Handle("GET /api/v1/pool", s.authed(s.listPool))
@@ -247,9 +286,12 @@ func (s *Server) routes() {
 
 	s.creditRoutes(m)
 	s.albumRoutes(m)
+	s.logoRoutes(m)
 	s.uploadRoutes(m)
 	s.shareRoutes(m)
 	s.liveRoutes(m)
+	s.notifyRoutes(m)
+	s.myPhotosRoutes(m)
 
 	m.Handle("/api/", s.public(func(*call) (any, error) {
 		return nil, apiErr(http.StatusNotFound, "not_found", "", nil)

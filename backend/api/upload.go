@@ -15,6 +15,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/tus/tusd/v2/pkg/filelocker"
@@ -44,9 +45,15 @@ const (
 	defaultMaxVideo = 50 << 30
 )
 
-// Blob keys inside a studio's prefix: originals by hash, renditions by hash and name.
-func originalKey(hash string) string        { return "originals/" + hash }
-func renditionKey(hash, name string) string { return "renditions/" + hash + "/" + name + ".jpg" }
+// Blob keys inside a studio's prefix: originals by hash, renditions by hash, name and
+// watermark ("" = none; see migration 0022), the studio's logo at one key.
+func originalKey(hash string) string { return "originals/" + hash }
+func renditionKey(hash, name, mark string) string {
+	if mark != "" {
+		return "renditions/" + hash + "/" + name + "." + mark + ".jpg"
+	}
+	return "renditions/" + hash + "/" + name + ".jpg"
+}
 
 // tenantBucket is the studio's own view of the blob store: nothing outside its prefix is
 // reachable through it.
@@ -249,7 +256,14 @@ func (s *Server) checkNewUpload(c *call, up tusd.FileInfo) (tusd.MetaData, error
 			map[string]any{"filename": name, "max": fmt.Sprintf("%d MB", limit>>20)})
 	}
 	err = c.view(func(tx store.Tx) error {
-		if _, err := c.visibleAlbum(tx, albumID); err != nil {
+		a, err := c.visibleAlbum(tx, albumID)
+		if err != nil {
+			return err
+		}
+		if a.PurgedAt != nil {
+			return apiErr(http.StatusGone, "album_purged", "album_id", map[string]any{"date": a.PurgedAt.In(shanghai).Format(time.DateOnly)})
+		}
+		if err := c.checkStorageUnpaid(tx); err != nil {
 			return err
 		}
 		if !videoExts[ext] {
@@ -368,6 +382,9 @@ func (s *Server) ingest(c *call, up tusd.FileInfo, data tusd.Upload) (album.Phot
 				return err
 			}
 		} else if err := tx.ScheduleJob(c.ctx, JobRender, strconv.FormatInt(p.ID, 10), nil, c.now); err != nil {
+			return err
+		}
+		if err := s.scheduleUploadNotice(c.ctx, tx, albumID, c.now); err != nil {
 			return err
 		}
 		return c.audit(tx, "photo.upload", "photo", p.ID, nil, p)

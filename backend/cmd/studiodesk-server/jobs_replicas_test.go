@@ -44,13 +44,17 @@ func (r slowRenderer) note(what string) {
 }
 
 func (r slowRenderer) Render(ctx context.Context, src io.Reader, specs []media.Spec) (media.Image, []media.Rendition, error) {
+	return r.RenderMarked(ctx, src, specs, nil)
+}
+
+func (r slowRenderer) RenderMarked(ctx context.Context, src io.Reader, specs []media.Spec, mark *media.Mark) (media.Image, []media.Rendition, error) {
 	r.note("start")
 	select {
 	case <-ctx.Done():
 		return media.Image{}, nil, ctx.Err()
 	case <-time.After(r.delay):
 	}
-	img, rs, err := r.next.Render(ctx, src, specs)
+	img, rs, err := r.next.RenderMarked(ctx, src, specs, mark)
 	if err == nil {
 		r.note("done")
 	}

@@ -48,6 +48,8 @@ import type {
   RevealedPhones,
   SavedView,
   SyncStatus,
+  TransferRequestStatus,
+  TransferRequestView,
   TransitionArgs,
 } from './leadTypes'
 import type {
@@ -64,6 +66,7 @@ import type {
   ShareLink,
   UploadReport,
 } from './albumTypes'
+import type { AlbumAnalytics, MyPhotosPage, NotifySettings, NotifySettingsView, OutboxMessage } from './deliveryTypes'
 
 export const bridge = {
   Info: () => call<Info>('Info'),
@@ -123,6 +126,15 @@ export const bridge = {
   Assignees: (departmentId: number, method: AssignMethod) => call<Assignees>('Assignees', [departmentId, method]),
   AssignLeads: (req: AssignRequest) => call<BatchReport>('AssignLeads', [req]),
   TransferLeads: (req: AssignRequest) => call<BatchReport>('TransferLeads', [req]),
+  /** Asks for a lead owned out of sight (the duplicate of the phone typed); online only. */
+  RequestTransfer: (leadId: number, phone: string, reason: string) =>
+    call<TransferRequestView>('RequestTransfer', [leadId, phone, reason]),
+  /** mine: this user's own requests; else those they may see and decide (lead.transfer). */
+  TransferRequests: (status: TransferRequestStatus | '', mine: boolean) =>
+    call<TransferRequestView[]>('TransferRequests', [status, mine]),
+  /** Approve (transfers the lead to the requester) or reject (reason required). */
+  DecideTransfer: (id: number, approve: boolean, reason: string) =>
+    call<TransferRequestView>('DecideTransfer', [id, approve, reason]),
   BatchLeads: (req: BatchRequest) => call<BatchReport>('BatchLeads', [req]),
   /** staffId 0 = oneself; returns the day's check-ins. */
   CheckIn: (staffId: number, out: boolean) => call<CheckIn[]>('CheckIn', [staffId, out]),
@@ -161,6 +173,16 @@ export const bridge = {
   ShareLinks: (albumId: number) => call<ShareLink[]>('ShareLinks', [albumId]),
   CreateShareLink: (albumId: number, req: NewShare) => call<ShareLink>('CreateShareLink', [albumId, req]),
   RevokeShareLink: (id: number) => call<ShareLink>('RevokeShareLink', [id]),
+
+  // Pocket album: delivery (notifications, "my photos").
+  NotifySettings: () => call<NotifySettingsView>('NotifySettings'),
+  SaveNotifySettings: (s: NotifySettings) => call<NotifySettingsView>('SaveNotifySettings', [s]),
+  NotifyAlbum: (albumId: number) => call<OutboxMessage[]>('NotifyAlbum', [albumId]),
+  AlbumNotifications: (albumId: number) => call<OutboxMessage[]>('AlbumNotifications', [albumId]),
+  MyPhotosPage: () => call<MyPhotosPage>('MyPhotosPage'),
+  /** Buys months × retention.month credits of retention; a hidden album is shown again. */
+  ExtendAlbum: (albumId: number, months: number) => call<Album>('ExtendAlbum', [albumId, months]),
+  AlbumAnalytics: (albumId: number) => call<AlbumAnalytics>('AlbumAnalytics', [albumId]),
 }
 
 export type Bridge = typeof bridge
@@ -172,3 +194,4 @@ export { BACKEND_EVENTS, hasBackendEvents, onBackendEvent, type BackendEvent } f
 export type * from './types'
 export type * from './leadTypes'
 export type * from './albumTypes'
+export type * from './deliveryTypes'
