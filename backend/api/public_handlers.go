@@ -167,7 +167,7 @@ func (s *Server) publicAlbum(c *call) (any, error) {
 	}
 	if sa.granted {
 		vh := c.visitorHash(sa.link.ID)
-		if err := c.write(func(tx store.Tx) error { return c.countView(tx, sa.link.ID, vh) }); err != nil {
+		if err := c.count(func(tx store.Tx) error { return c.countView(tx, sa.link.ID, vh) }); err != nil {
 			s.log.WarnContext(c.ctx, "count view", "err", err)
 		}
 	}
@@ -437,7 +437,7 @@ func (s *Server) publicPhotoFile(c *call) error {
 		h.Set("Content-Disposition", attachment(v.name))
 		h.Set("Cache-Control", "private, no-store")
 		if c.r.Header.Get("Range") == "" {
-			if err := c.write(func(tx store.Tx) error {
+			if err := c.count(func(tx store.Tx) error {
 				if err := tx.CountShareUse(c.ctx, sa.link.ID, 0, 1); err != nil {
 					return err
 				}
@@ -518,7 +518,7 @@ func (s *Server) publicZip(c *call) error {
 	// splices two different archives.
 	h.Set("ETag", fmt.Sprintf(`"z%d-%d-%d"`, sa.album.ID, a.Size(), newest.UnixMilli()))
 	if c.r.Header.Get("Range") == "" {
-		_ = s.cfg.Store.CountShareUse(c.ctx, c.tenant.ID, sa.link.ID, 0, 1)
+		_ = c.count(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 0, 1) })
 	}
 	r := a.Open(c.ctx)
 	defer r.Close()
