@@ -198,33 +198,19 @@ func (s *Server) unlockLink(c *call) (any, error) {
 	if !sa.link.HasCode {
 		return map[string]any{"unlocked": true}, nil
 	}
-	st := s.cfg.Store
-	keys := []struct {
-		key string
-		max int
-	}{{fmt.Sprintf("share:link:%d", sa.link.ID), codePerLink}, {"share:ip:" + c.clientIP(), codePerIP}}
-	for _, k := range keys {
-		n, reset, err := st.PeekRateLimit(c.ctx, k.key, codeWindow, c.now)
-		if err != nil {
-			return nil, err
-		}
-		if n >= k.max {
-			return nil, s.rateLimited(reset, c.now)
-		}
+	keys := []attemptLimit{{fmt.Sprintf("share:link:%d", sa.link.ID), codePerLink}, {"share:ip:" + c.clientIP(), codePerIP}}
+	if err := s.checkAttempts(c, keys); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(in.Code) == "" {
 		return nil, apiErr(http.StatusBadRequest, "required", "code", nil)
 	}
 	if auth.CheckPassword(sa.link.CodeHash, album.NormalizeCode(in.Code)) != nil {
-		left := codePerLink
-		for _, k := range keys {
-			n, _, err := st.HitRateLimit(c.ctx, k.key, codeWindow, c.now)
-			if err != nil {
-				return nil, err
-			}
-			left = min(left, k.max-n)
+		left, err := s.failedAttempt(c, keys)
+		if err != nil {
+			return nil, err
 		}
-		return nil, apiErr(http.StatusForbidden, "access_code_wrong", "code", map[string]any{"attempts_left": max(left, 0)})
+		return nil, apiErr(http.StatusForbidden, "access_code_wrong", "code", map[string]any{"attempts_left": left})
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
@@ -548,3 +534,39 @@ var shanghai = func() *time.Location {
 	}
 	return time.FixedZone("CST", 8*3600)
 }()
+
+// attemptLimit is one count of guessing attempts (per link or phone, per address) and how
+// many a window allows.
+type attemptLimit struct {
+	key string
+	max int
+}
+
+// checkAttempts refuses a guess when any of its counts has run out.
+func (s *Server) checkAttempts(c *call, keys []attemptLimit) error {
+	for _, k := range keys {
+		n, reset, err := s.cfg.Store.PeekRateLimit(c.ctx, k.key, codeWindow, c.now)
+		if err != nil {
+			return err
+		}
+		if n >= k.max {
+			return s.rateLimited(reset, c.now)
+		}
+	}
+	return nil
+}
+
+// failedAttempt counts a wrong guess on every key and returns how many guesses are left.
+func (s *Server) failedAttempt(c *call, keys []attemptLimit) (left int, err error) {
+	left = -1
+	for _, k := range keys {
+		n, _, err := s.cfg.Store.HitRateLimit(c.ctx, k.key, codeWindow, c.now)
+		if err != nil {
+			return 0, err
+		}
+		if left < 0 || k.max-n < left {
+			left = k.max - n
+		}
+	}
+	return max(left, 0), nil
+}
