@@ -341,6 +341,15 @@ func TestNotifyGivesUpAfterAttempts(t *testing.T) {
 		!strings.Contains(list[0]["last_error"].(string), "503") {
 		t.Fatalf("calls %d, outbox %v", calls, list)
 	}
+	var failed []any
+	for _, n := range u.must(200, "GET", "/api/v1/notifications", u.s.admin, nil).List {
+		if m := n.(map[string]any); m["kind"] == "notify_failed" {
+			failed = append(failed, m)
+		}
+	}
+	if len(failed) != 1 || !strings.Contains(fmt.Sprint(failed[0]), "503") {
+		t.Fatalf("the studio's inbox: %v", failed)
+	}
 }
 
 func TestNotifySMSAndLogDefault(t *testing.T) {

@@ -441,7 +441,19 @@ func (s *Server) sendJob(ctx context.Context, j store.Job, now time.Time) (*time
 		next = &at
 	}
 	err = s.cfg.Store.Update(ctx, j.TenantID, func(tx store.Tx) error {
-		return tx.SetOutboxResult(ctx, m.ID, status, j.Attempts, reason, sentAt)
+		if err := tx.SetOutboxResult(ctx, m.ID, status, j.Attempts, reason, sentAt); err != nil {
+			return err
+		}
+		if status != store.OutboxFailed || m.AlbumID == 0 {
+			return nil
+		}
+		// The studio hears of a message that could not be delivered (to call the customer).
+		a, err := tx.GetAlbum(ctx, m.AlbumID)
+		if err != nil {
+			return err
+		}
+		return inboxAlbum(ctx, tx, a, kindNotifyFailed, strconv.FormatInt(m.ID, 10),
+			map[string]any{"channel": m.Channel, "message_kind": m.Kind, "reason": reason}, now)
 	})
 	if err != nil {
 		return next, err
