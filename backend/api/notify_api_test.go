@@ -328,7 +328,9 @@ func TestNotifyUploadsByEmailAndWebhookWithRetries(t *testing.T) {
 func TestNotifyGivesUpAfterAttempts(t *testing.T) {
 	t.Parallel()
 	hook := newHookReceiver(t, "another-secret-000000", 1000)
-	u := newUploadEnv(t, func(c *api.Config) { c.Notify, c.AllowPrivateWebhooks = api.NotifyConfig{Attempts: 3, Backoff: time.Second}, true })
+	u := newUploadEnv(t, func(c *api.Config) {
+		c.Notify, c.AllowPrivateWebhooks = api.NotifyConfig{Attempts: 3, Backoff: time.Second}, true
+	})
 	u.must(200, "PUT", "/api/v1/notify/settings", u.s.admin, map[string]any{
 		"webhook": map[string]any{"enabled": true, "url": hook.URL, "secret": "another-secret-000000"}})
 	u.must(202, "POST", fmt.Sprintf("/api/v1/albums/%d/notify", u.albumID), u.s.admin, nil)
