@@ -222,6 +222,30 @@ func (a *App) TransferLeads(req api.AssignRequest) (api.BatchReport, error) {
 	return online(a, func(ctx context.Context, c *apiclient.Client) (api.BatchReport, error) { return c.Transfer(ctx, req) })
 }
 
+// RequestTransfer asks for a lead owned out of this user's sight (the duplicate found while
+// typing its phone). Online only: the deciders must hear of it now, and the replica cannot
+// check a lead it does not hold; offline it fails with the "server unreachable" error.
+func (a *App) RequestTransfer(leadID int64, phone, reason string) (api.TransferRequestView, error) {
+	return online(a, func(ctx context.Context, c *apiclient.Client) (api.TransferRequestView, error) {
+		return c.RequestTransfer(ctx, leadID, api.TransferRequestBody{Phone: phone, Reason: reason})
+	})
+}
+
+// TransferRequests lists transfer requests: this user's own (mine) or those they may see
+// and decide (lead.transfer). Online only.
+func (a *App) TransferRequests(status string, mine bool) ([]api.TransferRequestView, error) {
+	return call(a, func(ctx context.Context, c *apiclient.Client) ([]api.TransferRequestView, error) {
+		return c.TransferRequests(ctx, status, mine)
+	})
+}
+
+// DecideTransfer approves or rejects (reason required) a transfer request. Online only.
+func (a *App) DecideTransfer(id int64, approve bool, reason string) (api.TransferRequestView, error) {
+	return online(a, func(ctx context.Context, c *apiclient.Client) (api.TransferRequestView, error) {
+		return c.DecideTransfer(ctx, id, api.TransferDecision{Approve: approve, Reason: reason})
+	})
+}
+
 // BatchLeads applies one operation to many leads.
 func (a *App) BatchLeads(req api.BatchRequest) (api.BatchReport, error) {
 	return online(a, func(ctx context.Context, c *apiclient.Client) (api.BatchReport, error) { return c.Batch(ctx, req) })

@@ -15,11 +15,14 @@ type Notifier interface {
 }
 
 // toastKinds are the reminders worth interrupting someone for: a customer about to arrive, a
-// follow-up due now, a lead nobody has touched. The others wait in the inbox.
+// follow-up due now, a lead nobody has touched, a transfer request. The others wait in the inbox.
 var toastKinds = map[string][2]string{ // kind -> title in zh-CN, en
 	"appointment_due": {"预约即将到店", "Visit appointment coming up"},
 	"follow_up_due":   {"跟进时间到了", "Follow-up due"},
 	"untouched":       {"客资超时未跟进", "Lead not followed up"},
+	// A colleague waits on a manager's decision, and then on its outcome.
+	"transfer_request":         {"转移申请待审批", "Transfer request to decide"},
+	"transfer_request_decided": {"转移申请有结果", "Transfer request decided"},
 }
 
 // maxToasts is how many reminders arriving together are shown one by one; more become one

@@ -291,6 +291,18 @@ func TestEveryMethod(t *testing.T) {
 			return []any{map[string]any{"lead_ids": []int64{999999}, "staff_id": s.AdminID, "reason": "调整"}}
 		}, 200, nil},
 		{"BatchLeads", func() []any { return []any{map[string]any{"lead_ids": []int64{999999}, "op": "lock"}} }, 200, nil},
+		// Transfer requests: the admin owns nothing here, so a request is refused with the reason.
+		{"RequestTransfer", func() []any { return []any{999999, "13500000001", "老客户"} }, 404, func(t *testing.T, raw []byte) {}},
+		{"TransferRequests", func() []any { return []any{"pending", false} }, 200, func(t *testing.T, raw []byte) {
+			if strings.TrimSpace(string(raw)) != "[]" {
+				t.Fatalf("requests %s", raw)
+			}
+		}},
+		{"DecideTransfer", func() []any { return []any{999999, false, ""} }, 400, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), "reason_required") {
+				t.Fatalf("decide %s", raw)
+			}
+		}},
 		{"CheckIn", func() []any { return []any{0, false} }, 200, nil},
 		{"CheckIns", nil, 200, nil},
 		{"Pool", func() []any { return []any{map[string]any{}} }, 200, nil},

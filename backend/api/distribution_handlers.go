@@ -228,14 +228,8 @@ func (s *Server) moveLeads(c *call, transfer bool) (any, error) {
 		// Who gets each lead.
 		targets := make([]int64, len(req.LeadIDs))
 		if req.StaffID != 0 {
-			i := slices.IndexFunc(cands, func(x distribution.Candidate) bool { return x.StaffID == req.StaffID })
-			if i < 0 {
-				return nil, apiErr(http.StatusBadRequest, "invalid_value", "staff_id", nil)
-			}
-			ok, excl := distribution.Eligible(cands[i:i+1], false)
-			if len(ok) == 0 {
-				return nil, apiErr(http.StatusBadRequest, "assignee_unavailable", "staff_id",
-					map[string]any{"reason": string(excl[0].Reason), "staff": excl[0].Name})
+			if err := eligibleTarget(cands, req.StaffID); err != nil {
+				return nil, err
 			}
 			for i := range targets {
 				targets[i] = req.StaffID
@@ -317,6 +311,20 @@ func (c *call) runBatch(ids []int64, prepare func(tx store.Tx) (func(i int, id i
 }
 
 var errBatchFailed = errors.New("batch failed")
+
+// eligibleTarget checks that the one person a lead is given to may take it (active, in the
+// caller's scope, under caps), saying why not.
+func eligibleTarget(cands []distribution.Candidate, staffID int64) error {
+	i := slices.IndexFunc(cands, func(x distribution.Candidate) bool { return x.StaffID == staffID })
+	if i < 0 {
+		return apiErr(http.StatusBadRequest, "invalid_value", "staff_id", nil)
+	}
+	if ok, excl := distribution.Eligible(cands[i:i+1], false); len(ok) == 0 {
+		return apiErr(http.StatusBadRequest, "assignee_unavailable", "staff_id",
+			map[string]any{"reason": string(excl[0].Reason), "staff": excl[0].Name})
+	}
+	return nil
+}
 
 // moveOne gives one lead to staffID inside the batch transaction.
 func (c *call) moveOne(tx store.Tx, id int64, staff map[int64]account.Staff, staffID int64, transfer bool, req AssignRequest) error {

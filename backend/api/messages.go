@@ -156,6 +156,12 @@ var messages = map[string]text{
 	"lead_unowned":              {"客资还没有负责人：请用「分配」而不是「转移」。", "The lead has no owner: use Assign, not Transfer."},
 	"lead_owned":                {"客资已有负责人：请用「转移」（需要原因）。", "The lead already has an owner: use Transfer (with a reason)."},
 	"lead_same_owner":           {"客资已经属于此人。", "The lead already belongs to this person."},
+	"transfer_request_own":      {"这条客资已经是你的，不需要申请转移。", "This lead is already yours; there is nothing to request."},
+	"transfer_request_unowned":  {"这条客资目前没有负责人，不需要申请转移：请到公海领取，或请主管分配给你。", "This lead has no owner, so there is nothing to request: claim it from the pool or ask a manager to assign it to you."},
+	"transfer_request_pending":  {"你已申请过这条客资的转移，正在等待审批。请在「转移申请」中查看进度。", "You already asked for this lead and the request is waiting for a decision; follow it under Transfer requests."},
+	"transfer_request_decided":  {"这条转移申请已经处理过了（{status_name}）。请刷新列表。", "This transfer request was already decided ({status_name}); refresh the list."},
+	"transfer_request_self":     {"不能审批自己提交的转移申请，请由其他主管处理。", "You cannot decide your own transfer request; another manager has to."},
+	"transfer_no_decider":       {"没有人可以审批这条申请：你的范围内没有拥有「转移客资」权限的主管。请联系管理员。", "Nobody can decide this request: no manager with the “transfer leads” permission covers it. Contact your admin."},
 	"staff_disabled_target":     {"员工「{staff}」已停用。", "Staff member “{staff}” is disabled."},
 	"not_checked_in":            {"「{staff}」今天还没有签到。", "“{staff}” has not checked in today."},
 	"not_in_pool":               {"该客资不在公海中（可能已被他人领取）。请刷新公海列表。", "This lead is not in the pool (someone may have claimed it); refresh the pool."},
@@ -192,6 +198,11 @@ var exclusionNames = map[string]text{
 	"cooldown":     {"刚从你手中回收，冷却期内不能领回", "it was just recycled from you; wait for the cool-down"},
 }
 
+// transferStatusNames name the states of a transfer request.
+var transferStatusNames = map[string]text{
+	"pending": {"待审批", "pending"}, "approved": {"已同意", "approved"}, "rejected": {"已拒绝", "rejected"},
+}
+
 // localize renders the message of code with params in language l.
 func Localize(code string, field string, params map[string]any, l Lang) string {
 	t, ok := messages[code]
@@ -215,6 +226,10 @@ func Localize(code string, field string, params map[string]any, l Lang) string {
 			if n, ok := exclusionNames[s]; ok {
 				repl = append(repl, "{reason_text}", n.in(l))
 			}
+		case "status":
+			if n, ok := transferStatusNames[s]; ok {
+				repl = append(repl, "{status_name}", n.in(l))
+			}
 		case "example":
 			s = map[Lang]string{LangZH: "（例如 ", LangEN: " (e.g. "}[l] + s + map[Lang]string{LangZH: "）", LangEN: ")"}[l]
 		}
@@ -222,7 +237,7 @@ func Localize(code string, field string, params map[string]any, l Lang) string {
 	}
 	out := strings.NewReplacer(repl...).Replace(msg)
 	// Drop placeholders no param filled, so a message never shows raw braces.
-	for _, ph := range []string{"{allowed}", "{example}", "{detail}", "{permission_name}", "{scope_name}", "{reason_text}"} {
+	for _, ph := range []string{"{allowed}", "{example}", "{detail}", "{permission_name}", "{scope_name}", "{reason_text}", "{status_name}"} {
 		out = strings.ReplaceAll(out, ph, "")
 	}
 	return out

@@ -49,6 +49,10 @@ type Config struct {
 	// process (live.Memory). Several replicas need one that crosses them
 	// (store/postgres.Broker).
 	Live live.Broker
+	// JobLease is how long a background job may run before another worker (on this
+	// replica or another) may take it over; default 2 minutes. A replica that dies mid-job
+	// leaves its job to run again elsewhere once the lease runs out.
+	JobLease time.Duration
 	// OnJob, if set, hears every finished background job (metrics).
 	OnJob func(kind string, err error)
 	// Middleware, if set, wraps the routes (metrics): the request it sees is the one the
@@ -60,8 +64,14 @@ type Config struct {
 	// holds tus uploads in progress. Uploads are off unless both are set.
 	Blobs     blob.Bucket
 	UploadDir string
-	// Renderer makes renditions; default media.Std.
+	// Renderer makes renditions; default media.Best (libjpeg-turbo where the build has it).
 	Renderer media.Renderer
+	// LinkCacheTTL, when > 0, lets thumbnail and preview GETs reuse link, album and photo
+	// look-ups for that long (see linkCache; the server command uses 1 s).
+	LinkCacheTTL time.Duration
+	// RenditionCache is how many bytes of served thumbs and previews are kept in memory
+	// (default 64 MiB; negative turns the cache off).
+	RenditionCache int64
 	// Upload size limits; defaults 200 MiB per image, 50 GiB per video.
 	MaxImageSize, MaxVideoSize int64
 	// PublicURL is where customers reach this server (links in notifications), e.g.
@@ -90,6 +100,12 @@ type Server struct {
 	mux     *http.ServeMux
 	handler http.Handler // mux, wrapped by cfg.Middleware
 	uploads *uploads     // nil when uploads are off
+	// renditions caches served thumbs and previews (nil when Config.RenditionCache < 0).
+	renditions *renditionCache
+	// links caches link and photo look-ups of thumb and preview GETs (nil when off).
+	links *linkCache
+
+	afterCreatePlan func() // tests only: runs between a REST create's plan and its write
 }
 
 // New builds the server and its routes.
@@ -118,8 +134,11 @@ func New(cfg Config) *Server {
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = 15 * time.Minute
 	}
+	if cfg.JobLease <= 0 {
+		cfg.JobLease = defaultJobLease
+	}
 	if cfg.Renderer == nil {
-		cfg.Renderer = media.Std{}
+		cfg.Renderer = media.Best(media.Limits{})
 	}
 	if cfg.MaxImageSize == 0 {
 		cfg.MaxImageSize = defaultMaxImage
@@ -137,6 +156,15 @@ func New(cfg Config) *Server {
 		cfg.Payments = []payment.Provider{payment.Manual{}} // the operator's top-up is always there
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	if cfg.RenditionCache == 0 {
+		cfg.RenditionCache = 64 << 20
+	}
+	if cfg.RenditionCache > 0 {
+		s.renditions = newRenditionCache(cfg.RenditionCache)
+	}
+	if cfg.LinkCacheTTL > 0 {
+		s.links = newLinkCache(cfg.LinkCacheTTL)
+	}
 	s.routes()
 	s.handler = s.mux
 	if cfg.Middleware != nil {
@@ -229,7 +257,7 @@ func (s *Server) routes() {
 	m.Handle("POST /api/v1/staff/{id}/reset-password", s.authed(s.resetStaffPassword))
 
 	m.Handle("GET /api/v1/leads", s.authed(s.listLeads))
-	m.Handle("POST /api/v1/leads", s.authed(s.runOp("lead.create")))
+	m.Handle("POST /api/v1/leads", s.authed(s.createLead))
 	m.Handle("GET /api/v1/leads/duplicate", s.authed(s.checkDuplicate))
 	m.Handle("GET /api/v1/leads/{id}", s.authed(s.getLead))
 	m.Handle("POST /api/v1/leads/{id}/follow-ups", s.authed(s.runOp("lead.follow_up")))
@@ -242,6 +270,9 @@ func (s *Server) routes() {
 	m.Handle("POST /api/v1/leads/{id}/reveal", s.authed(s.revealPhone))
 	m.Handle("POST /api/v1/leads/{id}/approval", s.authed(s.approveReferral))
 	m.Handle("POST /api/v1/leads/batch", s.authed(s.batchLeads))
+	m.Handle("POST /api/v1/leads/{id}/transfer-requests", s.authed(s.requestTransfer))
+	m.Handle("GET /api/v1/transfer-requests", s.authed(s.listTransferRequests))
+	m.Handle("POST /api/v1/transfer-requests/{id}/decision", s.authed(s.decideTransfer))
 	m.Handle("GET /api/v1/assign-rules", s.authed(s.listAssignRules))
 	m.Handle("PUT /api/v1/assign-rules", s.authed(s.setAssignRules))
 	m.Handle("GET /api/v1/pool", s.authed(s.listPool))
@@ -262,6 +293,7 @@ func (s *Server) routes() {
 
 	s.creditRoutes(m)
 	s.albumRoutes(m)
+	s.logoRoutes(m)
 	s.uploadRoutes(m)
 	s.shareRoutes(m)
 	s.liveRoutes(m)

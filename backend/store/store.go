@@ -156,6 +156,7 @@ type Tx interface {
 	CreditTx
 	AlbumTx
 	ShareTx
+	TransferRequestTx
 	NotifyTx
 	PageTx
 	RetentionTx

@@ -384,3 +384,28 @@ func (c *Client) Push(ctx context.Context, mutations []api.Mutation) (api.PushRe
 	}
 	return out, nil
 }
+
+// RequestTransfer asks for a lead someone else owns, proving the phone the caller typed
+// (POST /api/v1/leads/{id}/transfer-requests).
+func (c *Client) RequestTransfer(ctx context.Context, leadID int64, req api.TransferRequestBody) (api.TransferRequestView, error) {
+	return send[api.TransferRequestView](ctx, c, http.MethodPost, idPath(leadsPath, leadID, "transfer-requests"), req)
+}
+
+// TransferRequests lists transfer requests (GET /api/v1/transfer-requests): the caller's own
+// with mine, else those on leads the caller may see (lead.transfer); status "" = any.
+func (c *Client) TransferRequests(ctx context.Context, status string, mine bool) ([]api.TransferRequestView, error) {
+	v := url.Values{}
+	if status != "" {
+		v.Set("status", status)
+	}
+	if mine {
+		v.Set("mine", "1")
+	}
+	return list[api.TransferRequestView](ctx, c, "/api/v1/transfer-requests", v)
+}
+
+// DecideTransfer approves (a transfer to the requester) or rejects (reason required) a
+// request (POST /api/v1/transfer-requests/{id}/decision).
+func (c *Client) DecideTransfer(ctx context.Context, id int64, d api.TransferDecision) (api.TransferRequestView, error) {
+	return send[api.TransferRequestView](ctx, c, http.MethodPost, idPath("/api/v1/transfer-requests", id, "decision"), d)
+}

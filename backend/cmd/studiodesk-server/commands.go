@@ -96,6 +96,11 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// adjustServe, when set, changes a server's configuration and job polling interval before
+// it starts. Only tests set it, in server processes they start from the test binary (short
+// job leases, a slowed renderer); the studiodesk-server binary never does.
+var adjustServe func(cfg *api.Config, jobPoll *time.Duration)
+
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "Run the StudioDesk server.", stderr)
 	var sf storeFlags
@@ -161,10 +166,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer b.Close()
 		broker = b
 	}
-	handler := api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy, Live: broker,
+	cfg := api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy, Live: broker,
 		Payments: paymentProviders(*sandboxSecret, url), Blobs: blobs, UploadDir: filepath.Join(sf.data, "uploads"),
-		OnJob: m.JobDone, Middleware: m.Middleware, PublicURL: *publicURL,
-		AllowPrivateWebhooks: *privateHooks})
+		OnJob: m.JobDone, Middleware: m.Middleware, PublicURL: *publicURL, LinkCacheTTL: time.Second,
+		AllowPrivateWebhooks: *privateHooks}
+	jobPoll := 5 * time.Second
+	if adjustServe != nil {
+		adjustServe(&cfg, &jobPoll)
+	}
+	handler := api.New(cfg)
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)
 		if err != nil {
@@ -180,7 +190,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	host, _ := os.Hostname()
 	go func() {
-		if err := handler.RunJobs(ctx, fmt.Sprintf("%s:%d", host, os.Getpid()), 5*time.Second); err != nil {
+		if err := handler.RunJobs(ctx, fmt.Sprintf("%s:%d", host, os.Getpid()), jobPoll); err != nil {
 			log.Error("background jobs stopped", "err", err)
 		}
 	}()

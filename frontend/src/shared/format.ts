@@ -12,11 +12,17 @@ export const WALL_TIME: Intl.DateTimeFormatOptions = {
   hourCycle: 'h23',
 }
 
+/** One formatter per locale: building an Intl.DateTimeFormat costs far more than using one,
+ *  and a lead list page formats a hundred times. */
+const wallTimeFormats = new Map<string, Intl.DateTimeFormat>()
+
 export function formatTime(iso: string | null | undefined, locale: string): string {
   if (!iso) return ''
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  return new Intl.DateTimeFormat(locale, WALL_TIME).format(d)
+  let f = wallTimeFormats.get(locale)
+  if (!f) wallTimeFormats.set(locale, (f = new Intl.DateTimeFormat(locale, WALL_TIME)))
+  return f.format(d)
 }
 
 /** The last four digits of a phone number (for the watermark). */

@@ -48,6 +48,8 @@ import type {
   RevealedPhones,
   SavedView,
   SyncStatus,
+  TransferRequestStatus,
+  TransferRequestView,
   TransitionArgs,
 } from './leadTypes'
 import type {
@@ -124,6 +126,15 @@ export const bridge = {
   Assignees: (departmentId: number, method: AssignMethod) => call<Assignees>('Assignees', [departmentId, method]),
   AssignLeads: (req: AssignRequest) => call<BatchReport>('AssignLeads', [req]),
   TransferLeads: (req: AssignRequest) => call<BatchReport>('TransferLeads', [req]),
+  /** Asks for a lead owned out of sight (the duplicate of the phone typed); online only. */
+  RequestTransfer: (leadId: number, phone: string, reason: string) =>
+    call<TransferRequestView>('RequestTransfer', [leadId, phone, reason]),
+  /** mine: this user's own requests; else those they may see and decide (lead.transfer). */
+  TransferRequests: (status: TransferRequestStatus | '', mine: boolean) =>
+    call<TransferRequestView[]>('TransferRequests', [status, mine]),
+  /** Approve (transfers the lead to the requester) or reject (reason required). */
+  DecideTransfer: (id: number, approve: boolean, reason: string) =>
+    call<TransferRequestView>('DecideTransfer', [id, approve, reason]),
   BatchLeads: (req: BatchRequest) => call<BatchReport>('BatchLeads', [req]),
   /** staffId 0 = oneself; returns the day's check-ins. */
   CheckIn: (staffId: number, out: boolean) => call<CheckIn[]>('CheckIn', [staffId, out]),

@@ -33,6 +33,8 @@ export type NotificationKind =
   | 'untouched'
   | 'pending_validity'
   | 'recycled'
+  | 'transfer_request'
+  | 'transfer_request_decided'
 export type CustomFieldType = 'text' | 'number' | 'date' | 'single' | 'multi'
 
 export interface WeddingFields {
@@ -429,4 +431,26 @@ export interface CustomField {
   type: CustomFieldType
   options?: string[] | null
   required?: boolean
+}
+
+export type TransferRequestStatus = 'pending' | 'approved' | 'rejected'
+
+/** backend/api.TransferRequestView: a request as the caller may see it. */
+export interface TransferRequestView {
+  id: number
+  lead_id: number
+  requester_id: number
+  /** The owner when it was asked. */
+  owner_id: number
+  reason: string
+  status: TransferRequestStatus
+  decided_by?: number
+  decision_reason?: string
+  created_at: string
+  decided_at?: string | null
+  /** Masked unless the caller works the lead. */
+  phone: string
+  /** Only for those who may see the lead. */
+  lead_name?: string
+  can_decide: boolean
 }

@@ -47,7 +47,16 @@ export function createNotificationStore() {
     const who = [d.name, d.phone].filter((v) => typeof v === 'string' && v).join(' ')
     const dueKey = n.kind === 'appointment_due' ? 'booked_at' : n.kind === 'recycle_warning' ? 'protected_until' : n.kind === 'follow_up_due' ? 'next_follow_up' : ''
     const due = dueKey && typeof d[dueKey] === 'string' ? t(`reminders.due.${dueKey}`, { time: time(d[dueKey] as string) }) : ''
-    return [who, due].filter(Boolean).join(' · ')
+    return [who, due, transferLine(n)].filter(Boolean).join(' · ')
+  }
+
+  /** What a transfer request notification is about: who asked and why, or the outcome. */
+  function transferLine(n: Reminder): string {
+    const d = n.data ?? {}
+    const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '')
+    if (n.kind === 'transfer_request') return t('reminders.transfer.request', { name: str('requester_name'), reason: str('reason') })
+    if (n.kind !== 'transfer_request_decided') return ''
+    return d.status === 'approved' ? t('reminders.transfer.approved') : t('reminders.transfer.rejected', { reason: str('reason') })
   }
 
   function announce(n: Reminder) {

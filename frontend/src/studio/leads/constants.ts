@@ -35,6 +35,8 @@ export const NOTIFICATION_KINDS = [
   'pending_validity',
   'recycle_warning',
   'recycled',
+  'transfer_request',
+  'transfer_request_decided',
 ] as const
 
 /** The status tag colour of a state. */

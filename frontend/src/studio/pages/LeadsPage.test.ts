@@ -111,6 +111,25 @@ describe('LeadsPage', { timeout: 20_000 }, () => {
     expect(wrapper.find('[data-testid="lead-load-more"]').exists()).toBe(false)
   })
 
+  it('keeps the selected leads a new answer still shows, and drops the others', async () => {
+    backend((q) => ({
+      leads: (q.q ? [2, 3, 4] : [1, 2, 3]).map((id) => makeLead({ id, name: `客户${id}` })),
+    }))
+    const { wrapper } = await mountPage(['lead.assign'])
+    const boxes = () => wrapper.findAll('.el-table__body .el-checkbox input')
+    await boxes()[0].setValue(true)
+    await boxes()[1].setValue(true)
+    await flushPromises()
+    expect(wrapper.get('[data-testid="lead-batch-bar"]').text()).toContain('已选 2 条')
+
+    await wrapper.get('[data-testid="lead-search"] input, input[data-testid="lead-search"]').setValue('客户')
+    await settle(100)
+    expect(wrapper.findAll('[data-testid="lead-row-name"]').map((w) => w.text())).toEqual(['客户2', '客户3', '客户4'])
+    // Lead 2 is still shown and still selected; lead 1 left the list and the selection.
+    expect(wrapper.get('[data-testid="lead-batch-bar"]').text()).toContain('已选 1 条')
+    expect(boxes().map((b) => (b.element as HTMLInputElement).checked)).toEqual([true, false, false])
+  })
+
   it('offers batch actions for the selection, disabled with the permission named when missing', async () => {
     backend(() => ({ leads: [makeLead({ id: 1 }), makeLead({ id: 2 })] }))
     const { wrapper } = await mountPage(['lead.assign'])

@@ -60,6 +60,7 @@ const en: MessageSchema = {
     leads: 'Leads',
     pool: 'Lead pool',
     reminders: 'Reminders',
+    transfers: 'Transfer requests',
     checkins: 'Check-ins',
     credits: 'Credits',
     orders: 'Orders & albums',

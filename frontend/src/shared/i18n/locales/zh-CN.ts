@@ -61,6 +61,7 @@ const zhCN = {
     leads: '客资',
     pool: '公海',
     reminders: '提醒',
+    transfers: '转移申请',
     checkins: '签到管理',
     credits: '点数',
     orders: '订单与相册',

@@ -86,6 +86,43 @@ describe('LeadForm', () => {
     expect(el('lead-duplicate-open')).toBeNull()
   })
 
+  it('sends a transfer request with a reason and the phone typed, and says when the server refuses', async () => {
+    let refuse = true
+    const app = backend({
+      CheckDuplicate: () => ({ ...DUPLICATE, decision: { ...DUPLICATE.decision, can_request_transfer: true } }),
+      GetLead: () => Promise.reject(wailsError({ code: 'out_of_scope', message: '无权查看' })),
+      RequestTransfer: () =>
+        refuse
+          ? Promise.reject(wailsError({ code: 'transfer_request_pending', message: '你已申请过这条客资的转移，正在等待审批。' }))
+          : { id: 5, lead_id: 42, status: 'pending', reason: '老客户', can_decide: false, phone: '138****8000' },
+    })
+    await openForm()
+    await input('lead-phone').setValue('13812348000')
+    await settle(350)
+    el('lead-duplicate-transfer')!.click()
+    await settle()
+    expect(el('lead-transfer-request')!.textContent).toContain('这条客资由「小王」负责')
+
+    // No reason: refused here, nothing sent.
+    el('lead-transfer-request-submit')!.click()
+    await settle()
+    expect(app.RequestTransfer).not.toHaveBeenCalled()
+    expect(el('lead-transfer-request')!.textContent).toContain('请填写申请原因')
+
+    await input('lead-transfer-request-reason').setValue('  客户是我接待过的老客户  ')
+    el('lead-transfer-request-submit')!.click()
+    await settle()
+    expect(app.RequestTransfer).toHaveBeenCalledWith(42, '13812348000', '客户是我接待过的老客户')
+    expect(el('lead-transfer-request')!.textContent).toContain('正在等待审批')
+
+    refuse = false
+    el('lead-transfer-request-submit')!.click()
+    await settle()
+    expect(document.body.textContent).toContain('已提交转移申请')
+    expect(el('lead-duplicate-transfer')!.textContent).toContain('已申请转移')
+    expect((el('lead-duplicate-transfer') as HTMLButtonElement).disabled).toBe(true)
+  })
+
   it('shows the brand fields and custom fields, and a nested server error under its field', async () => {
     const app = backend({
       CreateLead: () => Promise.reject(wailsError({ code: 'required', field: 'custom.style', message: '请选择「风格」' })),
