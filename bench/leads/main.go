@@ -41,8 +41,8 @@ import (
 
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/auth"
-	"github.com/studiodesk/studiodesk/backend/store/sqldb"
 	"github.com/studiodesk/studiodesk/backend/store/postgres"
+	"github.com/studiodesk/studiodesk/backend/store/sqldb"
 )
 
 // Config holds the benchmark's tunables; defaultConfig has the documented defaults.

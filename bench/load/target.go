@@ -69,7 +69,7 @@ func randomName(prefix string) string {
 func deploy(ctx context.Context, cfg Config, name, work string) (*target, error) {
 	data := filepath.Join(work, name)
 	where := []string{"--data", data} // the database
-	blobs := []string{}                // the photos (serve only)
+	blobs := []string{}               // the photos (serve only)
 	replicas := 1
 	switch name {
 	case "sqlite":
