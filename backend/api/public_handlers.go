@@ -166,10 +166,7 @@ func (s *Server) publicAlbum(c *call) (any, error) {
 		return nil, err
 	}
 	if sa.granted {
-		vh := c.visitorHash(sa.link.ID)
-		if err := c.count(func(tx store.Tx) error { return c.countView(tx, sa.link.ID, vh) }); err != nil {
-			s.log.WarnContext(c.ctx, "count view", "err", err)
-		}
+		c.countView(sa.link)
 	}
 	return PublicAlbum{Studio: c.tenant.Name, Title: sa.album.Title, Kind: sa.album.Kind, PhotoCount: sa.album.PhotoCount,
 		ExpiresAt: minTime(sa.link.ExpiresAt, sa.album.RetainUntil), NeedsCode: !sa.granted, Download: album.EffectiveDownload(sa.link, sa.album)}, nil
@@ -218,15 +215,10 @@ func (s *Server) unlockLink(c *call) (any, error) {
 	}
 	grant := base64.RawURLEncoding.EncodeToString(b)
 	exp := minTime(c.now.Add(grantTTL), sa.link.ExpiresAt)
-	vh := c.visitorHash(sa.link.ID)
-	if err := c.write(func(tx store.Tx) error {
-		if err := tx.InsertShareGrant(c.ctx, auth.HashToken(grant), sa.link.ID, exp); err != nil {
-			return err
-		}
-		return c.countView(tx, sa.link.ID, vh)
-	}); err != nil {
+	if err := c.write(func(tx store.Tx) error { return tx.InsertShareGrant(c.ctx, auth.HashToken(grant), sa.link.ID, exp) }); err != nil {
 		return nil, err
 	}
+	c.countView(sa.link)
 	http.SetCookie(c.w, &http.Cookie{Name: grantCookie, Value: grant, Path: "/api/v1/public/links/" + c.r.PathValue("token"),
 		Expires: exp, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.r.TLS != nil})
 	return map[string]any{"unlocked": true, "grant": grant}, nil
@@ -423,12 +415,8 @@ func (s *Server) publicPhotoFile(c *call) error {
 		h.Set("Content-Disposition", attachment(v.name))
 		h.Set("Cache-Control", "private, no-store")
 		if c.r.Header.Get("Range") == "" {
-			if err := c.count(func(tx store.Tx) error {
-				if err := tx.CountShareUse(c.ctx, sa.link.ID, 0, 1); err != nil {
-					return err
-				}
-				return tx.CountPhotoDownload(c.ctx, sa.link.ID, p.ID)
-			}); err != nil {
+			if err := errors.Join(c.count(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 0, 1) }),
+				s.cfg.Store.CountPhotoDownload(c.ctx, sa.link.TenantID, sa.link.ID, p.ID)); err != nil {
 				s.log.WarnContext(c.ctx, "count download", "err", err)
 			}
 		}

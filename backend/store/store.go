@@ -74,6 +74,7 @@ type Store interface {
 	CreditStore
 	ShareStore
 	PageStore
+	AnalyticsStore
 
 	// Ping checks that the database answers (readiness).
 	Ping(ctx context.Context) error
