@@ -168,8 +168,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg := api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy, Live: broker,
 		Payments: paymentProviders(*sandboxSecret, url), Blobs: blobs, UploadDir: filepath.Join(sf.data, "uploads"),
-		OnJob: m.JobDone, Middleware: m.Middleware, PublicURL: *publicURL, LinkCacheTTL: time.Second,
+		OnJob: m.JobDone, Middleware: m.Middleware, PublicURL: *publicURL,
 		AllowPrivateWebhooks: *privateHooks}
+	if !postgres.IsDSN(sf.db) {
+		// SQLite means this one process: its link cache is emptied by every revoke or album
+		// change it serves, so thumbnails never outlive a revoke. Replicas (PostgreSQL) could
+		// not see each other's revokes in it, so they look links up every time.
+		cfg.LinkCacheTTL = time.Second
+	}
 	jobPoll := 5 * time.Second
 	if adjustServe != nil {
 		adjustServe(&cfg, &jobPoll)
