@@ -339,6 +339,28 @@ func TestEveryMethod(t *testing.T) {
 		{"CreateShareLink", func() []any { return []any{999999, map[string]any{"code": "2580"}} }, 404, func(t *testing.T, raw []byte) {}},
 		{"RevokeShareLink", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
 		{"UploadPaths", func() []any { return []any{999999, []string{}} }, 404, func(t *testing.T, raw []byte) {}},
+		{"NotifySettings", nil, 200, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), `"on_upload":true`) {
+				t.Fatalf("notify settings %s", raw)
+			}
+		}},
+		{"SaveNotifySettings", func() []any {
+			return []any{map[string]any{"webhook": map[string]any{"enabled": true, "url": "ftp://x"}}}
+		}, 400,
+			func(t *testing.T, raw []byte) {
+				if !strings.Contains(string(raw), "webhook.url") {
+					t.Fatalf("save notify settings %s", raw)
+				}
+			}},
+		{"NotifyAlbum", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"AlbumAnalytics", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"ExtendAlbum", func() []any { return []any{999999, 1} }, 404, func(t *testing.T, raw []byte) {}},
+		{"AlbumNotifications", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"MyPhotosPage", nil, 200, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), `"path":"/my/`) {
+				t.Fatalf("my photos page %s", raw)
+			}
+		}},
 		{"GetOrder", func() []any { return []any{ids["order"]} }, 200, func(t *testing.T, raw []byte) {
 			if !strings.Contains(string(raw), "13600000002") {
 				t.Fatalf("order %s", raw)

@@ -6,6 +6,7 @@ package album
 import (
 	"crypto/rand"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,7 +24,9 @@ type Order struct {
 	DepartmentID int64  `json:"department_id,omitempty"`
 	CustomerName string `json:"customer_name"`
 	Phone        string `json:"phone"`
-	Package      string `json:"package"`
+	// Email is optional: where e-mail notifications go (SMS goes to Phone).
+	Email   string `json:"email"`
+	Package string `json:"package"`
 	// ShootDate is a calendar day, YYYY-MM-DD, in the studio's time zone ("" when not fixed).
 	ShootDate string `json:"shoot_date"`
 	LeadID    int64  `json:"lead_id,omitempty"`
@@ -128,11 +131,15 @@ type Album struct {
 	Settings     Settings  `json:"settings"`
 	Status       Status    `json:"status"`
 	RetainUntil  time.Time `json:"retain_until"`
-	PhotoCount   int       `json:"photo_count"`
-	Bytes        int64     `json:"bytes"`
-	CreatedBy    int64     `json:"created_by"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	// HiddenAt: the retention ended and guests no longer see the album (extending it with
+	// credits shows it again). PurgedAt: its files were deleted after the grace period.
+	HiddenAt   *time.Time `json:"hidden_at,omitempty"`
+	PurgedAt   *time.Time `json:"purged_at,omitempty"`
+	PhotoCount int        `json:"photo_count"`
+	Bytes      int64      `json:"bytes"`
+	CreatedBy  int64      `json:"created_by"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
 }
 
 // Field limits.
@@ -148,6 +155,7 @@ const (
 	CodeDateInvalid      = "date_invalid"
 	CodeRetentionInvalid = "retention_invalid"
 	CodeKindLocked       = "album_kind_locked"
+	CodeEmailInvalid     = "email_invalid"
 )
 
 func fieldErr(field, code string, params map[string]any) *account.FieldError {
@@ -178,6 +186,12 @@ func NormalizeOrder(o Order) (Order, error) {
 		errs = append(errs, err.(*account.FieldError))
 	}
 	o.Phone = phone
+	o.Email = strings.TrimSpace(o.Email)
+	if o.Email != "" {
+		if a, err := mail.ParseAddress(o.Email); err != nil || a.Address != o.Email || len(o.Email) > 254 {
+			errs = append(errs, fieldErr("email", CodeEmailInvalid, map[string]any{"example": "name@example.com"}))
+		}
+	}
 	checkText(&errs, "package", o.Package, MaxPackageLen, false)
 	checkText(&errs, "note", o.Note, MaxNoteLen, false)
 	if o.ShootDate != "" {

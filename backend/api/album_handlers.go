@@ -2,12 +2,14 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/studiodesk/studiodesk/backend/account"
 	"github.com/studiodesk/studiodesk/backend/album"
 	"github.com/studiodesk/studiodesk/backend/credit"
+	notice "github.com/studiodesk/studiodesk/backend/notify"
 	"github.com/studiodesk/studiodesk/backend/store"
 )
 
@@ -38,6 +40,8 @@ func (s *Server) albumRoutes(m *http.ServeMux) {
 	m.Handle("POST /api/v1/orders/{id}/albums", s.authed(s.createAlbum))
 	m.Handle("GET /api/v1/albums/{id}", s.authed(s.getAlbum))
 	m.Handle("PUT /api/v1/albums/{id}", s.authed(s.updateAlbum))
+	m.Handle("POST /api/v1/albums/{id}/extend", s.authed(s.extendAlbum))
+	m.Handle("GET /api/v1/albums/{id}/analytics", s.authed(s.albumAnalytics))
 }
 
 // requireAny fails with 403 unless the caller holds one of ps (the first is named).
@@ -220,8 +224,8 @@ func (s *Server) updateOrder(c *call) (any, error) {
 			}
 		}
 		o := before
-		o.CustomerName, o.Package, o.ShootDate, o.Note, o.BranchID, o.OwnerID, o.LeadID =
-			in.CustomerName, in.Package, in.ShootDate, in.Note, in.BranchID, in.OwnerID, in.LeadID
+		o.CustomerName, o.Email, o.Package, o.ShootDate, o.Note, o.BranchID, o.OwnerID, o.LeadID =
+			in.CustomerName, in.Email, in.Package, in.ShootDate, in.Note, in.BranchID, in.OwnerID, in.LeadID
 		if o.BranchID == 0 {
 			o.BranchID = before.BranchID
 		}
@@ -306,6 +310,9 @@ func (s *Server) createAlbum(c *call) (any, error) {
 		if _, err := c.visibleOrder(tx, orderID); err != nil {
 			return err
 		}
+		if err := c.checkStorageUnpaid(tx); err != nil {
+			return err
+		}
 		var err error
 		if a, err = tx.InsertAlbum(c.ctx, a); err != nil {
 			return err
@@ -367,9 +374,20 @@ func (s *Server) updateAlbum(c *call) (any, error) {
 		if err != nil {
 			return err
 		}
-		a.UpdatedAt = c.now
-		if out, err = tx.UpdateAlbum(c.ctx, a); err != nil {
+		if out, err = s.saveRetention(c, tx, before, a, 0); err != nil {
 			return err
+		}
+		if before.Status != album.StatusFinished && out.Status == album.StatusFinished {
+			st, err := notifySettings(c.ctx, tx)
+			if err != nil {
+				return err
+			}
+			if st.OnFinish {
+				key := fmt.Sprintf("finished:%d:%d", out.ID, c.now.UnixMilli())
+				if _, err := s.queueNotice(c.ctx, tx, out, notice.KindAlbumFinished, key, nil, c.now); err != nil {
+					return err
+				}
+			}
 		}
 		return c.audit(tx, "album.update", "album", id, before, out)
 	})

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/studiodesk/studiodesk/backend/api"
 )
 
 // leadStudio extends a studio with a booking group of three checked-in bookers.
@@ -98,32 +101,69 @@ func TestLeadCreateAndDuplicates(t *testing.T) {
 			t.Fatalf("a refused lead was stored: %s", list.Raw)
 		}
 	})
-	t.Run("concurrent creates of one phone make one lead", func(t *testing.T) {
-		e.must(200, "PUT", fmt.Sprintf("/api/v1/brands/%d", s.brand), s.admin, map[string]any{"name": "甲影楼婚纱", "type": "wedding", "duplicate_policy": "reject"})
+	// Concurrent creates of one phone: the REST create plans beside the writer, so most of
+	// these find the phone free, lose the race at the unique index and must then be answered
+	// exactly as if they had come after the winner (duplicate decision under the writer).
+	concurrent := func(t *testing.T, phone string) (created []resp, others []resp) {
 		var wg sync.WaitGroup
-		statuses := make(chan int, 16)
+		results := make(chan resp, 16)
 		for i := 0; i < 16; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				statuses <- e.req("POST", "/api/v1/leads", intake, map[string]any{"brand_id": s.brand, "phone": "13600009999", "source_type": "ad"}).Status
-			}()
+			wg.Go(func() {
+				results <- e.req("POST", "/api/v1/leads", intake, map[string]any{"brand_id": s.brand, "phone": phone, "source_type": "ad"})
+			})
 		}
 		wg.Wait()
-		close(statuses)
-		created, dup := 0, 0
-		for st := range statuses {
-			switch st {
-			case 201:
-				created++
-			case 409:
-				dup++
-			default:
-				t.Errorf("status %d", st)
+		close(results)
+		for r := range results {
+			if r.Status == 201 {
+				created = append(created, r)
+			} else {
+				others = append(others, r)
 			}
 		}
-		if created != 1 || dup != 15 {
-			t.Fatalf("created %d, duplicates %d", created, dup)
+		if len(created) != 1 || len(others) != 15 {
+			t.Fatalf("created %d, others %d", len(created), len(others))
+		}
+		return created, others
+	}
+	t.Run("concurrent creates of one phone make one lead", func(t *testing.T) {
+		e.must(200, "PUT", fmt.Sprintf("/api/v1/brands/%d", s.brand), s.admin, map[string]any{"name": "甲影楼婚纱", "type": "wedding", "duplicate_policy": "reject"})
+		_, others := concurrent(t, "13600009999")
+		for _, r := range others {
+			if r.Status != 409 || !strings.Contains(string(r.Raw), `"code":"lead_duplicate"`) || !strings.Contains(string(r.Raw), `"summary"`) {
+				t.Fatalf("a losing create was not answered with the duplicate decision: %d %s", r.Status, r.Raw)
+			}
+		}
+	})
+	t.Run("a create that loses the race after its plan gets the duplicate decision", func(t *testing.T) {
+		e.must(200, "PUT", fmt.Sprintf("/api/v1/brands/%d", s.brand), s.admin, map[string]any{"name": "甲影楼婚纱", "type": "wedding", "duplicate_policy": "repeat"})
+		var raced atomic.Bool
+		var winner resp
+		api.SetAfterCreatePlan(e.srvAPI, func() {
+			if raced.CompareAndSwap(false, true) { // the phone was free when planned; now another create takes it
+				winner = e.req("POST", "/api/v1/leads", s.admin, map[string]any{"brand_id": s.brand, "phone": "13600007777", "source_type": "ad"})
+			}
+		})
+		defer api.SetAfterCreatePlan(e.srvAPI, nil)
+		r := e.req("POST", "/api/v1/leads", intake, map[string]any{"brand_id": s.brand, "phone": "13600007777", "source_type": "ad"})
+		if winner.Status != 201 || r.Status != 200 || r.Body["repeat"] != true {
+			t.Fatalf("winner %d %s; loser %d %s", winner.Status, winner.Raw, r.Status, r.Raw)
+		}
+		if got := idOf(leadOf(r)); got != idOf(leadOf(winner)) {
+			t.Fatalf("the repeat inquiry went to lead %d, not the winner's %d", got, idOf(leadOf(winner)))
+		}
+	})
+	t.Run("concurrent creates under the repeat policy record repeat inquiries", func(t *testing.T) {
+		e.must(200, "PUT", fmt.Sprintf("/api/v1/brands/%d", s.brand), s.admin, map[string]any{"name": "甲影楼婚纱", "type": "wedding", "duplicate_policy": "repeat"})
+		created, others := concurrent(t, "13600008888")
+		for _, r := range others {
+			if r.Status != 200 || r.Body["repeat"] != true {
+				t.Fatalf("a losing create was not recorded as a repeat inquiry: %d %s", r.Status, r.Raw)
+			}
+		}
+		l := e.must(200, "GET", fmt.Sprintf("/api/v1/leads/%d", idOf(leadOf(created[0]))), s.admin, nil)
+		if leadOf(l)["repeat_count"] != 15.0 {
+			t.Fatalf("repeat count after 15 losing creates: %s", l.Raw)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
@@ -94,65 +95,108 @@ type LeadCreated struct {
 }
 
 func opCreateLead(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
-	var in lead.Lead
-	if err := decodeArgs(raw, &in); err != nil {
+	p, err := c.planCreate(tx, raw)
+	if err != nil {
 		return nil, err
 	}
-	referralAllowed := c.actor.Can(account.PermLeadCreateReferral)
+	out, err := c.applyCreate(tx, p)
+	if errors.Is(err, errPhoneTaken) {
+		// Another create of the same phone committed first (PostgreSQL); the database's
+		// unique index kept it to one lead.
+		return nil, apiErr(http.StatusConflict, "lead_duplicate", "phone", nil)
+	}
+	return out, err
+}
+
+// createPlan is the reading half of a create: the arguments checked against the brand, its
+// custom fields and the studio's branches and channels, and the lead that already has the
+// phone, if one does.
+type createPlan struct {
+	brand           account.Brand
+	lead            lead.Lead  // normalized; owner or intake owner set when new
+	existing        *lead.Lead // the brand's lead with this phone
+	referralAllowed bool
+}
+
+// errPhoneTaken: the phone a plan found free has a lead now (a concurrent create won).
+var errPhoneTaken = errors.New("phone taken since the create was planned")
+
+// planCreate does everything of a create that only reads. The REST create runs it in a read
+// transaction beside the single writer, so the writer only decides and writes; a push runs it
+// inside its write transaction.
+func (c *call) planCreate(tx store.Tx, raw json.RawMessage) (createPlan, error) {
+	var p createPlan
+	var in lead.Lead
+	if err := decodeArgs(raw, &in); err != nil {
+		return p, err
+	}
+	p.referralAllowed = c.actor.Can(account.PermLeadCreateReferral)
 	if in.Source != lead.SourceReferral {
 		if err := c.require(account.PermLeadCreate); err != nil {
-			return nil, err
+			return p, err
 		}
 	}
 	if in.BrandID == 0 {
-		return nil, apiErr(http.StatusBadRequest, "required", "brand_id", nil)
+		return p, apiErr(http.StatusBadRequest, "required", "brand_id", nil)
 	}
 	brand, err := tx.GetBrand(c.ctx, in.BrandID)
 	if err != nil {
-		return nil, refExists(err, "brand_id")
+		return p, refExists(err, "brand_id")
 	}
+	p.brand = brand
 	defs, err := tx.CustomFields(c.ctx, brand.ID)
 	if err != nil {
-		return nil, err
+		return p, err
 	}
 	l, err := lead.Normalize(in, brand.Type, defs)
 	if err != nil {
-		return nil, err
+		return p, err
 	}
 	if l.BranchID == 0 && c.actor.BrandID == brand.ID {
 		l.BranchID = c.staff.BranchID // the target store defaults to the one the lead was taken at
 	}
 	if err := c.leadRefs(tx, l); err != nil {
-		return nil, err
+		return p, err
 	}
+	p.lead = l
 	existing, err := tx.LeadByPhone(c.ctx, brand.ID, l.Phone)
 	switch {
 	case err == nil:
-		return c.duplicate(tx, brand, existing, l)
+		p.existing = &existing
+		return p, nil
 	case !errors.Is(err, store.ErrNotFound):
-		return nil, err
+		return p, err
 	}
 	l.CreatedBy = c.staff.ID
 	// Bookers and store staff work the leads they enter; intake and admins hand them on.
 	kind, err := c.departmentKind(tx)
 	if err != nil {
-		return nil, err
+		return p, err
 	}
 	if kind == account.DeptBooking || kind == account.DeptStore {
 		l = lead.AssignTo(l, c.staff.ID, c.staff.DepartmentID, string(kind), c.now)
 	} else {
 		l.IntakeOwnerID = c.staff.ID
 	}
-	created, ev := lead.New(l, referralAllowed, c.now)
+	p.lead = l
+	return p, nil
+}
+
+// applyCreate is the writing half: a duplicate decision when the phone has a lead, else the
+// new lead with automatic assignment, its events, change and audit. errPhoneTaken means the
+// phone got a lead after the plan (the insert met the unique index).
+func (c *call) applyCreate(tx store.Tx, p createPlan) (any, error) {
+	if p.existing != nil {
+		return c.duplicate(tx, p.brand, *p.existing, p.lead)
+	}
+	created, ev := lead.New(p.lead, p.referralAllowed, c.now)
 	created, more, err := c.autoAssign(tx, created)
 	if err != nil {
 		return nil, err
 	}
-	saved, err := c.saveLead(tx, leadChange{after: created, events: append([]lead.Event{ev}, more...), action: "lead.create"})
+	saved, err := c.saveLead(tx, leadChange{after: created, events: append([]lead.Event{ev}, more...), action: "lead.create", brand: &p.brand})
 	if errors.Is(err, store.ErrConflict) {
-		// Another create of the same phone committed first (PostgreSQL); the database's
-		// unique index kept it to one lead.
-		return nil, apiErr(http.StatusConflict, "lead_duplicate", "phone", nil)
+		return nil, errPhoneTaken
 	}
 	if err != nil {
 		return nil, err
@@ -160,6 +204,53 @@ func opCreateLead(c *call, tx store.Tx, raw json.RawMessage) (any, error) {
 	c.status = http.StatusCreated
 	return LeadCreated{Lead: c.present(saved)}, nil
 }
+
+// createLead serves POST /api/v1/leads: the plan is read beside the writer, and the write
+// transaction only assigns and writes. When the plan went stale (its phone got a lead
+// meanwhile, or it found one whose state the decision depends on) the whole create runs
+// again inside the writer, exactly as a push would run it.
+func (s *Server) createLead(c *call) (any, error) {
+	var body json.RawMessage
+	if err := c.decode(&body); err != nil {
+		return nil, err
+	}
+	var p createPlan
+	err := c.view(func(tx store.Tx) (err error) { p, err = c.planCreate(tx, body); return })
+	if err != nil {
+		return nil, c.leadDenied(err, "lead.create", 0)
+	}
+	if s.afterCreatePlan != nil {
+		s.afterCreatePlan()
+	}
+	var out any
+	if p.existing == nil {
+		err = c.write(func(tx store.Tx) (err error) { out, err = c.applyCreate(tx, p); return })
+		if !errors.Is(err, errPhoneTaken) {
+			if err != nil {
+				return nil, c.leadDenied(err, "lead.create", 0)
+			}
+			return out, nil
+		}
+	}
+	// A repeat inquiry updates the existing lead: on PostgreSQL concurrent ones race for its
+	// version, and the loser is simply decided again (nobody's edit is lost: each adds one).
+	for attempt := 1; ; attempt++ {
+		err = c.write(func(tx store.Tx) (err error) { out, err = opCreateLead(c, tx, body); return })
+		var ae *Error
+		if attempt < maxCreateAttempts && errors.As(err, &ae) && ae.Code == "lead_stale" {
+			// Spread the retries so the racers do not meet again in lockstep.
+			time.Sleep(time.Duration(rand.IntN(1000*attempt)) * time.Microsecond)
+			continue
+		}
+		if err != nil {
+			return nil, c.leadDenied(err, "lead.create", 0)
+		}
+		return out, nil
+	}
+}
+
+// maxCreateAttempts bounds how often a create that meets a concurrent change is decided again.
+const maxCreateAttempts = 32
 
 // duplicate answers entering a phone the brand already has: never a second lead.
 func (c *call) duplicate(tx store.Tx, brand account.Brand, existing, entered lead.Lead) (any, error) {
@@ -191,7 +282,7 @@ func (c *call) duplicate(tx store.Tx, brand account.Brand, existing, entered lea
 			}
 		}
 	}
-	saved, err := c.saveLead(tx, leadChange{before: &existing, after: after, events: events, action: "lead.repeat_inquiry"})
+	saved, err := c.saveLead(tx, leadChange{before: &existing, after: after, events: events, action: "lead.repeat_inquiry", brand: &brand})
 	if err != nil {
 		return nil, err
 	}

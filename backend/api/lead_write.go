@@ -19,7 +19,8 @@ type leadChange struct {
 	before *lead.Lead
 	after  lead.Lead
 	events []lead.Event
-	action string // audit action, e.g. "lead.transition"
+	action string         // audit action, e.g. "lead.transition"
+	brand  *account.Brand // the lead's brand when the caller has read it in this transaction
 }
 
 // saveLead is the one path every lead write takes: compare-and-set the row, append the
@@ -28,11 +29,15 @@ type leadChange struct {
 func (c *call) saveLead(tx store.Tx, ch leadChange) (lead.Lead, error) {
 	l := ch.after
 	l.UpdatedAt = c.now
-	brand, err := tx.GetBrand(c.ctx, l.BrandID)
-	if err != nil {
-		return l, refExists(err, "brand_id")
+	if ch.brand == nil || ch.brand.ID != l.BrandID {
+		brand, err := tx.GetBrand(c.ctx, l.BrandID)
+		if err != nil {
+			return l, refExists(err, "brand_id")
+		}
+		ch.brand = &brand
 	}
-	l.ProtectedUntil = protection(poolPolicy(brand), l)
+	l.ProtectedUntil = protection(poolPolicy(*ch.brand), l)
+	var err error
 	if ch.before == nil {
 		l.CreatedAt = c.now
 		if l, err = tx.CreateLead(c.ctx, l); err != nil {

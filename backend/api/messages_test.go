@@ -17,7 +17,7 @@ func TestEveryErrorCodeHasMessages(t *testing.T) {
 		regexp.MustCompile(`(?m)^\s*Code[A-Za-z]+\s*=\s*"([a-z_]+)"`),
 		regexp.MustCompile(`errorf\([^,]+,\s*"([a-z_]+)"`),
 	}
-	for _, dir := range []string{".", "../account", "../lead", "../credit", "../album"} {
+	for _, dir := range []string{".", "../account", "../lead", "../credit", "../album", "../notify"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, f := range files {
 			if strings.HasSuffix(f, "_test.go") {

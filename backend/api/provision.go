@@ -78,6 +78,9 @@ func CreateTenant(ctx context.Context, st store.Store, p auth.Params, in NewTena
 	if err != nil {
 		return out, fmt.Errorf("create studio %q: %w", name, err)
 	}
+	if err := st.EnqueueJob(ctx, store.Job{Kind: JobRetention, TenantID: out.Tenant.ID, RunAt: now}); err != nil {
+		return out, err
+	}
 	if err := st.EnqueueJob(ctx, store.Job{Kind: JobSweep, TenantID: out.Tenant.ID, RunAt: now}); err != nil {
 		return out, fmt.Errorf("schedule jobs of studio %q: %w", name, err)
 	}

@@ -153,7 +153,8 @@ func (s *Server) publicAlbum(c *call) (any, error) {
 		return nil, err
 	}
 	if sa.granted {
-		if err := c.write(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 1, 0) }); err != nil {
+		vh := c.visitorHash(sa.link.ID)
+		if err := c.write(func(tx store.Tx) error { return c.countView(tx, sa.link.ID, vh) }); err != nil {
 			s.log.WarnContext(c.ctx, "count view", "err", err)
 		}
 	}
@@ -218,11 +219,12 @@ func (s *Server) unlockLink(c *call) (any, error) {
 	}
 	grant := base64.RawURLEncoding.EncodeToString(b)
 	exp := minTime(c.now.Add(grantTTL), sa.link.ExpiresAt)
+	vh := c.visitorHash(sa.link.ID)
 	if err := c.write(func(tx store.Tx) error {
 		if err := tx.InsertShareGrant(c.ctx, auth.HashToken(grant), sa.link.ID, exp); err != nil {
 			return err
 		}
-		return tx.CountShareUse(c.ctx, sa.link.ID, 1, 0)
+		return c.countView(tx, sa.link.ID, vh)
 	}); err != nil {
 		return nil, err
 	}
@@ -401,7 +403,14 @@ func (s *Server) publicPhotoFile(c *call) error {
 		h.Set("Content-Disposition", attachment(v.name))
 		h.Set("Cache-Control", "private, no-store")
 		if c.r.Header.Get("Range") == "" {
-			_ = c.write(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 0, 1) })
+			if err := c.write(func(tx store.Tx) error {
+				if err := tx.CountShareUse(c.ctx, sa.link.ID, 0, 1); err != nil {
+					return err
+				}
+				return tx.CountPhotoDownload(c.ctx, sa.link.ID, p.ID)
+			}); err != nil {
+				s.log.WarnContext(c.ctx, "count download", "err", err)
+			}
 		}
 	default:
 		return apiErr(http.StatusNotFound, "not_found", "", nil)

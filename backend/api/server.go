@@ -7,6 +7,7 @@ package api
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"io/fs"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/studiodesk/studiodesk/backend/blob"
 	"github.com/studiodesk/studiodesk/backend/live"
 	"github.com/studiodesk/studiodesk/backend/media"
+	notice "github.com/studiodesk/studiodesk/backend/notify"
 	"github.com/studiodesk/studiodesk/backend/payment"
 	"github.com/studiodesk/studiodesk/backend/store"
 )
@@ -62,6 +64,19 @@ type Config struct {
 	Renderer media.Renderer
 	// Upload size limits; defaults 200 MiB per image, 50 GiB per video.
 	MaxImageSize, MaxVideoSize int64
+	// PublicURL is where customers reach this server (links in notifications), e.g.
+	// https://photos.example.com.
+	PublicURL string
+	// SMS are the SMS senders studios may pick (none ship with the server).
+	SMS []notice.SMSSender
+	// NotifyTLS overrides the TLS setup of SMTP relays (tests trust their own certificate).
+	NotifyTLS *tls.Config
+	// WebhookClient sends webhooks; default a client with a 10 s timeout.
+	WebhookClient *http.Client
+	// Notify tunes notification delivery.
+	Notify NotifyConfig
+	// Retention tunes the album-retention job.
+	Retention RetentionConfig
 }
 
 // Server is the HTTP handler of the cloud server.
@@ -71,6 +86,8 @@ type Server struct {
 	mux     *http.ServeMux
 	handler http.Handler // mux, wrapped by cfg.Middleware
 	uploads *uploads     // nil when uploads are off
+
+	afterCreatePlan func() // tests only: runs between a REST create's plan and its write
 }
 
 // New builds the server and its routes.
@@ -207,7 +224,7 @@ func (s *Server) routes() {
 	m.Handle("POST /api/v1/staff/{id}/reset-password", s.authed(s.resetStaffPassword))
 
 	m.Handle("GET /api/v1/leads", s.authed(s.listLeads))
-	m.Handle("POST /api/v1/leads", s.authed(s.runOp("lead.create")))
+	m.Handle("POST /api/v1/leads", s.authed(s.createLead))
 	m.Handle("GET /api/v1/leads/duplicate", s.authed(s.checkDuplicate))
 	m.Handle("GET /api/v1/leads/{id}", s.authed(s.getLead))
 	m.Handle("POST /api/v1/leads/{id}/follow-ups", s.authed(s.runOp("lead.follow_up")))
@@ -246,6 +263,8 @@ func (s *Server) routes() {
 	s.uploadRoutes(m)
 	s.shareRoutes(m)
 	s.liveRoutes(m)
+	s.notifyRoutes(m)
+	s.myPhotosRoutes(m)
 
 	m.Handle("/api/", s.public(func(*call) (any, error) {
 		return nil, apiErr(http.StatusNotFound, "not_found", "", nil)

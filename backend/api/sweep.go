@@ -41,8 +41,10 @@ func (s *Server) EnsureJobs(ctx context.Context) error {
 		return err
 	}
 	for _, t := range tenants {
-		if err := s.cfg.Store.EnqueueJob(ctx, store.Job{Kind: JobSweep, TenantID: t.ID, RunAt: s.cfg.Now()}); err != nil {
-			return err
+		for _, kind := range []string{JobSweep, JobRetention} {
+			if err := s.cfg.Store.EnqueueJob(ctx, store.Job{Kind: kind, TenantID: t.ID, RunAt: s.cfg.Now()}); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -97,6 +99,13 @@ func (s *Server) RunOneJob(ctx context.Context, worker string) (ran bool, err er
 		runErr = s.sweep(ctx, j.TenantID, now, cfg)
 	case JobRender:
 		nextAt, runErr = s.renderJob(ctx, j, now)
+	case JobRetention:
+		next = now.Add(s.cfg.Retention.withDefaults().Every)
+		runErr = s.retentionJob(ctx, j.TenantID, now)
+	case JobNotifySend:
+		nextAt, runErr = s.sendJob(ctx, j, now)
+	case JobNotifyUploaded:
+		nextAt, runErr = s.uploadedJob(ctx, j, now)
 	default:
 		runErr = fmt.Errorf("unknown job kind %q", j.Kind)
 	}

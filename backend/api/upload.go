@@ -14,6 +14,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tus/tusd/v2/pkg/filelocker"
 	"github.com/tus/tusd/v2/pkg/filestore"
@@ -215,7 +216,14 @@ func (s *Server) checkNewUpload(c *call, up tusd.FileInfo) (tusd.MetaData, error
 			map[string]any{"filename": name, "max": fmt.Sprintf("%d MB", limit>>20)})
 	}
 	err = c.view(func(tx store.Tx) error {
-		if _, err := c.visibleAlbum(tx, albumID); err != nil {
+		a, err := c.visibleAlbum(tx, albumID)
+		if err != nil {
+			return err
+		}
+		if a.PurgedAt != nil {
+			return apiErr(http.StatusGone, "album_purged", "album_id", map[string]any{"date": a.PurgedAt.In(shanghai).Format(time.DateOnly)})
+		}
+		if err := c.checkStorageUnpaid(tx); err != nil {
 			return err
 		}
 		if !videoExts[ext] {
@@ -338,6 +346,9 @@ func (s *Server) ingest(c *call, up tusd.FileInfo) (album.Photo, bool, error) {
 				return err
 			}
 		} else if err := tx.ScheduleJob(c.ctx, JobRender, strconv.FormatInt(p.ID, 10), nil, c.now); err != nil {
+			return err
+		}
+		if err := s.scheduleUploadNotice(c.ctx, tx, albumID, c.now); err != nil {
 			return err
 		}
 		return c.audit(tx, "photo.upload", "photo", p.ID, nil, p)

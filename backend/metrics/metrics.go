@@ -82,6 +82,7 @@ func (m *Metrics) JobDone(kind string, err error) {
 type WriterStats interface {
 	WriteQueue() int
 	GroupStats() (batches, members int64)
+	WriterBusy() time.Duration
 }
 
 // ObserveWriter exports a store's writer queue and group commits.
@@ -94,6 +95,9 @@ func (m *Metrics) ObserveWriter(s WriterStats) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "studiodesk_db_grouped_transactions_total",
 			Help: "Write transactions carried by group commits (divide by group commits for the mean group size)."},
 			func() float64 { _, n := s.GroupStats(); return float64(n) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "studiodesk_db_writer_busy_seconds_total",
+			Help: "Time the single database writer spent in write transactions (its rate is the writer's utilization)."},
+			func() float64 { return s.WriterBusy().Seconds() }),
 	)
 }
 

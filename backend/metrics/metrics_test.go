@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/studiodesk/studiodesk/backend/metrics"
 )
@@ -15,6 +16,7 @@ type writer struct{}
 
 func (writer) WriteQueue() int                      { return 3 }
 func (writer) GroupStats() (batches, members int64) { return 10, 45 }
+func (writer) WriterBusy() time.Duration            { return 1500 * time.Millisecond }
 
 func TestRequestsJobsAndWriter(t *testing.T) {
 	m := metrics.New()
@@ -47,6 +49,7 @@ func TestRequestsJobsAndWriter(t *testing.T) {
 		`studiodesk_db_write_queue 3`,
 		`studiodesk_db_group_commits_total 10`,
 		`studiodesk_db_grouped_transactions_total 45`,
+		`studiodesk_db_writer_busy_seconds_total 1.5`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(body, want) {

@@ -68,6 +68,7 @@ type Store interface {
 
 	CreditStore
 	ShareStore
+	PageStore
 
 	// Ping checks that the database answers (readiness).
 	Ping(ctx context.Context) error
@@ -156,6 +157,10 @@ type Tx interface {
 	AlbumTx
 	ShareTx
 	TransferRequestTx
+	NotifyTx
+	PageTx
+	RetentionTx
+	AnalyticsTx
 }
 
 // LeadTx is the lead part of a tenant transaction.

@@ -15,6 +15,17 @@ type createResult struct {
 	clients int
 	lat     stats   // latency of one create as its client sees it
 	rate    float64 // creates per second over the burst's wall time
+	// Where the time went, per create: CPU of the whole process (server, clients and the
+	// Go runtime: the machine's cores are the budget), time the single database writer was
+	// busy (its ceiling is 1 s per second), and the mean number of transactions per commit.
+	cpu, writer time.Duration
+	group       float64
+}
+
+// writerStats is what the SQLite store reports about its single writer.
+type writerStats interface {
+	WriterBusy() time.Duration
+	GroupStats() (batches, members int64)
 }
 
 // creator hands out phones no lead has yet: indexes from the data set's end on, past every
@@ -45,6 +56,14 @@ func (e *env) runCreates(ctx context.Context, cr *creator, clients, count int) (
 	ctx, cancel := context.WithTimeout(ctx, 2*e.cfg.ScenarioTime)
 	defer cancel()
 	var wg sync.WaitGroup
+	ws, _ := e.st.(writerStats)
+	var busy0 time.Duration
+	var batches0, members0 int64
+	if ws != nil {
+		busy0 = ws.WriterBusy()
+		batches0, members0 = ws.GroupStats()
+	}
+	cpu0 := processCPU()
 	began := time.Now()
 	for range clients {
 		wg.Go(func() {
@@ -64,6 +83,7 @@ func (e *env) runCreates(ctx context.Context, cr *creator, clients, count int) (
 	}
 	wg.Wait()
 	wall := time.Since(began)
+	cpu := processCPU() - cpu0
 	if firstErr != nil && !errors.Is(firstErr, context.DeadlineExceeded) {
 		return res, firstErr
 	}
@@ -79,6 +99,14 @@ func (e *env) runCreates(ctx context.Context, cr *creator, clients, count int) (
 	}
 	res.lat = summarize(ds, wall)
 	res.rate = float64(len(ds)) / wall.Seconds()
-	fmt.Fprintf(e.log, "  create ×%d with %d client(s): %.0f leads/s, p95 %s\n", len(ds), clients, res.rate, ms(res.lat.P95))
+	res.cpu = cpu / time.Duration(len(ds))
+	if ws != nil {
+		res.writer = (ws.WriterBusy() - busy0) / time.Duration(len(ds))
+		if b, m := ws.GroupStats(); b > batches0 {
+			res.group = float64(m-members0) / float64(b-batches0)
+		}
+	}
+	fmt.Fprintf(e.log, "  create ×%d with %d client(s): %.0f leads/s, p95 %s; per create: CPU %s, writer %s; %.1f per commit\n",
+		len(ds), clients, res.rate, ms(res.lat.P95), ms(res.cpu), ms(res.writer), res.group)
 	return res, nil
 }

@@ -33,6 +33,7 @@ import (
 
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/auth"
+	"github.com/studiodesk/studiodesk/backend/store/sqldb"
 	"github.com/studiodesk/studiodesk/backend/store/sqlite"
 )
 
@@ -82,6 +83,7 @@ func main() {
 	flag.StringVar(&cfg.Profile, "pprof", cfg.Profile, "write a CPU profile per phase into this directory")
 	flag.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "bound of the whole run")
 	flag.StringVar(&cfg.Phases, "phases", "lists,pull,push,creates", "phases to run, comma-separated (a partial run is for investigating, not for the record)")
+	flag.DurationVar(&sqldb.CommitDelay, "commit-delay", sqldb.CommitDelay, "how long a group commit waits for the writers of the last group (0: never)")
 	flag.Parse()
 	cfg.Command = "go run ./bench/leads " + strings.Join(os.Args[1:], " ")
 

@@ -158,8 +158,8 @@ func (r *report) markdown() string {
 
 	p("### Writes and sync\n\n| measurement | result | target | |\n|---|---|---:|---|\n")
 	for _, c := range r.creates {
-		p("| create lead (dedupe + event + change + audit), %d client(s), %d creates | **%.0f leads/s**; latency p50 %s, p95 %s, p99 %s | ≥ 2,000/s | %s |\n",
-			c.clients, c.lat.N, c.rate, ms(c.lat.P50), ms(c.lat.P95), ms(c.lat.P99), verdict(c.rate >= 2000))
+		p("| create lead (dedupe + event + change + audit), %d client(s), %d creates | **%.0f leads/s**; latency p50 %s, p95 %s, p99 %s; per create: CPU %s, writer busy %s, %.1f per commit | ≥ 2,000/s | %s |\n",
+			c.clients, c.lat.N, c.rate, ms(c.lat.P50), ms(c.lat.P95), ms(c.lat.P99), ms(c.cpu), ms(c.writer), c.group, verdict(c.rate >= 2000))
 	}
 	pl, ps := r.pull, r.push
 	if pl.api.N > 0 {

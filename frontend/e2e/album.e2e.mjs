@@ -5,7 +5,8 @@
 //   photos (one a copy of another: skipped as a duplicate), waits for the renditions and shares
 //   the album with an access code. A phone-sized page opens the link, types the code, opens the
 //   viewer, swipes to the next photo and saves it; a PC-sized page downloads the whole album as
-//   a zip whose length matches Content-Length and which unzip -t accepts.
+//   a zip whose length matches Content-Length and which unzip -t accepts. On the studio's "my
+//   photos" page a phone types the order's phone and code (a wrong one first) and opens the album.
 //
 //   Same settings as setup.e2e.mjs (STUDIO_URL, SERVER_URL, ADMIN_PHONE, ADMIN_PASSWORD); the
 //   studio needs credits for one album (e2e.sh tops it up with the server CLI).
@@ -127,6 +128,8 @@ test('the studio creates an album, uploads a folder and shares it with a code', 
     await byTestId(page, 'orders-save').click()
     await byTestId(page, 'order-page').waitFor()
     await assert.doesNotReject(byTestId(page, 'order-info-code').waitFor())
+    state.orderCode = (await byTestId(page, 'order-info-code').innerText()).trim()
+    state.orderPhone = `136${stamp}00`
   })
 
   await step(page, 'album-created', async () => {
@@ -268,6 +271,34 @@ test('live: a photo uploaded while a guest has the album open appears there with
     // Renditions come from the job queue (polled every few seconds); the page is told.
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="album-photo"]').length === 4, null, { timeout: 60_000 })
     assert.deepEqual(navigations, [], 'the page reloaded')
+  })
+  await page.context().close()
+})
+
+test('my photos: on the studio\'s page a customer types phone + order code and opens the album', async () => {
+  assert.ok(state.orderCode && state.albumId, 'the studio step did not create the order')
+  const { path: pagePath } = await bridge('MyPhotosPage')
+  assert.match(pagePath, /^\/my\/[A-Za-z0-9_-]{16}$/)
+  const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 })
+  await step(page, 'myphotos-wrong', async () => {
+    await page.goto(SERVER_URL() + pagePath)
+    await byTestId(page, 'myphotos-form').waitFor()
+    assert.equal(await byTestId(page, 'myphotos-studio').innerText(), '端到端影楼')
+    await byTestId(page, 'myphotos-phone').locator('input').fill(state.orderPhone)
+    await byTestId(page, 'myphotos-code').locator('input').fill('WRONG234')
+    await byTestId(page, 'myphotos-submit').click()
+    await page.getByText('手机号或订单码不正确').waitFor()
+  })
+  await step(page, 'myphotos-list', async () => {
+    await byTestId(page, 'myphotos-code').locator('input').fill(state.orderCode.toLowerCase())
+    await byTestId(page, 'myphotos-submit').click()
+    const album = byTestId(page, 'myphotos-album').filter({ hasText: state.albumTitle })
+    await album.waitFor()
+  })
+  await step(page, 'myphotos-album', async () => {
+    await byTestId(page, 'myphotos-album').filter({ hasText: state.albumTitle }).click()
+    await byTestId(page, 'album-grid').waitFor() // no access code: phone + order code stood in for it
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="album-photo"] img').length >= 3)
   })
   await page.context().close()
 })

@@ -78,6 +78,11 @@ const PROBE_ARGS = {
   ShareLinks: [0],
   CreateShareLink: [0, {}],
   RevokeShareLink: [0],
+  SaveNotifySettings: [{}],
+  NotifyAlbum: [0],
+  AlbumNotifications: [0],
+  ExtendAlbum: [0, 1],
+  AlbumAnalytics: [0],
 }
 
 // Shared across the steps below, which run in order.

@@ -108,6 +108,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	metricsAddr := fs.String("metrics-addr", os.Getenv("STUDIODESK_METRICS_ADDR"),
 		"serve Prometheus metrics on this address, e.g. 127.0.0.1:9464; off when empty (env STUDIODESK_METRICS_ADDR)")
 	sandboxSecret := fs.String("payment-sandbox-secret", os.Getenv("STUDIODESK_PAYMENT_SANDBOX_SECRET"), "enable the sandbox payment provider with this webhook secret (tests, demos; env STUDIODESK_PAYMENT_SANDBOX_SECRET)")
+	publicURL := fs.String("public-url", os.Getenv("STUDIODESK_PUBLIC_URL"),
+		"where customers reach this server, e.g. https://photos.example.com: the links in customer notifications (default the listen address; env STUDIODESK_PUBLIC_URL)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -123,6 +125,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	url := "http://" + ln.Addr().String()
+	if *publicURL == "" {
+		*publicURL = url
+	}
 	if *demo {
 		if err := ensureDemo(ctx, st, sf.data, url, stdout); err != nil {
 			ln.Close()
@@ -156,7 +161,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	handler := api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy, Live: broker,
 		Payments: paymentProviders(*sandboxSecret, url), Blobs: blobs, UploadDir: filepath.Join(sf.data, "uploads"),
-		OnJob: m.JobDone, Middleware: m.Middleware})
+		OnJob: m.JobDone, Middleware: m.Middleware, PublicURL: *publicURL})
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)
 		if err != nil {

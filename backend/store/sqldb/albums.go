@@ -13,14 +13,14 @@ import (
 	"github.com/studiodesk/studiodesk/backend/store"
 )
 
-const orderCols = `id, brand_id, branch_id, owner_id, department_id, customer_name, phone, package, shoot_date, lead_id, code, note,
+const orderCols = `id, brand_id, branch_id, owner_id, department_id, customer_name, phone, email, package, shoot_date, lead_id, code, note,
 	created_by, created_at, updated_at`
 
 func orderRow(r *sql.Rows) (album.Order, error) {
 	var o album.Order
 	var dept, leadID sql.NullInt64
 	var created, updated int64
-	err := r.Scan(&o.ID, &o.BrandID, &o.BranchID, &o.OwnerID, &dept, &o.CustomerName, &o.Phone, &o.Package, &o.ShootDate,
+	err := r.Scan(&o.ID, &o.BrandID, &o.BranchID, &o.OwnerID, &dept, &o.CustomerName, &o.Phone, &o.Email, &o.Package, &o.ShootDate,
 		&leadID, &o.Code, &o.Note, &o.CreatedBy, &created, &updated)
 	o.DepartmentID, o.LeadID = dept.Int64, leadID.Int64
 	o.CreatedAt, o.UpdatedAt = fromMS(created), fromMS(updated)
@@ -39,9 +39,9 @@ func queryOne[T any](ctx context.Context, t *tx, what string, scan func(*sql.Row
 }
 
 func (t *tx) InsertOrder(ctx context.Context, o album.Order) (album.Order, error) {
-	err := t.row(ctx, `INSERT INTO orders (tenant_id, brand_id, branch_id, owner_id, department_id, customer_name, phone, package,
-		shoot_date, lead_id, code, note, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		[]any{t.tenant, o.BrandID, o.BranchID, o.OwnerID, nullID(o.DepartmentID), o.CustomerName, o.Phone, o.Package, o.ShootDate,
+	err := t.row(ctx, `INSERT INTO orders (tenant_id, brand_id, branch_id, owner_id, department_id, customer_name, phone, email, package,
+		shoot_date, lead_id, code, note, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		[]any{t.tenant, o.BrandID, o.BranchID, o.OwnerID, nullID(o.DepartmentID), o.CustomerName, o.Phone, o.Email, o.Package, o.ShootDate,
 			nullID(o.LeadID), o.Code, o.Note, o.CreatedBy, ms(o.CreatedAt), ms(o.UpdatedAt)}, &o.ID)
 	return o, wrap("insert order", err)
 }
@@ -56,9 +56,9 @@ func (t *tx) OrderByCode(ctx context.Context, code string) (album.Order, error) 
 }
 
 func (t *tx) UpdateOrder(ctx context.Context, o album.Order) (album.Order, error) {
-	res, err := t.exec(ctx, `UPDATE orders SET brand_id = ?, branch_id = ?, owner_id = ?, department_id = ?, customer_name = ?, phone = ?,
+	res, err := t.exec(ctx, `UPDATE orders SET brand_id = ?, branch_id = ?, owner_id = ?, department_id = ?, customer_name = ?, phone = ?, email = ?,
 		package = ?, shoot_date = ?, lead_id = ?, note = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`,
-		o.BrandID, o.BranchID, o.OwnerID, nullID(o.DepartmentID), o.CustomerName, o.Phone, o.Package, o.ShootDate, nullID(o.LeadID),
+		o.BrandID, o.BranchID, o.OwnerID, nullID(o.DepartmentID), o.CustomerName, o.Phone, o.Email, o.Package, o.ShootDate, nullID(o.LeadID),
 		o.Note, ms(o.UpdatedAt), t.tenant, o.ID)
 	if err := mustAffect(res, err); err != nil {
 		return o, wrap(fmt.Sprintf("update order %d", o.ID), err)
@@ -123,17 +123,19 @@ func (t *tx) ListOrders(ctx context.Context, f store.OrderFilter) ([]album.Order
 }
 
 const albumCols = `id, order_id, kind, title, cover_photo_id, sort_order, settings, status, retain_until, photo_count, bytes,
-	created_by, created_at, updated_at`
+	created_by, created_at, updated_at, hidden_at, purged_at`
 
 func albumRow(r *sql.Rows) (album.Album, error) {
 	var a album.Album
 	var kind, status, settings string
 	var retain, created, updated int64
+	var hidden, purged sql.NullInt64
 	err := r.Scan(&a.ID, &a.OrderID, &kind, &a.Title, &a.CoverPhotoID, &a.SortOrder, &settings, &status, &retain,
-		&a.PhotoCount, &a.Bytes, &a.CreatedBy, &created, &updated)
+		&a.PhotoCount, &a.Bytes, &a.CreatedBy, &created, &updated, &hidden, &purged)
 	if err != nil {
 		return a, err
 	}
+	a.HiddenAt, a.PurgedAt = timePtr(hidden), timePtr(purged)
 	a.Kind, a.Status = album.Kind(kind), album.Status(status)
 	a.RetainUntil, a.CreatedAt, a.UpdatedAt = fromMS(retain), fromMS(created), fromMS(updated)
 	if err := json.Unmarshal([]byte(settings), &a.Settings); err != nil {

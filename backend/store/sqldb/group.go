@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/studiodesk/studiodesk/backend/store"
 )
@@ -23,6 +24,15 @@ import (
 // maxGroup bounds how many transactions share one commit, so a long queue cannot hold the
 // writer for long and a failed commit costs a bounded amount of work.
 const maxGroup = 64
+
+// CommitDelay is how long a leader may hold a commit open for the writers that shared the
+// last one and have not queued again yet (PostgreSQL's commit_delay, InnoDB's group commit
+// sync delay, made adaptive). Every commit rewrites the tail pages of every index it touches
+// (a lead create touches ~25 b-trees, one WAL frame each), so a commit shared by four
+// creates writes a fraction of the frames of four commits; under concurrent load that is
+// the writer's largest cost. A lone writer never waits: the last commit had one member.
+// A variable for benchmarks (bench/leads -commit-delay); 0 turns the wait off.
+var CommitDelay = 400 * time.Microsecond
 
 // errPanicked rolls back the transaction of a member that panicked (the panic itself goes
 // back to its caller).
@@ -48,18 +58,17 @@ type group struct {
 	leading bool
 	batches atomic.Int64 // database transactions committed (for tests and metrics)
 	members atomic.Int64 // caller transactions committed in them
+	busy    atomic.Int64 // nanoseconds the writer spent running groups (its utilization)
+
+	last    int           // members of the last group: how many writers to wait for
+	arrived chan struct{} // signalled when a writer queues while the leader waits
+	waiting bool          // the leader is holding its commit open (guarded by mu)
 }
 
 // updateGrouped runs fn like Update, sharing the commit with concurrent callers.
 func (db *DB) updateGrouped(ctx context.Context, tenantID int64, fn func(store.Tx) error) error {
 	w := &groupWork{ctx: ctx, tenant: tenantID, fn: fn, done: make(chan groupResult, 1)}
-	g := db.group
-	g.mu.Lock()
-	g.queue = append(g.queue, w)
-	lead := !g.leading
-	g.leading = true
-	g.mu.Unlock()
-	if lead {
+	if db.group.enqueue(w) {
 		db.leadGroups()
 	}
 	r := <-w.done
@@ -69,17 +78,35 @@ func (db *DB) updateGrouped(ctx context.Context, tenantID int64, fn func(store.T
 	return r.err
 }
 
+// enqueue queues w and reports whether its caller must lead (no one else is leading).
+func (g *group) enqueue(w *groupWork) (lead bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.queue = append(g.queue, w)
+	lead = !g.leading
+	g.leading = true
+	if g.waiting {
+		select {
+		case g.arrived <- struct{}{}:
+		default:
+		}
+	}
+	return lead
+}
+
 // leadGroups runs batches until the queue is empty, then hands leadership back.
 func (db *DB) leadGroups() {
 	g := db.group
 	for {
 		g.mu.Lock()
-		n := min(len(g.queue), maxGroup)
-		if n == 0 {
+		if len(g.queue) == 0 {
 			g.leading = false
 			g.mu.Unlock()
 			return
 		}
+		g.awaitSiblings()
+		n := min(len(g.queue), maxGroup)
+		g.last = n
 		batch := g.queue[:n:n]
 		g.queue = g.queue[n:]
 		g.mu.Unlock()
@@ -87,8 +114,35 @@ func (db *DB) leadGroups() {
 	}
 }
 
+// awaitSiblings holds the commit open (at most CommitDelay) until as many writers queue as
+// shared the last commit. Called and returns with g.mu held.
+func (g *group) awaitSiblings() {
+	if g.last <= 1 || len(g.queue) >= g.last || len(g.queue) >= maxGroup || CommitDelay <= 0 {
+		return
+	}
+	if g.arrived == nil {
+		g.arrived = make(chan struct{}, 1)
+	}
+	timer := time.NewTimer(CommitDelay)
+	defer timer.Stop()
+	g.waiting = true
+	defer func() { g.waiting = false }()
+	for len(g.queue) < g.last {
+		g.mu.Unlock()
+		select {
+		case <-g.arrived:
+			g.mu.Lock()
+		case <-timer.C:
+			g.mu.Lock()
+			return
+		}
+	}
+}
+
 // runGroup runs one batch in one transaction and answers every member.
 func (db *DB) runGroup(batch []*groupWork) {
+	began := time.Now()
+	defer func() { db.group.busy.Add(int64(time.Since(began))) }()
 	results := make([]groupResult, len(batch))
 	// The transaction must outlive any one member's context: a member whose client went
 	// away fails alone (its statements see its own context), the others still commit.
@@ -202,6 +256,16 @@ func (db *DB) GroupStats() (batches, members int64) {
 		return 0, 0
 	}
 	return db.group.batches.Load(), db.group.members.Load()
+}
+
+// WriterBusy reports how long the single writer has spent running write transactions,
+// commits included: its rate of increase is the writer's utilization, the ceiling of write
+// throughput when it nears 1.
+func (db *DB) WriterBusy() time.Duration {
+	if db.group == nil {
+		return 0
+	}
+	return time.Duration(db.group.busy.Load())
 }
 
 // WriteQueue reports how many write transactions wait for the writer (a metric).

@@ -6,6 +6,7 @@ import {
   Collection,
   Document,
   House,
+  Message,
   OfficeBuilding,
   Picture,
   Postcard,
@@ -56,6 +57,7 @@ export const NAV: readonly NavItem[] = [
     component: () => import('./albums/OrdersPage.vue'),
   },
   { name: 'credits', path: 'credits', icon: Coin, perm: 'credits.view', component: () => import('./albums/CreditsPage.vue') },
+  { name: 'delivery', path: 'delivery', icon: Message, perm: 'settings.manage', component: () => import('./albums/DeliveryPage.vue') },
   {
     name: 'audit',
     path: 'audit',

@@ -81,3 +81,57 @@ export function tokenFromPath(path: string): string {
   const m = /^\/s\/([A-Za-z0-9_-]{16,100})\/?$/.exec(path)
   return m ? m[1] : ''
 }
+
+/** One album of a "my photos" lookup; path opens it (/s/<token>). */
+export interface MyAlbum {
+  title: string
+  kind: 'raw' | 'retouched' | 'video'
+  photo_count: number
+  expires_at: string
+  path: string
+}
+
+export interface MyPhotos {
+  studio: string
+  customer: string
+  albums: MyAlbum[]
+}
+
+async function publicCall<T>(url: string, lang: string, init: RequestInit = {}): Promise<T> {
+  let res: Response
+  try {
+    res = await fetch(url, {
+      ...init,
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'Accept-Language': lang, ...(init.headers ?? {}) },
+    })
+  } catch (e) {
+    throw new ShareError(0, 'network', String(e))
+  }
+  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string; params?: Record<string, unknown> } } | null
+  if (!res.ok) {
+    const err = body?.error
+    throw new ShareError(res.status, err?.code ?? 'unexpected_response', err?.message ?? res.statusText, err?.params ?? {})
+  }
+  return body as T
+}
+
+/** The studio's "my photos" page (/my/<slug>): phone + order code list the customer's albums. */
+export function myPhotosApi(slug: string, lang: string) {
+  const base = `/api/v1/public/studios/${encodeURIComponent(slug)}`
+  return {
+    studio: () => publicCall<{ studio: string }>(base, lang),
+    lookup: (phone: string, code: string) =>
+      publicCall<MyPhotos>(`${base}/lookup`, lang, {
+        method: 'POST',
+        body: JSON.stringify({ phone, code }),
+        headers: { 'Content-Type': 'application/json' },
+      }),
+  }
+}
+
+/** The slug of a "my photos" address (/my/<slug>), or '' on other pages. */
+export function slugFromPath(path: string): string {
+  const m = /^\/my\/([A-Za-z0-9_-]{8,64})\/?$/.exec(path)
+  return m ? m[1] : ''
+}

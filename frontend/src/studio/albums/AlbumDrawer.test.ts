@@ -70,4 +70,68 @@ describe('AlbumDrawer', () => {
     await flushPromises()
     expect(app.RevokeShareLink).toHaveBeenCalledWith(3)
   }, 30_000) // a long scenario: the shared machine may be busy
+
+  it('notifies the customer and shows each message with its outcome', async () => {
+    let sent = [
+      { id: 1, album_id: 9, kind: 'photos_uploaded', channel: 'webhook', recipient: '13600000001', subject: '', body: '', status: 'failed', attempts: 6, last_error: 'webhook answered 503 Service Unavailable', created_at: '2026-12-04T02:00:00Z' },
+    ]
+    const app = installFakeWails({
+      GetOrder: () => ({ order: ORDER, albums: [ALBUM] }),
+      AlbumPhotos: () => PHOTOS,
+      ShareLinks: () => [],
+      Info: () => ({ server_url: 'http://192.168.1.10:8640' }),
+      AlbumNotifications: () => sent,
+      NotifyAlbum: () => {
+        const m = { id: 2, album_id: 9, kind: 'album_ready', channel: 'sms', recipient: '13600000001', subject: '', body: '', status: 'pending', attempts: 0, last_error: '', created_at: '2026-12-04T03:00:00Z' }
+        sent = [m, ...sent]
+        return [m]
+      },
+    })
+    const { wrapper } = await mountStudio(OrderDetailPage, { session: fakeSession(['order.manage', 'album.manage']), route: '/orders/4' })
+    await settle()
+    await wrapper.get('[data-testid="album-open"]').trigger('click')
+    await settle()
+    ;(document.querySelector('#tab-notify') as HTMLElement).click()
+    await settle()
+    expect(app.AlbumNotifications).toHaveBeenCalledWith(9)
+    const table = () => document.querySelector('[data-testid="album-messages"]')!.textContent!
+    expect(table()).toContain('新照片')
+    expect(table()).toContain('失败')
+    expect(table()).toContain('webhook answered 503')
+    ;(document.querySelector('[data-testid="album-notify"]') as HTMLButtonElement).click()
+    await settle()
+    expect(app.NotifyAlbum).toHaveBeenCalledWith(9)
+    expect(document.querySelector('[data-testid="album-notified"]')!.textContent).toContain('1')
+    expect(table()).toContain('可以查看')
+    expect(table()).toContain('短信')
+  }, 30_000)
+
+  it('shows views, visitors and downloads per link and per photo', async () => {
+    const app = installFakeWails({
+      GetOrder: () => ({ order: ORDER, albums: [ALBUM] }),
+      AlbumPhotos: () => PHOTOS,
+      ShareLinks: () => [LINK],
+      Info: () => ({ server_url: 'http://192.168.1.10:8640' }),
+      AlbumAnalytics: () => ({
+        views: 17,
+        visitors: 6,
+        downloads: 9,
+        links: [{ id: 3, label: '客户', state: 'active', created_at: '', views: 17, visitors: 6, downloads: 9 }],
+        photos: [{ photo_id: 1, filename: 'IMG_1.JPG', downloads: 5 }],
+      }),
+    })
+    const { wrapper } = await mountStudio(OrderDetailPage, { session: fakeSession(['order.manage']), route: '/orders/4' })
+    await settle()
+    await wrapper.get('[data-testid="album-open"]').trigger('click')
+    await settle()
+    ;(document.querySelector('#tab-stats') as HTMLElement).click()
+    await settle()
+    expect(app.AlbumAnalytics).toHaveBeenCalledWith(9)
+    expect(document.querySelector('[data-testid="stats-visitors"]')!.textContent).toContain('6')
+    expect(document.querySelector('[data-testid="stats-views"]')!.textContent).toContain('17')
+    const links = document.querySelector('[data-testid="stats-links"]')!.textContent!
+    expect(links).toContain('客户')
+    expect(links).toContain('有效')
+    expect(document.querySelector('[data-testid="stats-photos"]')!.textContent).toContain('IMG_1.JPG')
+  }, 30_000)
 })

@@ -82,4 +82,40 @@ describe('OrderDetailPage', () => {
     expect(reasons.length).toBeGreaterThanOrEqual(2)
     expect(reasons.every((r) => r?.includes('管理相册'))).toBe(true)
   })
+
+  it('extends a hidden album for credits, showing the cost and the server’s refusal when short', async () => {
+    let hidden = true
+    const app = backend({
+      GetOrder: () => ({ order: ORDER, albums: [{ ...ALBUM, retain_until: '2026-12-01T00:00:00Z', hidden_at: hidden ? '2026-12-01T01:00:00Z' : undefined }] }),
+      Credits: () => ({ balance: 7, prices: { items: { 'retention.month': 3 }, fen_per_credit: 100 }, providers: ['manual'] }),
+      ExtendAlbum: (_id: unknown, months: unknown) => {
+        if (Number(months) > 2) return Promise.reject(wailsError({ code: 'credits_insufficient', message: '点数不足：需要 9 点，当前余额 7 点。' }))
+        hidden = false
+        return { ...ALBUM }
+      },
+    })
+    const { wrapper } = await mountStudio(OrderDetailPage, { session: fakeSession(ALL), route: '/orders/4' })
+    await settle()
+    expect(wrapper.get('[data-testid="album-hidden"]').text()).toBe('已到期隐藏')
+    await wrapper.get('[data-testid="album-extend"]').trigger('click')
+    await settle()
+    const months = document.querySelector('[data-testid="extend-months"] input') as HTMLInputElement
+    months.value = '3'
+    months.dispatchEvent(new Event('input'))
+    months.dispatchEvent(new Event('change'))
+    await settle()
+    expect(document.querySelector('[data-testid="extend-cost"]')!.textContent).toContain('需要 9 点（当前余额 7 点）')
+    ;(document.querySelector('[data-testid="extend-confirm"]') as HTMLButtonElement).click()
+    await settle()
+    expect(app.ExtendAlbum).toHaveBeenLastCalledWith(9, 3)
+    expect(document.querySelector('[data-testid="extend-dialog"]')!.textContent).toContain('点数不足')
+    months.value = '2'
+    months.dispatchEvent(new Event('input'))
+    months.dispatchEvent(new Event('change'))
+    await settle()
+    ;(document.querySelector('[data-testid="extend-confirm"]') as HTMLButtonElement).click()
+    await settle()
+    expect(app.ExtendAlbum).toHaveBeenLastCalledWith(9, 2)
+    expect(wrapper.find('[data-testid="album-hidden"]').exists()).toBe(false)
+  }, 30_000)
 })

@@ -66,6 +66,8 @@ export interface Order {
   department_id?: number
   customer_name: string
   phone: string
+  /** Optional: where e-mail notifications go. */
+  email?: string
   package: string
   /** YYYY-MM-DD or ''. */
   shoot_date: string
@@ -108,6 +110,10 @@ export interface Album {
   settings: AlbumSettings
   status: AlbumStatus
   retain_until?: string
+  /** The retention ended: guests no longer see it (extending shows it again). */
+  hidden_at?: string
+  /** Its files were deleted after the grace period. */
+  purged_at?: string
   photo_count?: number
   bytes?: number
   created_at?: string

@@ -66,6 +66,7 @@ import type {
   ShareLink,
   UploadReport,
 } from './albumTypes'
+import type { AlbumAnalytics, MyPhotosPage, NotifySettings, NotifySettingsView, OutboxMessage } from './deliveryTypes'
 
 export const bridge = {
   Info: () => call<Info>('Info'),
@@ -172,6 +173,16 @@ export const bridge = {
   ShareLinks: (albumId: number) => call<ShareLink[]>('ShareLinks', [albumId]),
   CreateShareLink: (albumId: number, req: NewShare) => call<ShareLink>('CreateShareLink', [albumId, req]),
   RevokeShareLink: (id: number) => call<ShareLink>('RevokeShareLink', [id]),
+
+  // Pocket album: delivery (notifications, "my photos").
+  NotifySettings: () => call<NotifySettingsView>('NotifySettings'),
+  SaveNotifySettings: (s: NotifySettings) => call<NotifySettingsView>('SaveNotifySettings', [s]),
+  NotifyAlbum: (albumId: number) => call<OutboxMessage[]>('NotifyAlbum', [albumId]),
+  AlbumNotifications: (albumId: number) => call<OutboxMessage[]>('AlbumNotifications', [albumId]),
+  MyPhotosPage: () => call<MyPhotosPage>('MyPhotosPage'),
+  /** Buys months × retention.month credits of retention; a hidden album is shown again. */
+  ExtendAlbum: (albumId: number, months: number) => call<Album>('ExtendAlbum', [albumId, months]),
+  AlbumAnalytics: (albumId: number) => call<AlbumAnalytics>('AlbumAnalytics', [albumId]),
 }
 
 export type Bridge = typeof bridge
@@ -183,3 +194,4 @@ export { BACKEND_EVENTS, hasBackendEvents, onBackendEvent, type BackendEvent } f
 export type * from './types'
 export type * from './leadTypes'
 export type * from './albumTypes'
+export type * from './deliveryTypes'

@@ -41,6 +41,8 @@ const albumsEn: AlbumMessages = {
     search: 'Name, phone or order code',
     customer: 'Customer',
     phone: 'Phone',
+    email: 'Customer e-mail',
+    emailHint: 'Optional: with e-mail notifications on, upload and finished-album messages go here.',
     phoneHint: 'Change the phone with “Correct phone” on the order page (a reason is required).',
     code: 'Order code',
     package: 'Package',

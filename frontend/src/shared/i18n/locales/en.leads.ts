@@ -104,6 +104,9 @@ const leadsEn: LeadMessages = {
       recycled: 'Returned to the pool',
       transfer_request: 'Transfer request to decide',
       transfer_request_decided: 'Transfer request decided',
+      album_expiring: 'Album expires soon',
+      album_hidden: 'Album expired and hidden',
+      storage_unpaid: 'Storage charge unpaid (not enough credits)',
     },
     batchOp: {
       transition: 'Change status',

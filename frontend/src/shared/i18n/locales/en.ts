@@ -1,10 +1,12 @@
 import type { MessageSchema } from './zh-CN'
 import leadsEn from './en.leads'
 import albumsEn from './en.albums'
+import deliveryEn from './en.delivery'
 
 const en: MessageSchema = {
   ...leadsEn,
   ...albumsEn,
+  ...deliveryEn,
   app: {
     name: 'StudioDesk',
     tagline: 'Studio leads and pocket albums',
@@ -62,6 +64,7 @@ const en: MessageSchema = {
     checkins: 'Check-ins',
     credits: 'Credits',
     orders: 'Orders & albums',
+    delivery: 'Customer delivery',
   },
   header: {
     changePassword: 'Change password',

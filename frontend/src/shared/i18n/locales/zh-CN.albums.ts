@@ -40,6 +40,8 @@ const albumsZhCN = {
     search: '姓名、手机号或订单码',
     customer: '客户',
     phone: '手机号',
+    email: '客户邮箱',
+    emailHint: '可选：开启邮件通知后，照片上传和相册完成的通知会发到这里。',
     phoneHint: '手机号请用订单详情中的「更正手机号」修改（需填写原因）。',
     code: '订单码',
     package: '套餐',

@@ -103,6 +103,9 @@ const leadsZhCN = {
       recycled: '已回收到公海',
       transfer_request: '转移申请待审批',
       transfer_request_decided: '转移申请有结果',
+      album_expiring: '相册即将到期',
+      album_hidden: '相册已到期隐藏',
+      storage_unpaid: '存储费用未扣除（点数不足）',
     },
     batchOp: {
       transition: '修改状态',

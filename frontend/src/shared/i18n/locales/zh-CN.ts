@@ -2,10 +2,12 @@
 // en.ts must have exactly the same keys (typed as MessageSchema, and asserted in a test).
 import leadsZhCN from './zh-CN.leads'
 import albumsZhCN from './zh-CN.albums'
+import deliveryZhCN from './zh-CN.delivery'
 
 const zhCN = {
   ...leadsZhCN,
   ...albumsZhCN,
+  ...deliveryZhCN,
   app: {
     name: 'StudioDesk',
     tagline: '影楼客资与口袋影集',
@@ -63,6 +65,7 @@ const zhCN = {
     checkins: '签到管理',
     credits: '点数',
     orders: '订单与相册',
+    delivery: '客户交付',
   },
   header: {
     changePassword: '修改密码',
