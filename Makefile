@@ -3,7 +3,7 @@
 export PATH := /usr/local/go/bin:$(PATH)
 GO ?= go
 
-.PHONY: setup build frontend server desktop run test bench bench-leads clean wails-cli
+.PHONY: setup build frontend server desktop run test bench bench-leads bench-album clean wails-cli
 
 setup:
 	scripts/setup.sh
@@ -32,6 +32,12 @@ bench: setup
 # Issue-3 benchmark: 1,000,000 leads through the real API (about 35 minutes; appends to docs/benchmarks.md).
 bench-leads: setup
 	$(GO) run ./bench/leads -leads 1000000 -append docs/benchmarks.md
+
+# Issue-5 benchmarks next to their reference tools (vipsthumbnail, nginx + wrk, cat, curl -T);
+# a few minutes; the results are read into docs/benchmarks.md by hand.
+bench-album: setup
+	$(GO) run ./bench/album renditions -images 16 -rounds 3
+	$(GO) run ./bench/album delivery -images 16 -duration 10s -zip-rounds 5
 
 clean:
 	rm -rf bin test-results frontend/dist/assets frontend/dist/*.html

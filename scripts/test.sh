@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every StudioDesk test suite against the built binaries (make test builds them first):
 # Go (vet, unit, API, store conformance on SQLite and PostgreSQL, race), the API tests a
-# second time on PostgreSQL, frontend unit tests, browser end to end in Debian's Chromium,
+# second time on PostgreSQL with photos in S3, frontend unit tests, browser end to end in Debian's Chromium,
 # and the desktop smoke test under Xvfb. Ends with one summary line.
 #
 # A throwaway PostgreSQL cluster (scripts/postgres.sh) lives for the run: the Go tests find
@@ -46,8 +46,9 @@ fi
 suite "go vet" go vet ./...
 suite "go vet (desktop)" go vet -tags desktop,production .
 suite "go test" go test -count=1 ./...
+suite "media renderer without cgo (the desktop's build)" env CGO_ENABLED=0 STUDIODESK_MEDIA_PUREGO=1 go test -count=1 ./backend/media/...
 suite "go test -race (backend, app)" go test -race -count=1 ./backend/... ./app/...
-suite "API tests on PostgreSQL" env STUDIODESK_TEST_STORE=postgres go test -count=1 ./backend/api/
+suite "API tests on PostgreSQL + S3" env STUDIODESK_TEST_STORE=postgres STUDIODESK_TEST_BLOBS=s3 go test -count=1 ./backend/api/
 suite "frontend unit (vitest)" bash -c 'cd frontend && npm test --silent'
 suite "browser end to end (chromium)" scripts/e2e.sh
 suite "desktop smoke (wails under xvfb)" scripts/desktop-smoke.sh bin/studiodesk

@@ -26,14 +26,17 @@ type Photo struct {
 	// FailReason is a stable code (media error codes) when Status is failed.
 	FailReason string `json:"fail_reason,omitempty"`
 	// CRC-32s of the downloadable variants (zip entries are laid out from them).
-	CRC         uint32    `json:"-"`
-	CRCNoEXIF   uint32    `json:"-"`
-	CRCNoGPS    uint32    `json:"-"`
-	PreviewSize int64     `json:"-"`
-	PreviewCRC  uint32    `json:"-"`
-	CreatedBy   int64     `json:"created_by"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	CRC         uint32 `json:"-"`
+	CRCNoEXIF   uint32 `json:"-"`
+	CRCNoGPS    uint32 `json:"-"`
+	PreviewSize int64  `json:"-"`
+	PreviewCRC  uint32 `json:"-"`
+	// RenditionMark is the watermark the renditions carry ("" = none); it is part of their
+	// blob keys.
+	RenditionMark string    `json:"-"`
+	CreatedBy     int64     `json:"created_by"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // RenderResult is what making a photo's renditions found.
@@ -43,6 +46,7 @@ type RenderResult struct {
 	Reason        string // failure code
 	PreviewSize   int64
 	PreviewCRC    uint32
+	Mark          string // the watermark fingerprint of the renditions ("" = none)
 }
 
 // PhotoStatus says whether a photo's renditions are there.

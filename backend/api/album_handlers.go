@@ -389,7 +389,15 @@ func (s *Server) updateAlbum(c *call) (any, error) {
 				}
 			}
 		}
+		if out.Settings.Watermark != before.Settings.Watermark { // photos already rendered follow
+			if err := scheduleRemark(c.ctx, tx, id, c.now); err != nil {
+				return err
+			}
+		}
 		return c.audit(tx, "album.update", "album", id, before, out)
 	})
+	if err == nil {
+		s.links.forget() // thumbs and previews see the new settings at once
+	}
 	return out, c.albumDenied(err, "album.update", "album", id)
 }

@@ -552,3 +552,39 @@ func TestStaffNames(t *testing.T) {
 	}
 	e.must(401, "GET", "/api/v1/staff/names", "", nil)
 }
+
+// TestPrincipalFollowsChanges: a session's principal (studio, member, permissions, scope) is
+// reused between requests only while nothing it is built from changed: a role losing a
+// permission, a member moved to another role or disabled act on the very next request of
+// a session that has already been used.
+func TestPrincipalFollowsChanges(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	s := e.newStudio("甲影楼", 1)
+	role := e.must(201, "POST", "/api/v1/roles", s.admin, map[string]any{"name": "前台", "permissions": []string{"lead.create", "lead.export"}, "data_scope": "branch"}).num("id")
+	r := e.must(201, "POST", "/api/v1/staff", s.admin, map[string]any{"phone": "13600000019", "name": "前台B", "branch_id": s.branch,
+		"role_ids": []int64{role}, "password": "Passw0rd!"})
+	staffID := int64(r.Body["staff"].(map[string]any)["id"].(float64))
+	tok := e.login("13600000019", "Passw0rd!", s.device)
+	create := func(phone string) int {
+		return e.req("POST", "/api/v1/leads", tok, map[string]any{"brand_id": s.brand, "phone": phone, "source_type": "ad"}).Status
+	}
+	for i := range 3 { // used, so its principal is kept
+		if st := create(fmt.Sprintf("1350000100%d", i)); st != 201 {
+			t.Fatalf("create %d: %d", i, st)
+		}
+	}
+	e.must(200, "PUT", fmt.Sprintf("/api/v1/roles/%d", role), s.admin, map[string]any{"name": "前台", "permissions": []string{"lead.export"}, "data_scope": "branch"})
+	if st := create("13500001010"); st != 403 {
+		t.Fatalf("the role lost lead.create, the next create answered %d", st)
+	}
+	e.must(200, "PUT", fmt.Sprintf("/api/v1/staff/%d", staffID), s.admin, map[string]any{"phone": "13600000019", "name": "前台B",
+		"branch_id": s.branch, "role_ids": []int64{s.roles["intake"]}})
+	if st := create("13500001011"); st != 201 {
+		t.Fatalf("moved to a role with lead.create, the next create answered %d", st)
+	}
+	e.must(200, "POST", fmt.Sprintf("/api/v1/staff/%d/disable", staffID), s.admin, nil)
+	if st := create("13500001012"); st != 401 {
+		t.Fatalf("disabled, the next create answered %d", st)
+	}
+}

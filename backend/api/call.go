@@ -84,17 +84,24 @@ func (c *call) authenticate() error {
 		return errSessionExpired
 	}
 	c.session = sess
-	err = c.s.cfg.Store.View(c.ctx, sess.TenantID, func(tx store.Tx) error {
-		var err error
-		if c.tenant, err = tx.Tenant(c.ctx); err != nil {
+	if p, ok := c.s.principals.get(sess, c.now); ok {
+		c.tenant, c.staff, c.actor = p.tenant, p.staff, p.actor
+	} else {
+		err = c.s.cfg.Store.View(c.ctx, sess.TenantID, func(tx store.Tx) error {
+			var err error
+			if c.tenant, err = tx.Tenant(c.ctx); err != nil {
+				return err
+			}
+			if c.staff, err = tx.GetStaff(c.ctx, sess.StaffID); err != nil {
+				return err
+			}
+			c.actor, err = actorOf(c.ctx, tx, c.staff)
 			return err
+		})
+		if err == nil { // built after the generation was read: never older than it
+			c.s.principals.put(sess, principal{gen: sess.AuthzGen, built: c.now, tenant: c.tenant, staff: c.staff, actor: c.actor})
 		}
-		if c.staff, err = tx.GetStaff(c.ctx, sess.StaffID); err != nil {
-			return err
-		}
-		c.actor, err = actorOf(c.ctx, tx, c.staff)
-		return err
-	})
+	}
 	if errors.Is(err, store.ErrNotFound) || (err == nil && c.staff.Disabled) {
 		return errUnauthenticated
 	}
@@ -209,6 +216,12 @@ func (c *call) clientIP() string {
 // write runs fn in a read-write transaction of the caller's studio.
 func (c *call) write(fn func(tx store.Tx) error) error {
 	return c.s.cfg.Store.Update(c.ctx, c.tenant.ID, fn)
+}
+
+// count runs fn in a counting transaction of the caller's studio (views, downloads): it
+// does not wait behind the studio's other writes (store.Store.Count).
+func (c *call) count(fn func(tx store.Tx) error) error {
+	return c.s.cfg.Store.Count(c.ctx, c.tenant.ID, fn)
 }
 
 // view runs fn in a read-only transaction of the caller's studio.

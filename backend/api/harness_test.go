@@ -3,6 +3,8 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +19,9 @@ import (
 
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/auth"
+	"github.com/studiodesk/studiodesk/backend/blob"
+	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
+	"github.com/studiodesk/studiodesk/backend/blob/s3blob/s3test"
 	"github.com/studiodesk/studiodesk/backend/store"
 	"github.com/studiodesk/studiodesk/backend/store/postgres"
 	"github.com/studiodesk/studiodesk/backend/store/postgres/pgtest"
@@ -64,6 +69,32 @@ func openStore(t testing.TB) store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// blobsEnv selects the photo storage of the API tests that store photos: "disk" (the
+// default: a folder in the test's temp dir) or "s3" (a fresh bucket per test on the S3
+// server of STUDIODESK_TEST_S3); scripts/test.sh runs the package on SQLite + disk and on
+// PostgreSQL + S3.
+const blobsEnv = "STUDIODESK_TEST_BLOBS"
+
+// openBlobs returns an empty bucket of the selected kind.
+func openBlobs(t testing.TB) blob.Bucket {
+	t.Helper()
+	switch kind := os.Getenv(blobsEnv); kind {
+	case "", "disk":
+		b, err := fsblob.New(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	case "s3":
+		var name [8]byte
+		_, _ = rand.Read(name[:])
+		return s3test.Bucket(t, "api-"+hex.EncodeToString(name[:]), false)
+	default:
+		t.Fatalf("%s=%q: want disk or s3", blobsEnv, kind)
+		return nil
+	}
 }
 
 func newEnv(t testing.TB) *env { return newEnvWith(t, nil) }

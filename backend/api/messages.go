@@ -94,7 +94,7 @@ func fieldLabel(field string, l Lang) string {
 var messages = map[string]text{
 	"required":      {"请填写「{field}」。", "Please fill in “{field}”."},
 	"too_long":      {"「{field}」太长：最多 {max} 个字。", "“{field}” is too long: at most {max} characters."},
-	"invalid_value": {"「{field}」的值无效，可选值：{allowed}{example}。", "“{field}” has an invalid value; allowed: {allowed}{example}."},
+	"invalid_value": {"「{field}」的值无效{allowed_list}{example}。", "“{field}” has an invalid value{allowed_list}{example}."},
 	"phone_invalid": {"「{field}」格式不正确：请输入 11 位中国大陆手机号，例如 13800138000。",
 		"“{field}” is not a valid mobile number: enter an 11-digit mainland China mobile number, e.g. 13800138000."},
 	"password_weak": {"「{field}」太简单：至少 {min} 位，且同时包含字母和数字。",
@@ -232,12 +232,14 @@ func Localize(code string, field string, params map[string]any, l Lang) string {
 			}
 		case "example":
 			s = map[Lang]string{LangZH: "（例如 ", LangEN: " (e.g. "}[l] + s + map[Lang]string{LangZH: "）", LangEN: ")"}[l]
+		case "allowed": // a list only where one is given: never "allowed: ." with nothing after it
+			repl = append(repl, "{allowed_list}", map[Lang]string{LangZH: "，可选值：", LangEN: "; allowed: "}[l]+s)
 		}
 		repl = append(repl, "{"+k+"}", s)
 	}
 	out := strings.NewReplacer(repl...).Replace(msg)
 	// Drop placeholders no param filled, so a message never shows raw braces.
-	for _, ph := range []string{"{allowed}", "{example}", "{detail}", "{permission_name}", "{scope_name}", "{reason_text}", "{status_name}"} {
+	for _, ph := range []string{"{allowed}", "{allowed_list}", "{example}", "{detail}", "{permission_name}", "{scope_name}", "{reason_text}", "{status_name}"} {
 		out = strings.ReplaceAll(out, ph, "")
 	}
 	return out

@@ -49,3 +49,16 @@ func TestEveryErrorCodeHasMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestInvalidValueListsOnlyWhatIsGiven: an invalid value names the allowed values when the
+// check knows them, and says nothing about them (no empty "allowed:") when it does not.
+func TestInvalidValueListsOnlyWhatIsGiven(t *testing.T) {
+	with := Localize("invalid_value", "permissions", map[string]any{"allowed": "a, b"}, LangZH)
+	without := Localize("invalid_value", "permissions", map[string]any{"value": "lead.fly"}, LangZH)
+	if !strings.Contains(with, "可选值：a, b") || strings.Contains(without, "可选值") || strings.Contains(without, "：。") {
+		t.Fatalf("with: %q; without: %q", with, without)
+	}
+	if en := Localize("invalid_value", "permissions", nil, LangEN); strings.Contains(en, "allowed") {
+		t.Fatalf("en without a list: %q", en)
+	}
+}

@@ -86,34 +86,45 @@ type sharedAlbum struct {
 
 // resolveLink finds the link of the request's token and its album, binding the call to the
 // link's studio. Unknown tokens are 404; revoked and expired links 410.
-func (c *call) resolveLink() (sharedAlbum, error) {
+func (c *call) resolveLink() (sharedAlbum, error) { return c.resolveLinkVia(nil) }
+
+// resolveLinkVia is resolveLink reading through cache when it is not nil (thumbs and
+// previews; see linkCache).
+func (c *call) resolveLinkVia(cache *linkCache) (sharedAlbum, error) {
 	var sa sharedAlbum
 	token := c.r.PathValue("token")
 	if token == "" || len(token) > 100 {
 		return sa, apiErr(http.StatusNotFound, "link_not_found", "", nil)
 	}
-	l, err := c.s.cfg.Store.ShareLinkByToken(c.ctx, auth.HashToken(token))
-	if errors.Is(err, store.ErrNotFound) {
-		return sa, apiErr(http.StatusNotFound, "link_not_found", "", nil)
-	}
-	if err != nil {
-		return sa, err
-	}
-	sa.link = l
-	err = c.s.cfg.Store.View(c.ctx, l.TenantID, func(tx store.Tx) error {
-		var err error
-		if c.tenant, err = tx.Tenant(c.ctx); err != nil {
-			return err
+	hash := auth.HashToken(token)
+	if e, ok := cache.link(string(hash), c.now); ok {
+		sa.link, sa.album, c.tenant = e.link, e.album, e.tenant
+	} else {
+		l, err := c.s.cfg.Store.ShareLinkByToken(c.ctx, hash)
+		if errors.Is(err, store.ErrNotFound) {
+			return sa, apiErr(http.StatusNotFound, "link_not_found", "", nil)
 		}
-		sa.album, err = tx.GetAlbum(c.ctx, l.AlbumID)
-		return err
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return sa, apiErr(http.StatusGone, "link_expired", "", nil)
+		if err != nil {
+			return sa, err
+		}
+		sa.link = l
+		err = c.s.cfg.Store.View(c.ctx, l.TenantID, func(tx store.Tx) error {
+			var err error
+			if c.tenant, err = tx.Tenant(c.ctx); err != nil {
+				return err
+			}
+			sa.album, err = tx.GetAlbum(c.ctx, l.AlbumID)
+			return err
+		})
+		if errors.Is(err, store.ErrNotFound) {
+			return sa, apiErr(http.StatusGone, "link_expired", "", nil)
+		}
+		if err != nil {
+			return sa, err
+		}
+		cache.putLink(string(hash), cachedLink{link: l, album: sa.album, tenant: c.tenant}, c.now)
 	}
-	if err != nil {
-		return sa, err
-	}
+	l := sa.link
 	switch l.State(c.now, sa.album) {
 	case album.LinkRevoked:
 		return sa, apiErr(http.StatusGone, "link_revoked", "", nil)
@@ -139,8 +150,10 @@ func (c *call) hasGrant(l album.ShareLink) bool {
 }
 
 // openLink is resolveLink for endpoints behind the access code.
-func (c *call) openLink() (sharedAlbum, error) {
-	sa, err := c.resolveLink()
+func (c *call) openLink() (sharedAlbum, error) { return c.openLinkVia(nil) }
+
+func (c *call) openLinkVia(cache *linkCache) (sharedAlbum, error) {
+	sa, err := c.resolveLinkVia(cache)
 	if err == nil && !sa.granted {
 		err = apiErr(http.StatusUnauthorized, "access_code_required", "code", nil)
 	}
@@ -153,10 +166,7 @@ func (s *Server) publicAlbum(c *call) (any, error) {
 		return nil, err
 	}
 	if sa.granted {
-		vh := c.visitorHash(sa.link.ID)
-		if err := c.write(func(tx store.Tx) error { return c.countView(tx, sa.link.ID, vh) }); err != nil {
-			s.log.WarnContext(c.ctx, "count view", "err", err)
-		}
+		c.countView(sa.link)
 	}
 	return PublicAlbum{Studio: c.tenant.Name, Title: sa.album.Title, Kind: sa.album.Kind, PhotoCount: sa.album.PhotoCount,
 		ExpiresAt: minTime(sa.link.ExpiresAt, sa.album.RetainUntil), NeedsCode: !sa.granted, Download: album.EffectiveDownload(sa.link, sa.album)}, nil
@@ -185,33 +195,19 @@ func (s *Server) unlockLink(c *call) (any, error) {
 	if !sa.link.HasCode {
 		return map[string]any{"unlocked": true}, nil
 	}
-	st := s.cfg.Store
-	keys := []struct {
-		key string
-		max int
-	}{{fmt.Sprintf("share:link:%d", sa.link.ID), codePerLink}, {"share:ip:" + c.clientIP(), codePerIP}}
-	for _, k := range keys {
-		n, reset, err := st.PeekRateLimit(c.ctx, k.key, codeWindow, c.now)
-		if err != nil {
-			return nil, err
-		}
-		if n >= k.max {
-			return nil, s.rateLimited(reset, c.now)
-		}
+	keys := []attemptLimit{{fmt.Sprintf("share:link:%d", sa.link.ID), codePerLink}, {"share:ip:" + c.clientIP(), codePerIP}}
+	if err := s.checkAttempts(c, keys); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(in.Code) == "" {
 		return nil, apiErr(http.StatusBadRequest, "required", "code", nil)
 	}
 	if auth.CheckPassword(sa.link.CodeHash, album.NormalizeCode(in.Code)) != nil {
-		left := codePerLink
-		for _, k := range keys {
-			n, _, err := st.HitRateLimit(c.ctx, k.key, codeWindow, c.now)
-			if err != nil {
-				return nil, err
-			}
-			left = min(left, k.max-n)
+		left, err := s.failedAttempt(c, keys)
+		if err != nil {
+			return nil, err
 		}
-		return nil, apiErr(http.StatusForbidden, "access_code_wrong", "code", map[string]any{"attempts_left": max(left, 0)})
+		return nil, apiErr(http.StatusForbidden, "access_code_wrong", "code", map[string]any{"attempts_left": left})
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
@@ -219,15 +215,10 @@ func (s *Server) unlockLink(c *call) (any, error) {
 	}
 	grant := base64.RawURLEncoding.EncodeToString(b)
 	exp := minTime(c.now.Add(grantTTL), sa.link.ExpiresAt)
-	vh := c.visitorHash(sa.link.ID)
-	if err := c.write(func(tx store.Tx) error {
-		if err := tx.InsertShareGrant(c.ctx, auth.HashToken(grant), sa.link.ID, exp); err != nil {
-			return err
-		}
-		return c.countView(tx, sa.link.ID, vh)
-	}); err != nil {
+	if err := c.write(func(tx store.Tx) error { return tx.InsertShareGrant(c.ctx, auth.HashToken(grant), sa.link.ID, exp) }); err != nil {
 		return nil, err
 	}
+	c.countView(sa.link)
 	http.SetCookie(c.w, &http.Cookie{Name: grantCookie, Value: grant, Path: "/api/v1/public/links/" + c.r.PathValue("token"),
 		Expires: exp, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.r.TLS != nil})
 	return map[string]any{"unlocked": true, "grant": grant}, nil
@@ -266,7 +257,7 @@ type variant struct {
 func variantOf(p album.Photo, a album.Album, dl album.Download) variant {
 	if dl == album.DownloadCompressed && p.Kind == "image" {
 		base := strings.TrimSuffix(p.Filename, "."+extOf(p.Filename))
-		return variant{key: renditionKey(p.Hash, media.Preview.Name), size: p.PreviewSize, crc: p.PreviewCRC, name: base + ".jpg", contentType: "image/jpeg"}
+		return variant{key: renditionKey(p.Hash, media.Preview.Name, p.RenditionMark), size: p.PreviewSize, crc: p.PreviewCRC, name: base + ".jpg", contentType: "image/jpeg"}
 	}
 	v := variant{key: originalKey(p.Hash), size: p.Size, crc: p.CRC, name: p.Filename, contentType: p.ContentType}
 	if p.Kind == "image" {
@@ -366,7 +357,11 @@ func attachment(name string) string {
 
 // publicPhotoFile serves thumb, preview, video (playback with seeking) and download.
 func (s *Server) publicPhotoFile(c *call) error {
-	sa, err := c.openLink()
+	var cache *linkCache // thumbs and previews only
+	if v := c.r.PathValue("variant"); v == "thumb" || v == "preview" {
+		cache = s.links
+	}
+	sa, err := c.openLinkVia(cache)
 	if err != nil {
 		return err
 	}
@@ -374,8 +369,13 @@ func (s *Server) publicPhotoFile(c *call) error {
 	if err != nil {
 		return apiErr(http.StatusNotFound, "not_found", "", nil)
 	}
-	var p album.Photo
-	err = s.cfg.Store.View(c.ctx, sa.link.TenantID, func(tx store.Tx) (err error) { p, err = tx.GetPhoto(c.ctx, id); return })
+	p, ok := cache.photo(sa.link.TenantID, id, c.now)
+	if !ok {
+		err = s.cfg.Store.View(c.ctx, sa.link.TenantID, func(tx store.Tx) (err error) { p, err = tx.GetPhoto(c.ctx, id); return })
+		if err == nil {
+			cache.putPhoto(sa.link.TenantID, p, c.now)
+		}
+	}
 	if err != nil || p.AlbumID != sa.album.ID || p.Status != album.PhotoReady {
 		return apiErr(http.StatusNotFound, "not_found", "", nil) // another album's photo is as missing as a deleted one
 	}
@@ -384,13 +384,25 @@ func (s *Server) publicPhotoFile(c *call) error {
 	h := c.w.Header()
 	switch variantName := c.r.PathValue("variant"); {
 	case (variantName == "thumb" || variantName == "preview") && p.Kind == "image":
-		v = variant{key: renditionKey(p.Hash, variantName), contentType: "image/jpeg"}
-		info, err := bucket.Stat(c.ctx, v.key)
+		key := renditionKey(p.Hash, variantName, p.RenditionMark)
+		data, err := s.renditions.get(c.ctx, bucket, fmt.Sprintf("%d/%s", sa.link.TenantID, key), key)
 		if err != nil {
 			return fmt.Errorf("rendition of photo %d: %w", p.ID, err)
 		}
-		v.size = info.Size
 		h.Set("Cache-Control", "private, max-age=86400")
+		h.Set("Content-Type", "image/jpeg")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("ETag", `"`+variantName+"-"+p.Hash[:16]+"-"+p.RenditionMark+`"`) // what the key names
+		if !conditional(c.r) {
+			// The common case in one write, without ServeContent's range and validator work.
+			h.Set("Accept-Ranges", "bytes")
+			h.Set("Content-Length", strconv.Itoa(len(data)))
+			h.Set("Last-Modified", p.CreatedAt.UTC().Format(http.TimeFormat))
+			_, _ = c.w.Write(data)
+			return nil
+		}
+		http.ServeContent(c.w, c.r, "", p.CreatedAt, bytes.NewReader(data))
+		return nil
 	case variantName == "video" && p.Kind == "video":
 		v = variantOf(p, sa.album, album.DownloadOriginal)
 		h.Set("Cache-Control", "private, max-age=86400")
@@ -403,12 +415,8 @@ func (s *Server) publicPhotoFile(c *call) error {
 		h.Set("Content-Disposition", attachment(v.name))
 		h.Set("Cache-Control", "private, no-store")
 		if c.r.Header.Get("Range") == "" {
-			if err := c.write(func(tx store.Tx) error {
-				if err := tx.CountShareUse(c.ctx, sa.link.ID, 0, 1); err != nil {
-					return err
-				}
-				return tx.CountPhotoDownload(c.ctx, sa.link.ID, p.ID)
-			}); err != nil {
+			if err := errors.Join(c.count(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 0, 1) }),
+				s.cfg.Store.CountPhotoDownload(c.ctx, sa.link.TenantID, sa.link.ID, p.ID)); err != nil {
 				s.log.WarnContext(c.ctx, "count download", "err", err)
 			}
 		}
@@ -421,6 +429,17 @@ func (s *Server) publicPhotoFile(c *call) error {
 	defer f.Close()
 	http.ServeContent(c.w, c.r, "", p.CreatedAt, f)
 	return nil
+}
+
+// conditional reports whether r asks for a range or carries a validator (ServeContent
+// answers those).
+func conditional(r *http.Request) bool {
+	for _, h := range []string{"Range", "If-Range", "If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since"} {
+		if r.Header.Get(h) != "" {
+			return true
+		}
+	}
+	return r.Method != http.MethodGet
 }
 
 // publicZip streams the album as a stored zip: exact Content-Length, Range to resume, no
@@ -473,7 +492,7 @@ func (s *Server) publicZip(c *call) error {
 	// splices two different archives.
 	h.Set("ETag", fmt.Sprintf(`"z%d-%d-%d"`, sa.album.ID, a.Size(), newest.UnixMilli()))
 	if c.r.Header.Get("Range") == "" {
-		_ = c.write(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 0, 1) })
+		_ = c.count(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 0, 1) })
 	}
 	r := a.Open(c.ctx)
 	defer r.Close()
@@ -503,3 +522,39 @@ var shanghai = func() *time.Location {
 	}
 	return time.FixedZone("CST", 8*3600)
 }()
+
+// attemptLimit is one count of guessing attempts (per link or phone, per address) and how
+// many a window allows.
+type attemptLimit struct {
+	key string
+	max int
+}
+
+// checkAttempts refuses a guess when any of its counts has run out.
+func (s *Server) checkAttempts(c *call, keys []attemptLimit) error {
+	for _, k := range keys {
+		n, reset, err := s.cfg.Store.PeekRateLimit(c.ctx, k.key, codeWindow, c.now)
+		if err != nil {
+			return err
+		}
+		if n >= k.max {
+			return s.rateLimited(reset, c.now)
+		}
+	}
+	return nil
+}
+
+// failedAttempt counts a wrong guess on every key and returns how many guesses are left.
+func (s *Server) failedAttempt(c *call, keys []attemptLimit) (left int, err error) {
+	left = -1
+	for _, k := range keys {
+		n, _, err := s.cfg.Store.HitRateLimit(c.ctx, k.key, codeWindow, c.now)
+		if err != nil {
+			return 0, err
+		}
+		if left < 0 || k.max-n < left {
+			left = k.max - n
+		}
+	}
+	return max(left, 0), nil
+}

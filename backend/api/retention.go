@@ -49,6 +49,7 @@ const (
 	kindAlbumExpiring = "album_expiring"
 	kindAlbumHidden   = "album_hidden"
 	kindStorageUnpaid = "storage_unpaid"
+	kindNotifyFailed  = "notify_failed"
 )
 
 // retentionJob runs one studio's album lifecycles and its storage charge.
@@ -182,7 +183,11 @@ func (s *Server) purgeAlbum(ctx context.Context, tenantID int64, a album.Album, 
 			if keep[p.Hash] {
 				continue
 			}
-			for _, key := range []string{originalKey(p.Hash), renditionKey(p.Hash, "thumb"), renditionKey(p.Hash, "preview")} {
+			keys := []string{originalKey(p.Hash), renditionKey(p.Hash, "thumb", ""), renditionKey(p.Hash, "preview", "")}
+			if p.RenditionMark != "" { // watermarked renditions live under their own keys
+				keys = append(keys, renditionKey(p.Hash, "thumb", p.RenditionMark), renditionKey(p.Hash, "preview", p.RenditionMark))
+			}
+			for _, key := range keys {
 				if err := b.Delete(ctx, key); err != nil && !errors.Is(err, blob.ErrNotFound) {
 					return fmt.Errorf("delete %s: %w", key, err)
 				}

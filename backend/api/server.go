@@ -49,6 +49,10 @@ type Config struct {
 	// process (live.Memory). Several replicas need one that crosses them
 	// (store/postgres.Broker).
 	Live live.Broker
+	// JobLease is how long a background job may run before another worker (on this
+	// replica or another) may take it over; default 2 minutes. A replica that dies mid-job
+	// leaves its job to run again elsewhere once the lease runs out.
+	JobLease time.Duration
 	// OnJob, if set, hears every finished background job (metrics).
 	OnJob func(kind string, err error)
 	// Middleware, if set, wraps the routes (metrics): the request it sees is the one the
@@ -60,8 +64,14 @@ type Config struct {
 	// holds tus uploads in progress. Uploads are off unless both are set.
 	Blobs     blob.Bucket
 	UploadDir string
-	// Renderer makes renditions; default media.Std.
+	// Renderer makes renditions; default media.Best (libjpeg-turbo where the build has it).
 	Renderer media.Renderer
+	// LinkCacheTTL, when > 0, lets thumbnail and preview GETs reuse link, album and photo
+	// look-ups for that long (see linkCache; the server command uses 1 s).
+	LinkCacheTTL time.Duration
+	// RenditionCache is how many bytes of served thumbs and previews are kept in memory
+	// (default 64 MiB; negative turns the cache off).
+	RenditionCache int64
 	// Upload size limits; defaults 200 MiB per image, 50 GiB per video.
 	MaxImageSize, MaxVideoSize int64
 	// PublicURL is where customers reach this server (links in notifications), e.g.
@@ -71,8 +81,12 @@ type Config struct {
 	SMS []notice.SMSSender
 	// NotifyTLS overrides the TLS setup of SMTP relays (tests trust their own certificate).
 	NotifyTLS *tls.Config
-	// WebhookClient sends webhooks; default a client with a 10 s timeout.
+	// WebhookClient sends webhooks; default notify.PublicOnlyClient (10 s; loopback and
+	// private addresses refused) unless AllowPrivateWebhooks.
 	WebhookClient *http.Client
+	// AllowPrivateWebhooks lets studios' webhooks reach private and loopback addresses (an
+	// operator whose receivers are internal; tests).
+	AllowPrivateWebhooks bool
 	// Notify tunes notification delivery.
 	Notify NotifyConfig
 	// Retention tunes the album-retention job.
@@ -86,6 +100,12 @@ type Server struct {
 	mux     *http.ServeMux
 	handler http.Handler // mux, wrapped by cfg.Middleware
 	uploads *uploads     // nil when uploads are off
+	// renditions caches served thumbs and previews (nil when Config.RenditionCache < 0).
+	renditions *renditionCache
+	// links caches link and photo look-ups of thumb and preview GETs (nil when off).
+	links *linkCache
+
+	principals principals // recent sessions' principals (principal.go)
 
 	afterCreatePlan func() // tests only: runs between a REST create's plan and its write
 }
@@ -116,14 +136,20 @@ func New(cfg Config) *Server {
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = 15 * time.Minute
 	}
+	if cfg.JobLease <= 0 {
+		cfg.JobLease = defaultJobLease
+	}
 	if cfg.Renderer == nil {
-		cfg.Renderer = media.Std{}
+		cfg.Renderer = media.Best(media.Limits{})
 	}
 	if cfg.MaxImageSize == 0 {
 		cfg.MaxImageSize = defaultMaxImage
 	}
 	if cfg.MaxVideoSize == 0 {
 		cfg.MaxVideoSize = defaultMaxVideo
+	}
+	if cfg.WebhookClient == nil && !cfg.AllowPrivateWebhooks {
+		cfg.WebhookClient = notice.PublicOnlyClient(10 * time.Second)
 	}
 	if cfg.Live == nil {
 		cfg.Live = live.NewMemory()
@@ -132,6 +158,15 @@ func New(cfg Config) *Server {
 		cfg.Payments = []payment.Provider{payment.Manual{}} // the operator's top-up is always there
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	if cfg.RenditionCache == 0 {
+		cfg.RenditionCache = 64 << 20
+	}
+	if cfg.RenditionCache > 0 {
+		s.renditions = newRenditionCache(cfg.RenditionCache)
+	}
+	if cfg.LinkCacheTTL > 0 {
+		s.links = newLinkCache(cfg.LinkCacheTTL)
+	}
 	s.routes()
 	s.handler = s.mux
 	if cfg.Middleware != nil {
@@ -260,6 +295,7 @@ func (s *Server) routes() {
 
 	s.creditRoutes(m)
 	s.albumRoutes(m)
+	s.logoRoutes(m)
 	s.uploadRoutes(m)
 	s.shareRoutes(m)
 	s.liveRoutes(m)

@@ -139,5 +139,8 @@ func (s *Server) revokeShareLink(c *call) (any, error) {
 		out = linkView(r, a, c.now)
 		return c.audit(tx, "share.revoke", "share_link", id, forAudit(l), forAudit(r))
 	})
+	if err == nil {
+		s.links.forget()
+	}
 	return out, c.albumDenied(err, "share.revoke", "share_link", id)
 }

@@ -77,13 +77,13 @@ func (s *Server) RunJobs(ctx context.Context, worker string, poll time.Duration)
 	}
 }
 
-// jobLease bounds how long one job may run before another worker may take it over.
-const jobLease = 2 * time.Minute
+// defaultJobLease bounds how long one job may run before another worker may take it over.
+const defaultJobLease = 2 * time.Minute
 
 // RunOneJob runs the next due job, if any; ran reports whether there was one.
 func (s *Server) RunOneJob(ctx context.Context, worker string) (ran bool, err error) {
 	now := s.cfg.Now().UTC()
-	j, err := s.cfg.Store.LeaseJob(ctx, worker, now, jobLease)
+	j, err := s.cfg.Store.LeaseJob(ctx, worker, now, s.cfg.JobLease)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
@@ -106,6 +106,8 @@ func (s *Server) RunOneJob(ctx context.Context, worker string) (ran bool, err er
 		nextAt, runErr = s.sendJob(ctx, j, now)
 	case JobNotifyUploaded:
 		nextAt, runErr = s.uploadedJob(ctx, j, now)
+	case JobRemark:
+		nextAt, runErr = s.remarkJob(ctx, j, now)
 	default:
 		runErr = fmt.Errorf("unknown job kind %q", j.Kind)
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,9 +17,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/tus/tusd/v2/pkg/filelocker"
 	"github.com/tus/tusd/v2/pkg/filestore"
 	tusd "github.com/tus/tusd/v2/pkg/handler"
+	"github.com/tus/tusd/v2/pkg/memorylocker"
+	"github.com/tus/tusd/v2/pkg/s3store"
 	expslog "golang.org/x/exp/slog"
 
 	"github.com/studiodesk/studiodesk/backend/account"
@@ -41,9 +45,15 @@ const (
 	defaultMaxVideo = 50 << 30
 )
 
-// Blob keys inside a studio's prefix: originals by hash, renditions by hash and name.
-func originalKey(hash string) string        { return "originals/" + hash }
-func renditionKey(hash, name string) string { return "renditions/" + hash + "/" + name + ".jpg" }
+// Blob keys inside a studio's prefix: originals by hash, renditions by hash, name and
+// watermark ("" = none; see migration 0022), the studio's logo at one key.
+func originalKey(hash string) string { return "originals/" + hash }
+func renditionKey(hash, name, mark string) string {
+	if mark != "" {
+		return "renditions/" + hash + "/" + name + "." + mark + ".jpg"
+	}
+	return "renditions/" + hash + "/" + name + ".jpg"
+}
 
 // tenantBucket is the studio's own view of the blob store: nothing outside its prefix is
 // reachable through it.
@@ -54,17 +64,47 @@ func (s *Server) tenantBucket(tenantID int64) blob.Bucket {
 // uploads is the tus side of the server (nil when Config has no UploadDir or Blobs).
 type uploads struct {
 	handler *tusd.Handler
-	store   filestore.FileStore
+	store   uploadStore
 }
+
+// uploadStore is what the server needs of a tus store: uploads by id, and their removal.
+type uploadStore interface {
+	tusd.DataStore
+	tusd.TerminaterDataStore
+}
+
+// s3Client is the capability of a blob store on S3 (s3blob.Bucket): uploads in progress
+// then live in the bucket too, under uploadPrefix.
+type s3Client interface {
+	Client() (*s3.Client, string)
+}
+
+// uploadPrefix is where uploads in progress are kept in an S3 bucket, outside every studio's
+// prefix (uploads are tied to their studio by their metadata, checked by uploadGate).
+const uploadPrefix = "uploads/"
 
 func (s *Server) newUploads() (*uploads, error) {
 	if err := os.MkdirAll(s.cfg.UploadDir, 0o750); err != nil {
 		return nil, fmt.Errorf("upload directory %q: %w", s.cfg.UploadDir, err)
 	}
-	fs := filestore.New(s.cfg.UploadDir)
 	composer := tusd.NewStoreComposer()
-	fs.UseIn(composer)
-	filelocker.New(s.cfg.UploadDir).UseIn(composer)
+	var st uploadStore
+	if sc, ok := s.cfg.Blobs.(s3Client); ok {
+		// In the bucket every replica resumes an upload another one started: parts, the
+		// last incomplete part and the upload's info are S3 objects. UploadDir only buffers
+		// the part being sent.
+		client, bucket := sc.Client()
+		s3s := s3store.New(bucket, client)
+		s3s.ObjectPrefix, s3s.TemporaryDirectory = uploadPrefix, s.cfg.UploadDir
+		s3s.UseIn(composer)
+		memorylocker.New().UseIn(composer)
+		st = s3s
+	} else {
+		fs := filestore.New(s.cfg.UploadDir)
+		fs.UseIn(composer)
+		filelocker.New(s.cfg.UploadDir).UseIn(composer)
+		st = fs
+	}
 	h, err := tusd.NewHandler(tusd.Config{
 		BasePath:                  uploadBase,
 		StoreComposer:             composer,
@@ -80,7 +120,7 @@ func (s *Server) newUploads() (*uploads, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tus handler: %w", err)
 	}
-	return &uploads{handler: h, store: fs}, nil
+	return &uploads{handler: h, store: st}, nil
 }
 
 func (s *Server) uploadRoutes(m *http.ServeMux) {
@@ -260,11 +300,13 @@ func (s *Server) tusFinish(hook tusd.HookEvent) (tusd.HTTPResponse, error) {
 	if c == nil {
 		return tusd.HTTPResponse{}, errors.New("upload without a gate")
 	}
-	p, dup, err := s.ingest(c, hook.Upload)
-	if up, gerr := s.uploads.store.GetUpload(hook.Context, hook.Upload.ID); gerr == nil {
-		if terr := s.uploads.store.AsTerminatableUpload(up).Terminate(hook.Context); terr != nil {
-			s.log.WarnContext(c.ctx, "remove finished upload", "upload", hook.Upload.ID, "err", terr)
-		}
+	up, err := s.uploads.store.GetUpload(hook.Context, hook.Upload.ID)
+	if err != nil {
+		return tusd.HTTPResponse{}, s.tusError(c, fmt.Errorf("find finished upload: %w", err))
+	}
+	p, dup, err := s.ingest(c, hook.Upload, up)
+	if terr := s.uploads.store.AsTerminatableUpload(up).Terminate(hook.Context); terr != nil {
+		s.log.WarnContext(c.ctx, "remove finished upload", "upload", hook.Upload.ID, "err", terr)
 	}
 	if err != nil {
 		return tusd.HTTPResponse{}, s.tusError(c, err)
@@ -276,10 +318,10 @@ func (s *Server) tusFinish(hook tusd.HookEvent) (tusd.HTTPResponse, error) {
 	return tusd.HTTPResponse{Header: h}, nil
 }
 
-func (s *Server) ingest(c *call, up tusd.FileInfo) (album.Photo, bool, error) {
+func (s *Server) ingest(c *call, up tusd.FileInfo, data tusd.Upload) (album.Photo, bool, error) {
 	albumID, _ := strconv.ParseInt(up.MetaData["album_id"], 10, 64)
 	name := up.MetaData["filename"]
-	f, err := os.Open(up.Storage[filestore.StorageKeyPath])
+	f, err := data.GetReader(c.ctx)
 	if err != nil {
 		return album.Photo{}, false, fmt.Errorf("open finished upload: %w", err)
 	}
@@ -293,10 +335,7 @@ func (s *Server) ingest(c *call, up tusd.FileInfo) (album.Photo, bool, error) {
 	if typ.ContentType == "image/heic" {
 		return album.Photo{}, false, apiErr(http.StatusUnsupportedMediaType, "heic_unsupported", "filename", map[string]any{"filename": name})
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return album.Photo{}, false, err
-	}
-	sums, err := fileSums(f)
+	sums, err := fileSums(io.MultiReader(bytes.NewReader(head[:n]), f))
 	if err != nil {
 		return album.Photo{}, false, fmt.Errorf("hash upload: %w", err)
 	}
@@ -307,11 +346,8 @@ func (s *Server) ingest(c *call, up tusd.FileInfo) (album.Photo, bool, error) {
 	// Content-addressed: an original already stored (another album, an earlier try) is reused.
 	bucket := s.tenantBucket(c.tenant.ID)
 	if _, err := bucket.Stat(c.ctx, originalKey(hash)); errors.Is(err, blob.ErrNotFound) {
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
+		if err := storeOriginal(c.ctx, bucket, originalKey(hash), data, up.Size, typ.ContentType); err != nil {
 			return album.Photo{}, false, err
-		}
-		if _, err := bucket.Put(c.ctx, originalKey(hash), f, up.Size, typ.ContentType); err != nil {
-			return album.Photo{}, false, fmt.Errorf("store original: %w", err)
 		}
 	} else if err != nil {
 		return album.Photo{}, false, fmt.Errorf("stat original: %w", err)
@@ -357,6 +393,20 @@ func (s *Server) ingest(c *call, up tusd.FileInfo) (album.Photo, bool, error) {
 		s.photoEvent(c.ctx, c.tenant.ID, p) // a video is ready as it lands
 	}
 	return p, dup, err
+}
+
+// storeOriginal copies a finished upload into the blob store (a second read: on S3 the
+// upload is an object of its own).
+func storeOriginal(ctx context.Context, bucket blob.Bucket, key string, data tusd.Upload, size int64, contentType string) error {
+	f, err := data.GetReader(ctx)
+	if err != nil {
+		return fmt.Errorf("open finished upload: %w", err)
+	}
+	defer f.Close()
+	if _, err := bucket.Put(ctx, key, f, size, contentType); err != nil {
+		return fmt.Errorf("store original: %w", err)
+	}
+	return nil
 }
 
 // checkPhotos answers which of the given hashes the album already holds, so a client skips

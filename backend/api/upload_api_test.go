@@ -16,7 +16,6 @@ import (
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
 	"github.com/studiodesk/studiodesk/backend/blob"
-	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
 )
 
@@ -31,10 +30,7 @@ type uploadEnv struct {
 
 func newUploadEnv(t *testing.T, configure ...func(*api.Config)) *uploadEnv {
 	t.Helper()
-	bucket, err := fsblob.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	bucket := openBlobs(t)
 	e := newEnvWith(t, func(c *api.Config) {
 		c.Blobs, c.UploadDir = bucket, t.TempDir()
 		for _, f := range configure {

@@ -3,8 +3,9 @@
 // formats without a decoder) with a reason, and renders JPEG renditions (thumb ~400 px,
 // preview ~2048 px) with the EXIF orientation applied and no metadata kept.
 //
-// Renderer is the seam for a faster decoder (libjpeg-turbo's scaled IDCT, libvips): Std is
-// the pure-Go one every build has.
+// Renderer is the seam for the decoder: Std is the pure-Go one every build has; Turbo
+// (libjpeg-turbo through cgo, Linux builds) decodes JPEGs already shrunk. Best picks the
+// fastest one the build has.
 package media
 
 import (
@@ -46,6 +47,15 @@ type Image struct {
 // must check the image's size before decoding its pixels.
 type Renderer interface {
 	Render(ctx context.Context, src io.Reader, specs []Spec) (Image, []Rendition, error)
+	// RenderMarked is Render with a watermark drawn on every rendition (none when mark is nil).
+	RenderMarked(ctx context.Context, src io.Reader, specs []Spec, mark *Mark) (Image, []Rendition, error)
+}
+
+// Sized is a source that knows its length (the render job wraps the stored original in one),
+// so a renderer that reads the whole file can do so in one allocation.
+type Sized interface {
+	io.Reader
+	Size() int64
 }
 
 // Error is why a file cannot be rendered; Code is stable (stored with the photo and

@@ -3,10 +3,12 @@ package media_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"os"
 	"runtime"
 	"testing"
 
@@ -47,12 +49,32 @@ func checkUpright(t *testing.T, img image.Image) {
 	}
 }
 
+// renderers are every renderer of this build: Std, and Turbo where cgo and libjpeg are.
+func renderers(t *testing.T) map[string]media.Renderer {
+	// CI builds the server with cgo on Linux, so the libjpeg-turbo renderer must be tested
+	// there; the pure-Go build (the desktop's) runs as its own suite and says so.
+	if t != nil && runtime.GOOS == "linux" && !media.TurboAvailable && os.Getenv("CI") != "" && os.Getenv("STUDIODESK_MEDIA_PUREGO") == "" {
+		t.Fatal("media.Turbo is not in this build (cgo off or -tags nolibjpeg); install libjpeg62-turbo-dev")
+	}
+	rs := map[string]media.Renderer{"std": media.Std{}}
+	if media.TurboAvailable {
+		rs["turbo"] = media.Best(media.Limits{})
+	}
+	return rs
+}
+
 func TestOrientationsOneToEight(t *testing.T) {
+	for name, r := range renderers(t) {
+		t.Run(name, func(t *testing.T) { orientations(t, r) })
+	}
+}
+
+func orientations(t *testing.T, r media.Renderer) {
 	up := mediatest.Upright(800, 400)
 	for o := 1; o <= 8; o++ {
 		t.Run(string(rune('0'+o)), func(t *testing.T) {
 			src := mediatest.JPEG(mediatest.Stored(up, o), o)
-			info, rs, err := media.Std{}.Render(context.Background(), bytes.NewReader(src), []media.Spec{media.Thumb, media.Preview})
+			info, rs, err := r.Render(context.Background(), bytes.NewReader(src), []media.Spec{media.Thumb, media.Preview})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,14 +102,48 @@ func TestPNGInputAndLargeDownscale(t *testing.T) {
 	if err := png.Encode(&buf, mediatest.Upright(3000, 2000)); err != nil {
 		t.Fatal(err)
 	}
-	info, rs, err := media.Std{}.Render(context.Background(), &buf, []media.Spec{media.Preview, media.Thumb})
-	if err != nil || info.Format != "png" {
-		t.Fatalf("%+v %v", info, err)
+	for name, r := range renderers(t) {
+		t.Run(name, func(t *testing.T) {
+			info, rs, err := r.Render(context.Background(), bytes.NewReader(buf.Bytes()), []media.Spec{media.Preview, media.Thumb})
+			if err != nil || info.Format != "png" {
+				t.Fatalf("%+v %v", info, err)
+			}
+			if rs[0].Width != 2048 || rs[0].Height != 1365 || rs[1].Width != 400 || rs[1].Height != 266 {
+				t.Fatalf("sizes %dx%d %dx%d", rs[0].Width, rs[0].Height, rs[1].Width, rs[1].Height)
+			}
+			checkUpright(t, decodeJPEG(t, rs[1].Data))
+		})
 	}
-	if rs[0].Width != 2048 || rs[0].Height != 1365 || rs[1].Width != 400 || rs[1].Height != 266 {
-		t.Fatalf("sizes %dx%d %dx%d", rs[0].Width, rs[0].Height, rs[1].Width, rs[1].Height)
+}
+
+// A large JPEG goes through the scaled decoding (Turbo decodes 2600×1300 at 7/8) and still
+// comes out at the exact sizes, upright, for a rotated and a flipped frame.
+func TestLargeJPEGScaledDecode(t *testing.T) {
+	up := mediatest.Upright(2600, 1300)
+	for _, o := range []int{1, 3, 6} {
+		src := mediatest.JPEG(mediatest.Stored(up, o), o)
+		for name, r := range renderers(t) {
+			t.Run(fmt.Sprintf("%s/%d", name, o), func(t *testing.T) {
+				info, rs, err := r.Render(context.Background(), bytes.NewReader(src), []media.Spec{media.Thumb, media.Preview})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if info.Width != 2600 || info.Height != 1300 {
+					t.Fatalf("info %+v", info)
+				}
+				if rs[0].Width != 400 || rs[0].Height != 200 || rs[1].Width != 2048 || rs[1].Height != 1024 {
+					t.Fatalf("sizes %dx%d %dx%d", rs[0].Width, rs[0].Height, rs[1].Width, rs[1].Height)
+				}
+				for _, r := range rs {
+					img := decodeJPEG(t, r.Data)
+					if img.Bounds().Dx() != r.Width || img.Bounds().Dy() != r.Height {
+						t.Fatalf("%s decodes as %v", r.Spec.Name, img.Bounds())
+					}
+					checkUpright(t, img)
+				}
+			})
+		}
 	}
-	checkUpright(t, decodeJPEG(t, rs[1].Data))
 }
 
 func TestRefusals(t *testing.T) {
@@ -98,6 +154,8 @@ func TestRefusals(t *testing.T) {
 		code string
 	}{
 		{"decompression bomb", mediatest.Bomb(60000, 60000), media.CodeTooLarge},
+		{"jpeg bomb", mediatest.JPEGBomb(60000, 60000), media.CodeTooLarge},
+		{"damaged jpeg", damaged(whole), media.CodeCorrupt},
 		{"truncated jpeg", whole[:len(whole)/2], media.CodeCorrupt},
 		{"heic", append([]byte("\x00\x00\x00\x18ftypheic"), make([]byte, 40)...), media.CodeUnsupported},
 		{"video", append([]byte("\x00\x00\x00\x18ftypisom"), make([]byte, 40)...), media.CodeUnsupported},
@@ -105,19 +163,26 @@ func TestRefusals(t *testing.T) {
 		{"empty", nil, media.CodeNotMedia},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var before runtime.MemStats
-			runtime.ReadMemStats(&before)
-			_, _, err := media.Std{}.Render(context.Background(), bytes.NewReader(tc.src), []media.Spec{media.Thumb})
-			if media.CodeOf(err) != tc.code {
-				t.Fatalf("got %v, want %s", err, tc.code)
-			}
-			var after runtime.MemStats
-			runtime.ReadMemStats(&after)
-			if grown := after.TotalAlloc - before.TotalAlloc; grown > 64<<20 {
-				t.Fatalf("refusing took %d MB", grown>>20)
-			}
-		})
+		for name, r := range renderers(t) {
+			t.Run(name+"/"+tc.name, func(t *testing.T) {
+				refusal(t, r, tc.src, tc.code)
+			})
+		}
+	}
+}
+
+func refusal(t *testing.T, r media.Renderer, src []byte, code string) {
+	t.Helper()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, _, err := r.Render(context.Background(), bytes.NewReader(src), []media.Spec{media.Thumb})
+	if media.CodeOf(err) != code {
+		t.Fatalf("got %v, want %s", err, code)
+	}
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if grown := after.TotalAlloc - before.TotalAlloc; grown > 64<<20 {
+		t.Fatalf("refusing took %d MB", grown>>20)
 	}
 }
 
@@ -135,4 +200,13 @@ func TestSniff(t *testing.T) {
 			t.Errorf("%q: %+v %v", head, got, err)
 		}
 	}
+}
+
+// damaged overwrites the middle of the entropy-coded data with a marker that cannot be there.
+func damaged(b []byte) []byte {
+	out := append([]byte(nil), b...)
+	for i := len(out) / 2; i < len(out)/2+64; i += 2 {
+		out[i], out[i+1] = 0xFF, 0xD8
+	}
+	return out
 }

@@ -37,10 +37,11 @@ const exifWindow = 128 << 10
 
 // Render implements Renderer.
 func (s Std) Render(ctx context.Context, src io.Reader, specs []Spec) (Image, []Rendition, error) {
-	maxPixels := s.Limits.MaxPixels
-	if maxPixels <= 0 {
-		maxPixels = 120e6
-	}
+	return s.RenderMarked(ctx, src, specs, nil)
+}
+
+// RenderMarked implements Renderer.
+func (s Std) RenderMarked(ctx context.Context, src io.Reader, specs []Spec, mark *Mark) (Image, []Rendition, error) {
 	br := bufio.NewReaderSize(src, exifWindow)
 	head, _ := br.Peek(exifWindow) // shorter files peek less; a read error shows in decoding
 	t, err := Sniff(head)
@@ -60,8 +61,8 @@ func (s Std) Render(ctx context.Context, src io.Reader, specs []Spec) (Image, []
 	if err != nil {
 		return Image{}, nil, fail(CodeCorrupt, "read header: %v", err)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPixels {
-		return Image{}, nil, fail(CodeTooLarge, "%d×%d pixels (limit %d)", cfg.Width, cfg.Height, maxPixels)
+	if err := checkPixels(cfg.Width, cfg.Height, s.Limits); err != nil {
+		return Image{}, nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return Image{}, nil, err
@@ -74,39 +75,42 @@ func (s Std) Render(ctx context.Context, src io.Reader, specs []Spec) (Image, []
 		return Image{}, nil, fail(CodeCorrupt, "decode: %v", err)
 	}
 	w, h := img.Bounds().Dx(), img.Bounds().Dy()
-	if info.Orientation >= 5 {
-		w, h = h, w
-	}
-	info.Width, info.Height = w, h
-	out := make([]Rendition, 0, len(specs))
-	// Largest first, each smaller one from the previous result: shrinking 2048 → 400 is
-	// cheaper and looks the same as 6000 → 400.
-	from := img
-	for _, sp := range sortedLargestFirst(specs) {
-		if err := ctx.Err(); err != nil {
-			return Image{}, nil, err
-		}
-		scaled := scale(from, sp.MaxEdge)
-		from = scaled
-		upright := orient(scaled, info.Orientation)
-		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, upright, &jpeg.Options{Quality: sp.Quality}); err != nil {
-			return Image{}, nil, fmt.Errorf("encode %s: %w", sp.Name, err)
-		}
-		b := upright.Bounds()
-		out = append(out, Rendition{Spec: sp, Data: buf.Bytes(), Width: b.Dx(), Height: b.Dy()})
-	}
-	// Back in the order asked for.
-	ordered := make([]Rendition, 0, len(out))
+	info.Width, info.Height = uprightSize(w, h, info.Orientation)
+	// Only the largest rendition is made from the full picture (x/image/draw reads any
+	// image.Image); the smaller ones come from it, which is cheaper and looks the same.
+	largest := 0
 	for _, sp := range specs {
-		for _, r := range out {
-			if r.Spec == sp {
-				ordered = append(ordered, r)
-				break
-			}
-		}
+		largest = max(largest, sp.MaxEdge)
 	}
-	return info, ordered, nil
+	if largest == 0 { // no renditions asked for: the checks and the description only
+		return info, nil, nil
+	}
+	first := scale(img, largest)
+	rs, err := renderFrom(ctx, fromRGBA(first), w, h, info.Orientation, specs, mark, encodeStd)
+	if err != nil {
+		return Image{}, nil, err
+	}
+	return info, rs, nil
+}
+
+// checkPixels refuses a picture with more pixels than the limits allow (default 120e6).
+func checkPixels(w, h int, l Limits) error {
+	maxPixels := l.MaxPixels
+	if maxPixels <= 0 {
+		maxPixels = 120e6
+	}
+	if w <= 0 || h <= 0 || int64(w)*int64(h) > maxPixels {
+		return fail(CodeTooLarge, "%d×%d pixels (limit %d)", w, h, maxPixels)
+	}
+	return nil
+}
+
+func encodeStd(p rgb, quality int) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, p.rgba(), &jpeg.Options{Quality: quality}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func decodeConfig(ext string, r io.Reader) (image.Config, error) {
@@ -183,34 +187,45 @@ func orient(src *image.RGBA, o int) *image.RGBA {
 		return src
 	}
 	w, h := src.Bounds().Dx(), src.Bounds().Dy()
-	dw, dh := w, h
-	if o >= 5 {
-		dw, dh = h, w
-	}
+	dw, dh := uprightSize(w, h, o)
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
-			var dx, dy int
-			switch o {
-			case 2: // mirrored horizontally
-				dx, dy = w-1-x, y
-			case 3: // rotated 180°
-				dx, dy = w-1-x, h-1-y
-			case 4: // mirrored vertically
-				dx, dy = x, h-1-y
-			case 5: // transposed
-				dx, dy = y, x
-			case 6: // stored rotated 90° counter-clockwise: turn clockwise
-				dx, dy = h-1-y, x
-			case 7: // transversed
-				dx, dy = h-1-y, w-1-x
-			case 8: // stored rotated 90° clockwise: turn counter-clockwise
-				dx, dy = y, w-1-x
-			}
+			dx, dy := upright(x, y, w, h, o)
 			si := src.PixOffset(x, y)
 			di := dst.PixOffset(dx, dy)
 			copy(dst.Pix[di:di+4], src.Pix[si:si+4])
 		}
 	}
 	return dst
+}
+
+// uprightSize is the size of a stored w×h picture once turned upright.
+func uprightSize(w, h, o int) (int, int) {
+	if o >= 5 {
+		return h, w
+	}
+	return w, h
+}
+
+// upright is where the stored pixel (x, y) of a w×h picture lands once turned upright per
+// orientation o.
+func upright(x, y, w, h, o int) (int, int) {
+	switch o {
+	case 2: // mirrored horizontally
+		return w - 1 - x, y
+	case 3: // rotated 180°
+		return w - 1 - x, h - 1 - y
+	case 4: // mirrored vertically
+		return x, h - 1 - y
+	case 5: // transposed
+		return y, x
+	case 6: // stored rotated 90° counter-clockwise: turn clockwise
+		return h - 1 - y, x
+	case 7: // transversed
+		return h - 1 - y, w - 1 - x
+	case 8: // stored rotated 90° clockwise: turn counter-clockwise
+		return y, w - 1 - x
+	}
+	return x, y
 }

@@ -34,6 +34,11 @@ type Store interface {
 	ListTenants(ctx context.Context) ([]account.Tenant, error)
 	// Update runs fn in a read-write transaction bound to tenantID; fn's error rolls it back.
 	Update(ctx context.Context, tenantID int64, fn func(Tx) error) error
+	// Count runs fn like Update, for counters only (album views, visitors, downloads): fn
+	// must not append to the change feed. On PostgreSQL it does not queue behind the studio's
+	// other writes, which take the studio's change-feed counter first (guests opening an
+	// album would otherwise wait for the desktops' pushes); on SQLite it is Update.
+	Count(ctx context.Context, tenantID int64, fn func(Tx) error) error
 	// View runs fn in a read-only transaction bound to tenantID.
 	View(ctx context.Context, tenantID int64, fn func(Tx) error) error
 
@@ -69,6 +74,7 @@ type Store interface {
 	CreditStore
 	ShareStore
 	PageStore
+	AnalyticsStore
 
 	// Ping checks that the database answers (readiness).
 	Ping(ctx context.Context) error
@@ -317,6 +323,11 @@ type Session struct {
 	CreatedAt time.Time
 	LastSeen  time.Time
 	ExpiresAt time.Time
+	// AuthzGen is the studio's authorization generation when the session was read: it
+	// changes (in the database, by triggers) whenever the studio, its staff, their roles or
+	// channel groups, its roles or its channels change, so a principal built under one
+	// generation may be reused while the generation stays the same.
+	AuthzGen int64
 }
 
 // AuditEntry is one line of the audit log: who did what to which record, before and after.

@@ -68,7 +68,7 @@ func smallEnv(t *testing.T, n int) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { raw.Close() })
-	return &env{cfg: Config{Iterations: 1, Warmup: 0}, st: st, raw: raw, d: d, log: io.Discard}
+	return &env{cfg: Config{Iterations: 1, Warmup: 0}, st: st, raw: raw, eng: newEngine(path), d: d, log: io.Discard}
 }
 
 // The seeded leads are records the API itself would accept and store: each passes

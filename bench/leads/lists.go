@@ -24,6 +24,7 @@ type env struct {
 	cfg     Config
 	st      store.Store
 	raw     *sql.DB
+	eng     engine
 	d       *dataset
 	admin   apiClient
 	manager apiClient
@@ -224,10 +225,10 @@ func (e *env) runList(ctx context.Context, idx int, c listCase) (listResult, err
 	}
 	at := func(i int) store.LeadFilter { return filters[i%len(filters)] }
 
-	q, args := listSQL(e.tenant(), filters[0])
+	q, args := e.eng.listSQL(e.tenant(), filters[0])
 	res.sql = inlineArgs(q, args)
 	var err error
-	if res.plan, err = explain(ctx, e.raw, q, args...); err != nil {
+	if res.plan, err = e.eng.explain(ctx, e.raw, q, args...); err != nil {
 		return res, err
 	}
 	raw, err := rawIDs(ctx, e.raw, q, args...)
@@ -270,7 +271,7 @@ func (e *env) runList(ctx context.Context, idx int, c listCase) (listResult, err
 	smp := e.sampler(e.cfg.Warmup, e.cfg.Iterations, 20)
 	fmt.Fprintf(e.log, "  %s: raw", c.name)
 	if res.raw, err = smp.run(ctx, func(ctx context.Context, i int) error {
-		q, args := listSQL(e.tenant(), at(i))
+		q, args := e.eng.listSQL(e.tenant(), at(i))
 		_, err := rawIDs(ctx, e.raw, q, args...)
 		return err
 	}); err != nil {

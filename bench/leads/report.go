@@ -20,9 +20,11 @@ type machine struct {
 	MemGiB        float64
 	Driver        string // modernc.org/sqlite module version
 	SQLiteVersion string
+	Postgres      string // PostgreSQL's version() when measuring it
+	PGSettings    string // the server settings that matter here
 }
 
-func describeMachine(ctx context.Context, raw *sql.DB) machine {
+func describeMachine(ctx context.Context, raw *sql.DB, eng engine) machine {
 	m := machine{CPUs: runtime.NumCPU(), Go: runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH,
 		CPU: procField("/proc/cpuinfo", "model name"), OS: strings.Trim(procField("/etc/os-release", "PRETTY_NAME"), `"`)}
 	var kb float64
@@ -36,7 +38,13 @@ func describeMachine(ctx context.Context, raw *sql.DB) machine {
 			}
 		}
 	}
-	_ = raw.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&m.SQLiteVersion)
+	if !eng.pg {
+		_ = raw.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&m.SQLiteVersion)
+		return m
+	}
+	_ = raw.QueryRowContext(ctx, `SELECT version()`).Scan(&m.Postgres)
+	_ = raw.QueryRowContext(ctx, `SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings
+		WHERE name IN ('shared_buffers', 'work_mem', 'effective_cache_size', 'fsync', 'synchronous_commit', 'random_page_cost', 'jit')`).Scan(&m.PGSettings)
 	return m
 }
 
@@ -77,6 +85,7 @@ func sourceRevision(ctx context.Context) string {
 // report is everything one run measured.
 type report struct {
 	cfg      Config
+	eng      engine
 	revision string
 	machine  machine
 	info     seedInfo
@@ -114,23 +123,38 @@ func (r *report) markdown() string {
 	var b strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	m := r.machine
-	p("## Leads at %s (issue 3) — %s\n\n", group(int64(r.info.Leads)), r.began.Format("2006-01-02"))
+	if r.eng.pg {
+		p("## Leads at %s on PostgreSQL (issue 7) — %s\n\n", group(int64(r.info.Leads)), r.began.Format("2006-01-02"))
+	} else {
+		p("## Leads at %s (issue 3) — %s\n\n", group(int64(r.info.Leads)), r.began.Format("2006-01-02"))
+	}
 	p("`%s` on commit %s\n\n", r.cfg.Command, r.revision)
-	p("One process: the real server (`api.New` on `store/sqlite`, served by net/http on 127.0.0.1:0) and Go's HTTP client ")
+	p("One process: the real server (`api.New` on `store/%s`, served by net/http on 127.0.0.1:0) and Go's HTTP client ", r.eng.pkg())
 	p("share the machine's %d cores; requests carry real bearer tokens (admin: scope all; manager: branch scope). ", m.CPUs)
-	p("Every list scenario runs the same pre-drawn filters three ways — raw SQL on a read-only connection to the same file, ")
+	p("Every list scenario runs the same pre-drawn filters three ways — raw SQL on a separate connection to the same database, ")
 	p("the store's `ListLeads` (SQL + doc decoding), and the API — after checking that all three return the same ids.\n\n")
 	p("| machine | |\n|---|---|\n")
-	p("| CPU | %s, nproc %d |\n| Memory | %.1f GiB |\n| OS | %s |\n| Go | %s |\n| SQLite | %s (SQLite %s), WAL, synchronous=NORMAL, pragmas of store/sqlite |\n\n",
-		m.CPU, m.CPUs, m.MemGiB, m.OS, m.Go, m.Driver, m.SQLiteVersion)
+	p("| CPU | %s, nproc %d |\n| Memory | %.1f GiB |\n| OS | %s |\n| Go | %s |\n", m.CPU, m.CPUs, m.MemGiB, m.OS, m.Go)
+	if r.eng.pg {
+		p("| PostgreSQL | %s; %s; same machine, loopback TCP, pgx v5 (16 connections per store) |\n\n", m.Postgres, m.PGSettings)
+	} else {
+		p("| SQLite | %s (SQLite %s), WAL, synchronous=NORMAL, pragmas of store/sqlite |\n\n", m.Driver, m.SQLiteVersion)
+	}
 	seeded := fmt.Sprintf("seeded in %s (%.0f leads/s)", r.info.SeedTime.Round(time.Second), float64(r.info.Leads)/r.info.SeedTime.Seconds())
 	if r.reused {
 		seeded = "seeded by an earlier run (" + r.info.SeedTime.Round(time.Second).String() + "), reused with `-db`"
+	}
+	if r.info.CopiedFrom != "" {
+		seeded = "in a SQLite file seeded by an earlier run"
 	}
 	p("Data: one studio (`api.CreateTenant`), 2 brands (wedding, children), 4 branches, 6 departments, 60 staff + admin; ")
 	p("%s leads over the 365 days before %s, unique phones, realistic names, channels, owners and statuses; ",
 		group(int64(r.info.Leads)), r.info.End.Format("2006-01-02"))
 	p("written through `store.Tx` exactly as the API's create writes them (`CreateLead`, timeline events, `AppendChange`, `AppendAudit`), %s. ", seeded)
+	if r.info.CopiedFrom != "" {
+		p("Seeded into SQLite that way, then copied row for row into PostgreSQL with COPY (`-copy-from`, %s; then `VACUUM ANALYZE`): both engines hold the same rows. ",
+			r.info.SeedTime.Round(time.Second))
+	}
 	p("At the end of the run: %s leads, %s lead events, %s changes, %s audit entries; file %.2f GiB.\n\n",
 		group(r.counts["leads"]), group(r.counts["lead_events"]), group(r.counts["changes"]), group(r.counts["audit_log"]), float64(r.dbBytes)/(1<<30))
 
@@ -144,10 +168,10 @@ func (r *report) markdown() string {
 	}
 	p("\nstore = `store.View` + `ListLeads` (SQL + decoding each lead's JSON doc); raw = the same statement on database/sql, rows read, ")
 	p("docs not decoded. The three layers run one after the other, so multi-second scans vary between them by tens of percent: ")
-	p("a ratio near 1× only says the time is spent in SQLite.\n\n")
+	p("a ratio near 1× only says the time is spent in %s.\n\n", r.eng.name())
 	for _, l := range r.lists {
 		if l.name == "brand + created 30-day window + validity" {
-			p("Raw SQLite reference of the issue (same file, same run): indexed 50-row page %s p95 (issue: ~0.7 ms), ", ms(l.raw.P95))
+			p("Raw %s reference of the issue (same database, same run): indexed 50-row page %s p95 (issue: ~0.7 ms), ", r.eng.name(), ms(l.raw.P95))
 		}
 	}
 	for _, l := range r.lists {

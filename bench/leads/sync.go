@@ -29,7 +29,7 @@ const pullSize = 10_000
 func (e *env) runPull(ctx context.Context) (pullResult, error) {
 	var res pullResult
 	var head int64
-	if err := e.raw.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes WHERE tenant_id = ?`, e.tenant()).Scan(&head); err != nil {
+	if err := e.raw.QueryRowContext(ctx, e.eng.q(`SELECT COALESCE(MAX(seq), 0) FROM changes WHERE tenant_id = ?`), e.tenant()).Scan(&head); err != nil {
 		return res, fmt.Errorf("feed head: %w", err)
 	}
 	from := max(0, head-pullSize)
@@ -51,7 +51,7 @@ func (e *env) runPull(ctx context.Context) (pullResult, error) {
 	}
 	smp := e.sampler(2, e.cfg.Pulls, 5)
 	fmt.Fprintf(e.log, "  pull %d changes: raw", pullSize)
-	feed := `SELECT seq, entity, entity_id, scope, created_at FROM changes WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?`
+	feed := e.eng.q(`SELECT seq, entity, entity_id, scope, created_at FROM changes WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
 	readFeed := func(ctx context.Context) ([]int64, error) {
 		rows, err := e.raw.QueryContext(ctx, feed, e.tenant(), from, pullSize)
 		if err != nil {
@@ -73,8 +73,8 @@ func (e *env) runPull(ctx context.Context) (pullResult, error) {
 		return res, err
 	}
 	if res.rawBatched, err = smp.run(ctx, func(ctx context.Context, _ int) error {
-		_, err := rawIDs(ctx, e.raw, `SELECT l.id, l.version, l.doc FROM changes c JOIN leads l ON l.tenant_id = c.tenant_id AND l.id = c.entity_id
-			WHERE c.tenant_id = ? AND c.seq > ? AND c.entity = 'lead' ORDER BY c.seq LIMIT ?`, e.tenant(), from, pullSize)
+		_, err := rawIDs(ctx, e.raw, e.eng.q(`SELECT l.id, l.version, l.doc FROM changes c JOIN leads l ON l.tenant_id = c.tenant_id AND l.id = c.entity_id
+			WHERE c.tenant_id = ? AND c.seq > ? AND c.entity = 'lead' ORDER BY c.seq LIMIT ?`), e.tenant(), from, pullSize)
 		return err
 	}); err != nil {
 		return res, err
@@ -85,7 +85,7 @@ func (e *env) runPull(ctx context.Context) (pullResult, error) {
 			if err != nil {
 				break
 			}
-			_, err = rawIDs(ctx, e.raw, `SELECT id, version, doc FROM leads WHERE tenant_id = ? AND id = ?`, e.tenant(), id)
+			_, err = rawIDs(ctx, e.raw, e.eng.q(`SELECT id, version, doc FROM leads WHERE tenant_id = ? AND id = ?`), e.tenant(), id)
 		}
 		return err
 	}); err != nil {
@@ -140,7 +140,7 @@ func (e *env) runPush(ctx context.Context) (pushResult, error) {
 	var res pushResult
 	const warmup = 1
 	pushes := warmup + e.cfg.Pushes
-	rows, err := e.raw.QueryContext(ctx, `SELECT id FROM leads WHERE tenant_id = ? AND deleted = 0 ORDER BY random() LIMIT ?`, e.tenant(), pushes*pushSize)
+	rows, err := e.raw.QueryContext(ctx, e.eng.q(`SELECT id FROM leads WHERE tenant_id = ? AND deleted = 0 ORDER BY random() LIMIT ?`), e.tenant(), pushes*pushSize)
 	if err != nil {
 		return res, fmt.Errorf("pick leads to edit: %w", err)
 	}

@@ -109,6 +109,10 @@ func New(ctx context.Context, c Config) (*Bucket, error) {
 	}, nil
 }
 
+// Client returns the S3 client and the bucket's name, for code that speaks S3 itself (tusd's
+// S3 store keeps resumable uploads in progress in the bucket, so any replica resumes them).
+func (b *Bucket) Client() (*s3.Client, string) { return b.client, b.bucket }
+
 // Ping checks that the bucket exists and the credentials reach it (readiness).
 func (b *Bucket) Ping(ctx context.Context) error {
 	if _, err := b.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &b.bucket}); err != nil {

@@ -96,6 +96,11 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// adjustServe, when set, changes a server's configuration and job polling interval before
+// it starts. Only tests set it, in server processes they start from the test binary (short
+// job leases, a slowed renderer); the studiodesk-server binary never does.
+var adjustServe func(cfg *api.Config, jobPoll *time.Duration)
+
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "Run the StudioDesk server.", stderr)
 	var sf storeFlags
@@ -110,6 +115,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sandboxSecret := fs.String("payment-sandbox-secret", os.Getenv("STUDIODESK_PAYMENT_SANDBOX_SECRET"), "enable the sandbox payment provider with this webhook secret (tests, demos; env STUDIODESK_PAYMENT_SANDBOX_SECRET)")
 	publicURL := fs.String("public-url", os.Getenv("STUDIODESK_PUBLIC_URL"),
 		"where customers reach this server, e.g. https://photos.example.com: the links in customer notifications (default the listen address; env STUDIODESK_PUBLIC_URL)")
+	privateHooks := fs.Bool("allow-private-webhooks", false,
+		"let studios' notification webhooks reach loopback and private addresses (only when the receivers are on your own network)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -159,9 +166,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer b.Close()
 		broker = b
 	}
-	handler := api.New(api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy, Live: broker,
+	cfg := api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy, Live: broker,
 		Payments: paymentProviders(*sandboxSecret, url), Blobs: blobs, UploadDir: filepath.Join(sf.data, "uploads"),
-		OnJob: m.JobDone, Middleware: m.Middleware, PublicURL: *publicURL})
+		OnJob: m.JobDone, Middleware: m.Middleware, PublicURL: *publicURL, LinkCacheTTL: time.Second,
+		AllowPrivateWebhooks: *privateHooks}
+	jobPoll := 5 * time.Second
+	if adjustServe != nil {
+		adjustServe(&cfg, &jobPoll)
+	}
+	handler := api.New(cfg)
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)
 		if err != nil {
@@ -177,7 +190,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	host, _ := os.Hostname()
 	go func() {
-		if err := handler.RunJobs(ctx, fmt.Sprintf("%s:%d", host, os.Getpid()), 5*time.Second); err != nil {
+		if err := handler.RunJobs(ctx, fmt.Sprintf("%s:%d", host, os.Getpid()), jobPoll); err != nil {
 			log.Error("background jobs stopped", "err", err)
 		}
 	}()

@@ -83,7 +83,12 @@ func JPEG(img image.Image, o int) []byte {
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
 		panic(err) // an in-memory RGBA always encodes
 	}
-	b := buf.Bytes()
+	return WithOrientation(buf.Bytes(), o)
+}
+
+// WithOrientation inserts an EXIF APP1 segment carrying orientation o (1–8) after the SOI
+// of the JPEG b; o <= 0 returns b as it is.
+func WithOrientation(b []byte, o int) []byte {
 	if o <= 0 {
 		return b
 	}
@@ -145,4 +150,37 @@ func WithGPS() []byte {
 	out = append(out, binary.BigEndian.AppendUint16([]byte{0xFF, 0xE1}, uint16(len(xmp)+2))...)
 	out = append(out, xmp...)
 	return append(out, base[2:]...)
+}
+
+// JPEGBomb is a small JPEG whose frame header (SOF) claims w×h pixels.
+func JPEGBomb(w, h uint16) []byte {
+	b := JPEG(Upright(16, 16), 0)
+	for i := 2; i+9 < len(b); i++ {
+		if b[i] == 0xFF && (b[i+1] == 0xC0 || b[i+1] == 0xC2) {
+			binary.BigEndian.PutUint16(b[i+5:], h)
+			binary.BigEndian.PutUint16(b[i+7:], w)
+			return b
+		}
+	}
+	panic("mediatest: no SOF marker")
+}
+
+// Logo is a 200×100 watermark logo: the left half opaque red, the right half transparent.
+func Logo() *image.NRGBA {
+	img := image.NewNRGBA(image.Rect(0, 0, 200, 100))
+	for y := 0; y < 100; y++ {
+		for x := 0; x < 100; x++ {
+			img.SetNRGBA(x, y, color.NRGBA{255, 0, 0, 255})
+		}
+	}
+	return img
+}
+
+// Flat is a w×h picture of one colour.
+func Flat(w, h int, c color.RGBA) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, c.A
+	}
+	return img
 }

@@ -109,11 +109,26 @@ func Dialect() sqldb.Dialect {
 		NextLeadID: `SELECT nextval(pg_get_serial_sequence('leads', 'id'))`, OrderedJoin: "JOIN",
 		// LIKE is case-sensitive here; translate() folds ASCII letters only, as SQLite's LIKE
 		// does (lower() and ILIKE would follow the database's locale).
-		FoldLike: "translate(%s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"}
+		FoldLike:   "translate(%s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')",
+		SkipLocked: " FOR UPDATE SKIP LOCKED", IsRetryable: IsRetryable,
+		TenantWriteLock: `UPDATE tenant_seqs SET seq = seq WHERE tenant_id = ?`}
 }
 
 // uniqueViolation is PostgreSQL's SQLSTATE for a unique or primary-key constraint failure.
 const uniqueViolation = "23505"
+
+// SQLSTATEs of transactions PostgreSQL aborted because of concurrent ones.
+const (
+	serializationFailure = "40001"
+	deadlockDetected     = "40P01"
+)
+
+// IsRetryable reports whether err is a deadlock or a serialization failure: the transaction
+// did nothing wrong and may simply run again.
+func IsRetryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == serializationFailure || pe.Code == deadlockDetected)
+}
 
 func isUnique(err error) bool {
 	var pe *pgconn.PgError

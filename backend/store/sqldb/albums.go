@@ -184,14 +184,14 @@ func (t *tx) ListAlbums(ctx context.Context, orderID int64) ([]album.Album, erro
 }
 
 const photoCols = `id, album_id, hash, size, filename, content_type, kind, width, height, status, fail_reason, created_by, created_at, updated_at,
-	crc, crc_noexif, crc_nogps, preview_size, preview_crc`
+	crc, crc_noexif, crc_nogps, preview_size, preview_crc, rendition_mark`
 
 func photoRow(r *sql.Rows) (album.Photo, error) {
 	var p album.Photo
 	var status string
 	var created, updated int64
 	err := r.Scan(&p.ID, &p.AlbumID, &p.Hash, &p.Size, &p.Filename, &p.ContentType, &p.Kind, &p.Width, &p.Height, &status,
-		&p.FailReason, &p.CreatedBy, &created, &updated, &p.CRC, &p.CRCNoEXIF, &p.CRCNoGPS, &p.PreviewSize, &p.PreviewCRC)
+		&p.FailReason, &p.CreatedBy, &created, &updated, &p.CRC, &p.CRCNoEXIF, &p.CRCNoGPS, &p.PreviewSize, &p.PreviewCRC, &p.RenditionMark)
 	p.Status, p.CreatedAt, p.UpdatedAt = album.PhotoStatus(status), fromMS(created), fromMS(updated)
 	return p, err
 }
@@ -253,9 +253,9 @@ func (t *tx) ListPhotos(ctx context.Context, albumID int64) ([]album.Photo, erro
 }
 
 func (t *tx) SetPhotoResult(ctx context.Context, id int64, r album.RenderResult, now time.Time) (album.Photo, error) {
-	res, err := t.exec(ctx, `UPDATE photos SET status = ?, width = ?, height = ?, fail_reason = ?, preview_size = ?, preview_crc = ?, updated_at = ?
-		WHERE tenant_id = ? AND id = ?`,
-		string(r.Status), r.Width, r.Height, r.Reason, r.PreviewSize, r.PreviewCRC, ms(now), t.tenant, id)
+	res, err := t.exec(ctx, `UPDATE photos SET status = ?, width = ?, height = ?, fail_reason = ?, preview_size = ?, preview_crc = ?, rendition_mark = ?,
+		updated_at = ? WHERE tenant_id = ? AND id = ?`,
+		string(r.Status), r.Width, r.Height, r.Reason, r.PreviewSize, r.PreviewCRC, r.Mark, ms(now), t.tenant, id)
 	if err := mustAffect(res, err); err != nil {
 		return album.Photo{}, wrap(fmt.Sprintf("set photo %d result", id), err)
 	}

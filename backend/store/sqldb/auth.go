@@ -96,8 +96,9 @@ func (db *DB) SessionByHash(ctx context.Context, tokenHash []byte) (store.Sessio
 	c := db.poolConn(db.read)
 	s := store.Session{TokenHash: tokenHash}
 	var created, seen, expires int64
-	err := c.row(ctx, `SELECT tenant_id, staff_id, device_id, branch_id, created_at, last_seen, expires_at
-		FROM sessions WHERE token_hash = ?`, []any{tokenHash}, &s.TenantID, &s.StaffID, &s.DeviceID, &s.BranchID, &created, &seen, &expires)
+	err := c.row(ctx, `SELECT s.tenant_id, s.staff_id, s.device_id, s.branch_id, s.created_at, s.last_seen, s.expires_at, t.authz_gen
+		FROM sessions s JOIN tenants t ON t.id = s.tenant_id WHERE s.token_hash = ?`, []any{tokenHash},
+		&s.TenantID, &s.StaffID, &s.DeviceID, &s.BranchID, &created, &seen, &expires, &s.AuthzGen)
 	s.CreatedAt, s.LastSeen, s.ExpiresAt = fromMS(created), fromMS(seen), fromMS(expires)
 	return s, wrap("get session", err)
 }

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,6 +39,19 @@ type Dialect struct {
 	// FoldLike wraps the column of a LIKE that must ignore the case of ASCII letters only
 	// (patterns are ASCII lower-cased): "%s" where LIKE already does, as SQLite's does.
 	FoldLike string
+	// SkipLocked ends the sub-select that picks the next job: " FOR UPDATE SKIP LOCKED"
+	// where workers on several replicas should pass over a row another one is leasing
+	// instead of queueing behind it (PostgreSQL); empty with a single writer (SQLite).
+	SkipLocked string
+	// IsRetryable reports whether a write transaction failed only because of concurrent
+	// ones (PostgreSQL: deadlock detected, serialization failure) and may run again.
+	IsRetryable func(error) bool
+	// TenantWriteLock, when set, runs first in every write transaction bound to a tenant
+	// (one ? parameter: the tenant). PostgreSQL locks the studio's change-feed counter row
+	// there: nearly every write takes it later anyway (AppendChange), and taking it first
+	// makes a studio's write transactions queue in one order instead of deadlocking on it
+	// (a push of several mutations locks one lead, then the counter, then the next lead).
+	TenantWriteLock string
 }
 
 // DB implements store.Store.
@@ -171,10 +185,14 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.read.PingContext(ctx)
 }
 
-// rebind turns ? placeholders into the dialect's form. Queries here never contain a literal
-// question mark, so a plain scan is enough.
-func (db *DB) rebind(q string) string {
-	if !db.dialect.NumberedParams {
+// rebind turns ? placeholders into the dialect's form.
+func (db *DB) rebind(q string) string { return db.dialect.Rebind(q) }
+
+// Rebind turns the ? placeholders of a query written for this package into the dialect's
+// form (tools that run the store's statements themselves, e.g. benchmarks). Queries here
+// never contain a literal question mark, so a plain scan is enough.
+func (d Dialect) Rebind(q string) string {
+	if !d.NumberedParams {
 		return q
 	}
 	var b strings.Builder
@@ -205,6 +223,10 @@ type conn struct {
 	db   *DB
 	pool *sql.DB
 	tx   *sql.Tx // set when q is a transaction
+	// retryable is set when a statement of the transaction failed in a way that a new
+	// attempt may not (deadlock, serialization failure): the caller may have swallowed that
+	// error and failed later with "transaction aborted", which alone would not say so.
+	retryable *bool
 }
 
 // poolConn runs single statements on pool, outside a transaction.
@@ -243,19 +265,27 @@ func (s stmtQueryer) QueryRowContext(ctx context.Context, _ string, args ...any)
 func (c conn) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	r, q := c.prepared(ctx, q)
 	res, err := r.ExecContext(ctx, q, args...)
-	return res, c.db.mapErr(err)
+	return res, c.mapErr(err)
 }
 
 func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	r, q := c.prepared(ctx, q)
 	rows, err := r.QueryContext(ctx, q, args...)
-	return rows, c.db.mapErr(err)
+	return rows, c.mapErr(err)
 }
 
 // row scans one row; sql.ErrNoRows becomes store.ErrNotFound.
 func (c conn) row(ctx context.Context, q string, args []any, dest ...any) error {
 	r, q := c.prepared(ctx, q)
 	err := r.QueryRowContext(ctx, q, args...).Scan(dest...)
+	return c.mapErr(err)
+}
+
+// mapErr maps err as DB.mapErr does, noting a retryable failure on the transaction.
+func (c conn) mapErr(err error) error {
+	if err != nil && c.retryable != nil && c.db.dialect.IsRetryable != nil && c.db.dialect.IsRetryable(err) {
+		*c.retryable = true
+	}
 	return c.db.mapErr(err)
 }
 
@@ -271,24 +301,72 @@ func (db *DB) mapErr(err error) error {
 	return err
 }
 
-// inTx runs fn in a transaction on pool, committing when fn returns nil.
+// maxTxAttempts bounds how often a write transaction runs when concurrent ones keep
+// making it fail (deadlocks, serialization failures); the last failure goes to the caller.
+const maxTxAttempts = 5
+
+// inTx runs fn in a transaction on pool, committing when fn returns nil. A read-write
+// transaction that the engine aborted for a deadlock or a serialization failure runs again
+// (fn must only depend on what it reads in the transaction), after a short randomized pause
+// so the transactions that collided do not collide again.
 func (db *DB) inTx(ctx context.Context, pool *sql.DB, readOnly bool, fn func(conn) error) error {
+	for attempt := 1; ; attempt++ {
+		retryable, err := db.inTxOnce(ctx, pool, readOnly, fn)
+		if err == nil || readOnly || !retryable || attempt == maxTxAttempts {
+			return err
+		}
+		// Long enough for the winner of a deadlock to wake up and take the rows the victim
+		// released, so the victim's next attempt queues behind it instead of colliding again.
+		pause := time.Duration(attempt) * time.Duration(5+rand.IntN(20)) * time.Millisecond
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+	}
+}
+
+// inTxOnce runs one attempt of inTx; retryable reports a failure another attempt may not have.
+func (db *DB) inTxOnce(ctx context.Context, pool *sql.DB, readOnly bool, fn func(conn) error) (retryable bool, err error) {
 	tx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly && db.dialect.Name != "sqlite"})
 	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
+		return false, fmt.Errorf("begin transaction: %w", err)
 	}
-	if err := fn(conn{q: tx, db: db, pool: pool, tx: tx}); err != nil {
+	c := conn{q: tx, db: db, pool: pool, tx: tx, retryable: &retryable}
+	if err := fn(c); err != nil {
 		_ = tx.Rollback()
-		return err
+		return retryable, err
+	}
+	if retryable {
+		// fn went on after a statement hit a deadlock (inside a savepoint, say, where it
+		// counts as that item's failure): run the whole transaction again instead.
+		_ = tx.Rollback()
+		return true, errors.New("transaction aborted by a deadlock or serialization failure; retries exhausted")
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", db.mapErr(err))
+		err = c.mapErr(err) // notes a serialization failure found at commit
+		return retryable, fmt.Errorf("commit: %w", err)
 	}
-	return nil
+	return false, nil
 }
 
 // Update implements store.Store.
 func (db *DB) Update(ctx context.Context, tenantID int64, fn func(store.Tx) error) error {
+	if db.group != nil {
+		return db.updateGrouped(ctx, tenantID, fn)
+	}
+	return db.inTx(ctx, db.write, false, func(c conn) error {
+		if q := db.dialect.TenantWriteLock; q != "" {
+			if _, err := c.exec(ctx, q, tenantID); err != nil {
+				return fmt.Errorf("lock the studio for writing: %w", err)
+			}
+		}
+		return fn(&tx{conn: c, tenant: tenantID})
+	})
+}
+
+// Count implements store.Store: Update without the studio's write lock.
+func (db *DB) Count(ctx context.Context, tenantID int64, fn func(store.Tx) error) error {
 	if db.group != nil {
 		return db.updateGrouped(ctx, tenantID, fn)
 	}

@@ -26,7 +26,10 @@ func (db *DB) EnqueueJob(ctx context.Context, j store.Job) error {
 
 // LeaseJob implements store.Store. The UPDATE re-checks the lease condition on the row it
 // changes, so two workers racing for one job cannot both win (PostgreSQL re-evaluates the
-// WHERE after waiting for the row lock; SQLite has one writer).
+// WHERE after waiting for the row lock; SQLite has one writer). On PostgreSQL the sub-select
+// locks the row it picks and skips rows other workers hold (FOR UPDATE SKIP LOCKED): workers
+// on several replicas each take a different due job at once instead of queueing on one row
+// and finding it gone.
 func (db *DB) LeaseJob(ctx context.Context, worker string, now time.Time, lease time.Duration) (store.Job, error) {
 	c := db.poolConn(db.write)
 	var j store.Job
@@ -34,7 +37,7 @@ func (db *DB) LeaseJob(ctx context.Context, worker string, now time.Time, lease 
 	var runAt int64
 	err := c.row(ctx, `UPDATE jobs SET lease_until = ?, leased_by = ?, attempts = attempts + 1
 		WHERE id = (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-			ORDER BY run_at, id LIMIT 1)
+			ORDER BY run_at, id LIMIT 1`+db.dialect.SkipLocked+`)
 		AND done_at IS NULL AND (lease_until IS NULL OR lease_until < ?)
 		RETURNING id, kind, tenant_id, key, payload, run_at, attempts`,
 		[]any{ms(now.Add(lease)), worker, ms(now), ms(now), ms(now)}, &j.ID, &j.Kind, &j.TenantID, &j.Key, &payload, &runAt, &j.Attempts)

@@ -28,6 +28,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"StaffPhoneUniquePerTenant", testStaffPhoneUnique},
 		{"ChannelsAndGroups", testChannels},
 		{"DevicesAndSessions", testDevicesSessions},
+		{"AuthzGenerationFollowsPrincipalData", testAuthzGen},
 		{"RateLimitWindows", testRateLimit},
 		{"AuditLogFilters", testAudit},
 		{"BrandHasLeads", testHasLeads},
@@ -41,6 +42,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	tests = append(tests, creditTests...)
 	tests = append(tests, albumTests...)
 	tests = append(tests, shareTests...)
+	tests = append(tests, deliveryTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -347,6 +349,78 @@ func testDevicesSessions(t *testing.T, s store.Store) {
 		t.Errorf("session after staff logout-all: %v", err)
 	}
 	must(t, s.DeleteSession(ctx, hash)) // idempotent
+}
+
+// testAuthzGen: the session lookup returns the studio's authorization generation, which
+// the database changes whenever something a principal is built from changes (staff, their
+// roles, roles, channels), and only for that studio; session touches leave it alone.
+func testAuthzGen(t *testing.T, s store.Store) {
+	f := newFixture(t, s, "甲", "13800000001")
+	other := newFixture(t, s, "乙", "13800000002")
+	ctx := context.Background()
+	hash, otherHash := []byte("authz-gen-session-0123456789abcd"), []byte("authz-gen-session-other-89abcdef")
+	for _, x := range []struct {
+		f    fixture
+		hash []byte
+	}{{f, hash}, {other, otherHash}} {
+		update(t, s, x.f.tenant.ID, func(ctx context.Context, tx store.Tx) error {
+			return tx.InsertSession(ctx, store.Session{TokenHash: x.hash, StaffID: x.f.admin.ID, CreatedAt: t0, LastSeen: t0, ExpiresAt: t0.Add(time.Hour)})
+		})
+	}
+	gen := func(h []byte) int64 {
+		t.Helper()
+		got, err := s.SessionByHash(ctx, h)
+		must(t, err)
+		return got.AuthzGen
+	}
+	last, otherGen := gen(hash), gen(otherHash)
+	changed := func(what string, fn func(ctx context.Context, tx store.Tx) error) {
+		t.Helper()
+		update(t, s, f.tenant.ID, fn)
+		if g := gen(hash); g == last {
+			t.Errorf("%s: the generation stayed %d", what, g)
+		} else {
+			last = g
+		}
+	}
+	must(t, s.TouchSession(ctx, hash, t0.Add(time.Minute), t0.Add(2*time.Hour)))
+	if g := gen(hash); g != last {
+		t.Errorf("a session touch changed the generation %d -> %d", last, g)
+	}
+	changed("staff renamed", func(ctx context.Context, tx store.Tx) error {
+		st := f.admin
+		st.Name = "新名字"
+		_, err := tx.UpdateStaff(ctx, st)
+		return err
+	})
+	changed("staff disabled", func(ctx context.Context, tx store.Tx) error {
+		_, err := tx.SetStaffDisabled(ctx, f.admin.ID, true, t0)
+		return err
+	})
+	changed("role permissions", func(ctx context.Context, tx store.Tx) error {
+		var r account.Role
+		for _, x := range f.roles {
+			if !x.Builtin {
+				r = x
+			}
+		}
+		if r.ID == 0 {
+			var err error
+			if r, err = tx.InsertRole(ctx, account.Role{Name: "临时", Permissions: []account.Permission{account.PermLeadCreate}, Scope: account.ScopeOwn}); err != nil {
+				return err
+			}
+		}
+		r.Permissions = nil
+		_, err := tx.UpdateRole(ctx, r)
+		return err
+	})
+	changed("channel added", func(ctx context.Context, tx store.Tx) error {
+		_, err := tx.InsertChannel(ctx, account.Channel{BrandID: f.brand.ID, Name: "小红书", Active: true})
+		return err
+	})
+	if g := gen(otherHash); g != otherGen {
+		t.Errorf("another studio's generation moved %d -> %d", otherGen, g)
+	}
 }
 
 func testRateLimit(t *testing.T, s store.Store) {

@@ -1,0 +1,382 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+type deliveryConfig struct {
+	Dir         string
+	Images      int           // 24 MP photos uploaded, rendered and served
+	Connections int           // concurrent clients of the thumbnail GETs
+	Duration    time.Duration // of each wrk run
+	ZipRounds   int           // zip downloads (and cat passes)
+	Profile     string        // directory for one CPU profile per phase
+}
+
+// delivery measures, in one run on the same files: tus upload MB/s vs curl -T to a plain Go
+// PUT handler writing to disk; thumbnail GETs/s and p99 at N clients vs nginx serving the
+// same thumbs as static files (wrk drives both); zip streaming MB/s vs cat to /dev/null.
+func delivery(c deliveryConfig) error {
+	for _, tool := range []string{"curl", "wrk", "nginx", "cat"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return fmt.Errorf("%s not found (scripts/setup.sh installs curl, wrk and nginx-light)", tool)
+		}
+	}
+	files, err := photos(filepath.Join(c.Dir, "..", "renditions"), c.Images)
+	if err != nil {
+		return err
+	}
+	var total int64
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			return err
+		}
+		total += st.Size()
+	}
+	mb := float64(total) / 1e6
+	fmt.Printf("delivery: %d photos, %.1f MB\n", len(files), mb)
+	warm(files)
+
+	// 1. tus upload vs curl -T.
+	e, err := startEnv(filepath.Join(c.Dir, "server"))
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	stopProf := profile(c, "tus")
+	start := time.Now()
+	if _, err := e.upload(files); err != nil {
+		return err
+	}
+	tus := mb / time.Since(start).Seconds()
+	stopProf()
+	put, err := curlPut(filepath.Join(c.Dir, "put"), files, false)
+	if err != nil {
+		return err
+	}
+	putSync, err := curlPut(filepath.Join(c.Dir, "put"), files, true)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  tus upload (apiclient.UploadFile, 8 MiB chunks, hash + store)   %7.1f MB/s\n", tus)
+	fmt.Printf("  curl -T to a plain Go PUT handler writing to disk                %7.1f MB/s\n", mb/put.Seconds())
+	fmt.Printf("  the same handler with fsync before answering (durable, as tus)  %7.1f MB/s\n", mb/putSync.Seconds())
+	fmt.Printf("  ratio tus / PUT = %.2f× (tus / PUT with fsync = %.2f×)\n", tus/(mb/put.Seconds()), tus/(mb/putSync.Seconds()))
+
+	// Renditions (not timed here: bench/album renditions measures them).
+	if err := e.renderAll(); err != nil {
+		return err
+	}
+	ids, err := e.share()
+	if err != nil {
+		return err
+	}
+	if len(ids) != len(files) {
+		return fmt.Errorf("%d of %d photos ready", len(ids), len(files))
+	}
+
+	// 2. Thumbnail GETs vs nginx.
+	if err := thumbs(c, e, ids); err != nil {
+		return err
+	}
+	stopProf = profile(c, "zip")
+
+	// 3. Zip vs cat.
+	zipURL := e.url + "/api/v1/public/links/" + e.linkToken + "/zip"
+	// Rounds alternate between the zip and cat.
+	var zipBytes int64
+	var zipTime, catTime time.Duration
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer devNull.Close()
+	for range c.ZipRounds {
+		start = time.Now()
+		n, err := download(zipURL)
+		if err != nil {
+			return err
+		}
+		zipTime += time.Since(start)
+		zipBytes += n
+		start = time.Now()
+		cmd := exec.Command("cat", files...)
+		cmd.Stdout = devNull
+		if err := cmd.Run(); err != nil {
+			return err
+		}
+		catTime += time.Since(start)
+	}
+	stopProf()
+	zipRate := float64(zipBytes) / 1e6 / zipTime.Seconds()
+	catRate := mb * float64(c.ZipRounds) / catTime.Seconds()
+	fmt.Printf("  zip download (stored, EXIF blanked, Go client to io.Discard)      %7.1f MB/s (%.1f MB per zip)\n", zipRate, float64(zipBytes)/1e6/float64(c.ZipRounds))
+	fmt.Printf("  cat of the same files > /dev/null                                %7.1f MB/s\n", catRate)
+	fmt.Printf("  ratio zip / cat = %.2f×\n", zipRate/catRate)
+	return nil
+}
+
+// warm reads the files once so every tool finds them in the page cache.
+func warm(files []string) {
+	for _, f := range files {
+		if fh, err := os.Open(f); err == nil {
+			_, _ = io.Copy(io.Discard, fh)
+			fh.Close()
+		}
+	}
+}
+
+func download(url string) (int64, error) {
+	res, err := http.Get(url)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		return 0, fmt.Errorf("GET %s: %d", url, res.StatusCode)
+	}
+	// A 1 MiB buffer (io.Discard's own ReadFrom reads 8 KiB at a time: the client would be
+	// what is measured).
+	n, err := io.CopyBuffer(struct{ io.Writer }{io.Discard}, res.Body, make([]byte, 1<<20))
+	if err == nil && res.ContentLength != n {
+		err = fmt.Errorf("zip: %d bytes, Content-Length %d", n, res.ContentLength)
+	}
+	return n, err
+}
+
+// curlPut serves a minimal Go PUT handler that writes each body to a file (and fsyncs it
+// when sync is set) and uploads the files to it with one curl process (-T "{a,b,...}").
+func curlPut(dir string, files []string, sync bool) (time.Duration, error) {
+	_ = os.RemoveAll(dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(dir)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f, err := os.Create(filepath.Join(dir, path.Base(r.URL.Path)))
+		if err == nil {
+			_, err = io.Copy(f, r.Body)
+			if err == nil && sync {
+				err = f.Sync()
+			}
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	start := time.Now()
+	out, err := exec.Command("curl", "-sS", "--fail", "-T", "{"+strings.Join(files, ",")+"}", "http://"+ln.Addr().String()+"/put/").CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("curl -T: %v: %s", err, out)
+	}
+	return time.Since(start), nil
+}
+
+var (
+	reRate = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	reP99  = regexp.MustCompile(`\s99%\s+([\d.]+)(us|ms|s)`)
+)
+
+// wrk runs wrk with a script cycling through paths and returns requests/s and p99.
+func wrk(c deliveryConfig, base string, paths []string, scratch string) (float64, time.Duration, error) {
+	list := filepath.Join(scratch, "paths.txt")
+	if err := os.WriteFile(list, []byte(strings.Join(paths, "\n")+"\n"), 0o644); err != nil {
+		return 0, 0, err
+	}
+	script := filepath.Join(scratch, "cycle.lua")
+	lua := `paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+response = function(status, headers, body)
+  if status ~= 200 then error("status " .. status) end
+end
+`
+	if err := os.WriteFile(script, []byte(lua), 0o644); err != nil {
+		return 0, 0, err
+	}
+	cmd := exec.Command("wrk", "-t2", fmt.Sprintf("-c%d", c.Connections), fmt.Sprintf("-d%s", c.Duration), "--latency", "-s", script, base)
+	cmd.Env = append(os.Environ(), "BENCH_PATHS="+list)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, 0, fmt.Errorf("wrk: %v: %s", err, out)
+	}
+	return parseWrk(string(out))
+}
+
+// parseWrk reads requests/s and the p99 latency from wrk --latency output; any non-2xx
+// response or socket error fails the run.
+func parseWrk(out string) (float64, time.Duration, error) {
+	if strings.Contains(out, "Non-2xx") || strings.Contains(out, "Socket errors") || strings.Contains(out, "error") {
+		return 0, 0, fmt.Errorf("wrk saw failures: %s", out)
+	}
+	m, p := reRate.FindStringSubmatch(out), reP99.FindStringSubmatch(out)
+	if m == nil || p == nil {
+		return 0, 0, fmt.Errorf("wrk output not understood: %s", out)
+	}
+	rate, _ := strconv.ParseFloat(m[1], 64)
+	v, _ := strconv.ParseFloat(p[1], 64)
+	unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[p[2]]
+	return rate, time.Duration(v * float64(unit)), nil
+}
+
+// thumbs compares thumbnail GETs through share links with nginx serving the same thumbs.
+func thumbs(c deliveryConfig, e *env, ids []int64) error {
+	scratch := filepath.Join(c.Dir, "nginx")
+	_ = os.RemoveAll(scratch)
+	www := filepath.Join(scratch, "www", "thumbs")
+	if err := os.MkdirAll(www, 0o755); err != nil {
+		return err
+	}
+	var ours, static []string
+	for _, id := range ids {
+		p := fmt.Sprintf("/api/v1/public/links/%s/photos/%d/thumb", e.linkToken, id)
+		res, err := http.Get(e.url + p)
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil || res.StatusCode != 200 {
+			return fmt.Errorf("thumb %d: %d %v", id, res.StatusCode, err)
+		}
+		if err := os.WriteFile(filepath.Join(www, fmt.Sprintf("%d.jpg", id)), b, 0o644); err != nil {
+			return err
+		}
+		ours = append(ours, p)
+		static = append(static, fmt.Sprintf("/thumbs/%d.jpg", id))
+	}
+	port, stop, err := startNginx(scratch)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	// Two rounds each, alternating, so a change in the machine's load falls on both; the
+	// rates are averaged, the worse p99 is kept.
+	var nRate, oRate float64
+	var nP99, oP99 time.Duration
+	for round := range 2 {
+		r, p, err := wrk(c, "http://127.0.0.1:"+port, static, scratch)
+		if err != nil {
+			return fmt.Errorf("nginx: %w", err)
+		}
+		nRate, nP99 = nRate+r/2, max(nP99, p)
+		stopProf := func() {}
+		if round == 0 {
+			stopProf = profile(c, "thumbs")
+		}
+		r, p, err = wrk(c, e.url, ours, scratch)
+		stopProf()
+		if err != nil {
+			return fmt.Errorf("studiodesk: %w", err)
+		}
+		oRate, oP99 = oRate+r/2, max(oP99, p)
+	}
+	fmt.Printf("  thumbnail GETs, %d clients, 2×wrk %s: studiodesk %8.0f req/s, p99 %v\n", c.Connections, c.Duration, oRate, oP99.Round(10*time.Microsecond))
+	fmt.Printf("  same thumbs from nginx (static files)          %8.0f req/s, p99 %v\n", nRate, nP99.Round(10*time.Microsecond))
+	fmt.Printf("  ratio studiodesk / nginx = %.2f×\n", oRate/nRate)
+	return nil
+}
+
+// startNginx runs Debian's nginx in the foreground on a free loopback port with a
+// configuration of its own (2 workers like our 2 cores, sendfile, no access log).
+func startNginx(dir string) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	port := strings.TrimPrefix(ln.Addr().String(), "127.0.0.1:")
+	ln.Close()
+	conf := fmt.Sprintf(`worker_processes 2;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  open_file_cache max=1000 inactive=60s;
+  types { image/jpeg jpg; }
+  client_body_temp_path %[1]s/tmp;
+  proxy_temp_path %[1]s/tmp;
+  fastcgi_temp_path %[1]s/tmp;
+  uwsgi_temp_path %[1]s/tmp;
+  scgi_temp_path %[1]s/tmp;
+  server { listen 127.0.0.1:%[2]s; root %[1]s/www; }
+}
+`, dir, port)
+	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(conf), 0o644); err != nil {
+		return "", nil, err
+	}
+	cmd := exec.Command("nginx", "-p", dir, "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off;")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() {
+		_ = cmd.Process.Signal(syscall.SIGQUIT)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+	}
+	for range 50 {
+		if conn, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
+			conn.Close()
+			return port, stop, nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	stop()
+	return "", nil, errors.New("nginx did not start (see its error.log)")
+}
+
+// profile writes a CPU profile of one phase to <Profile>/<name>.pprof when -profile is set.
+func profile(c deliveryConfig, name string) func() {
+	if c.Profile == "" {
+		return func() {}
+	}
+	f, err := os.Create(filepath.Join(c.Profile, name+".pprof"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "profile:", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
+}

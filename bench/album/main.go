@@ -1,0 +1,85 @@
+// Command album runs issue 5's four delivery benchmarks, each next to its reference tool in
+// the same run, and prints the ratios (see docs/benchmarks.md, "Issue 5"):
+//
+//	go run ./bench/album renditions   # thumb + preview of 24 MP JPEGs vs vipsthumbnail
+//	go run ./bench/album delivery     # tus upload vs curl -T to a plain PUT handler,
+//	                                  # thumbnail GETs at 200 clients vs nginx (wrk),
+//	                                  # zip streaming vs cat, on the same photos
+//
+// Inputs are generated once under -dir (default: the system temp dir) and reused.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	cmd, args := os.Args[1], os.Args[2:]
+	fs := flag.NewFlagSet(cmd, flag.ExitOnError)
+	dir := fs.String("dir", filepath.Join(os.TempDir(), "studiodesk-bench-album"), "where generated inputs are kept between runs")
+	var run func() error
+	switch cmd {
+	case "renditions":
+		c := renditionConfig{}
+		fs.IntVar(&c.Images, "images", 16, "24-megapixel JPEGs to generate and render")
+		fs.IntVar(&c.Rounds, "rounds", 2, "passes over the images per tool")
+		fs.IntVar(&c.Workers, "workers", 2, "parallel workers for both tools")
+		fs.BoolVar(&c.Std, "std", true, "also measure the pure-Go renderer (media.Std, about 7× slower)")
+		run = func() error { c.Dir = filepath.Join(*dir, "renditions"); return renditions(c) }
+	case "delivery":
+		c := deliveryConfig{}
+		fs.IntVar(&c.Images, "images", 16, "24-megapixel JPEGs to upload, render and serve")
+		fs.IntVar(&c.Connections, "connections", 200, "concurrent clients of the thumbnail GETs")
+		fs.DurationVar(&c.Duration, "duration", 10*time.Second, "length of each wrk run")
+		fs.IntVar(&c.ZipRounds, "zip-rounds", 3, "zip downloads (and cat passes)")
+		fs.StringVar(&c.Profile, "profile", "", "write a CPU profile per phase (tus, thumbs, zip) into this directory")
+		run = func() error { c.Dir = filepath.Join(*dir, "delivery"); return delivery(c) }
+	default:
+		usage()
+	}
+	if err := fs.Parse(args); err != nil {
+		os.Exit(2)
+	}
+	fmt.Printf("machine: %s\nload before: %s\n", machine(), uptime())
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/album:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("load after: %s\n", uptime())
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: go run ./bench/album renditions|delivery [flags]")
+	os.Exit(2)
+}
+
+func uptime() string {
+	out, err := exec.Command("uptime").Output()
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func machine() string {
+	model := "?"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "model name") {
+				model = strings.TrimSpace(strings.SplitN(l, ":", 2)[1])
+				break
+			}
+		}
+	}
+	n, _ := exec.Command("nproc").Output()
+	return fmt.Sprintf("%s, %s cores", model, strings.TrimSpace(string(n)))
+}
