@@ -389,6 +389,11 @@ func putRow(ctx context.Context, tx querier, rw row) error {
 	if err := dropIndexes(ctx, tx, rw.id); err != nil {
 		return err
 	}
+	return writeRow(ctx, tx, rw)
+}
+
+// writeRow is putRow for a lead with no phone or text index entries (new, or unindexed).
+func writeRow(ctx context.Context, tx querier, rw row) error {
 	if rw.doc == nil {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM leads WHERE id = ?", rw.id); err != nil {
 			return fmt.Errorf("remove lead %d: %w", rw.id, err)
@@ -404,7 +409,9 @@ func putRow(ctx context.Context, tx querier, rw row) error {
 		return fmt.Errorf("encode lead %d: %w", rw.id, err)
 	}
 	var server any
-	if rw.server != nil {
+	if rw.server == rw.doc {
+		server = doc // the usual case: no local change on top of the server's copy
+	} else if rw.server != nil {
 		b, err := json.Marshal(rw.server)
 		if err != nil {
 			return fmt.Errorf("encode lead %d: %w", rw.id, err)
