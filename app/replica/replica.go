@@ -242,6 +242,9 @@ const (
 	metaSnapNext    = "snapshot_next"   // next snapshot page to fetch
 	metaSnapStarted = "snapshot_started"
 	metaSnapLoaded  = "snapshot_loaded" // leads received so far by the running snapshot
+	// metaSnapIndexes holds the secondary indexes dropped for a first sync into an empty
+	// replica (JSON list of their CREATE statements), built again after its last page.
+	metaSnapIndexes = "snapshot_indexes"
 	metaLastSync    = "last_sync"
 	metaNextLocalID = "next_local_id"
 )

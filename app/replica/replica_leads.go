@@ -27,8 +27,8 @@ type Item struct {
 
 // Filter selects a page of leads, newest first (created_at, id descending) — the fields of
 // the server's list (GET /api/v1/leads) that apply to a replica, with the same JSON names.
-// Date ranges are [from, to). Text: 11 digits = exact phone; 4+ digits = phone prefix or
-// suffix (any of the lead's phones); 3+ other characters = substring of name or notes; one or
+// Date ranges are [from, to). Text: 11 digits = exact phone; 4–6 digits = a phone's last
+// digits (尾号), 7–10 digits = a phone's start or end (any of the lead's phones); 3+ other characters = substring of name or notes; one or
 // two characters = names starting with them. Limit 1–500, default 50. Cursor is the Next of
 // the previous page.
 //
@@ -267,8 +267,10 @@ func textPage(f Filter, w []string) (string, []any) {
 		q, cond, a = "SELECT lead_id FROM lead_phones WHERE ", "phone = ?", []any{t}
 	case isDigits(t) && len(t) >= 4:
 		rev := reverse(t)
-		q, cond, a = "SELECT lead_id FROM lead_phones WHERE ", "((phone >= ? AND phone < ?) OR (rev >= ? AND rev < ?))",
-			[]any{t, t + "\x7f", rev, rev + "\x7f"}
+		q, cond, a = "SELECT lead_id FROM lead_phones WHERE ", "rev >= ? AND rev < ?", []any{rev, rev + "\x7f"}
+		if len(t) >= phonePrefixDigits {
+			cond, a = "((phone >= ? AND phone < ?) OR (rev >= ? AND rev < ?))", []any{t, t + "\x7f", rev, rev + "\x7f"}
+		}
 	case utf8.RuneCountInString(t) < 3:
 		q, cond, a = "SELECT id FROM leads WHERE ", namePrefixCond(t), []any{t}
 	default:
@@ -293,6 +295,10 @@ func textPage(f Filter, w []string) (string, []any) {
 	return q + cond + group + order + " LIMIT " + strconv.Itoa(limit), a
 }
 
+// phonePrefixDigits: digits from this many on also match the start of a phone; fewer (4–6)
+// are its last digits (尾号), as on the server (store/sqldb).
+const phonePrefixDigits = 7
+
 // manyMatches is where a search stops fetching matches by id and walks the list order.
 const manyMatches = 400
 
@@ -306,6 +312,9 @@ func textMatches(text string) (string, []any) {
 		return "SELECT lead_id FROM lead_phones WHERE phone = ?", []any{t}
 	case isDigits(t) && len(t) >= 4:
 		rev := reverse(t)
+		if len(t) < phonePrefixDigits {
+			return "SELECT lead_id FROM lead_phones WHERE rev >= ? AND rev < ?", []any{rev, rev + "\x7f"}
+		}
 		return "SELECT lead_id FROM lead_phones WHERE (phone >= ? AND phone < ?) OR (rev >= ? AND rev < ?)",
 			[]any{t, t + "\x7f", rev, rev + "\x7f"}
 	case utf8.RuneCountInString(t) >= 3:
@@ -389,6 +398,11 @@ func putRow(ctx context.Context, tx querier, rw row) error {
 	if err := dropIndexes(ctx, tx, rw.id); err != nil {
 		return err
 	}
+	return writeRow(ctx, tx, rw)
+}
+
+// writeRow is putRow for a lead with no phone or text index entries (new, or unindexed).
+func writeRow(ctx context.Context, tx querier, rw row) error {
 	if rw.doc == nil {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM leads WHERE id = ?", rw.id); err != nil {
 			return fmt.Errorf("remove lead %d: %w", rw.id, err)
@@ -404,7 +418,9 @@ func putRow(ctx context.Context, tx querier, rw row) error {
 		return fmt.Errorf("encode lead %d: %w", rw.id, err)
 	}
 	var server any
-	if rw.server != nil {
+	if rw.server == rw.doc {
+		server = doc // the usual case: no local change on top of the server's copy
+	} else if rw.server != nil {
 		b, err := json.Marshal(rw.server)
 		if err != nil {
 			return fmt.Errorf("encode lead %d: %w", rw.id, err)

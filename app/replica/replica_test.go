@@ -107,7 +107,8 @@ func TestSearch(t *testing.T) {
 	}{
 		{"13812345678", []int64{1}},
 		{"5678", []int64{1}},       // suffix
-		{"1391", []int64{2}},       // prefix
+		{"1391", []int64{}},        // four to six digits are the last digits (尾号), never a start
+		{"1391234", []int64{2}},    // seven digits and more: the start too
 		{"4321", []int64{3}},       // suffix of a masked phone
 		{"8888", []int64{4}},       // the partner's phone
 		{"13700004321", []int64{}}, // a masked phone never matches in full

@@ -4,12 +4,14 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/account"
+	"github.com/studiodesk/studiodesk/backend/album"
 	"github.com/studiodesk/studiodesk/backend/store"
 )
 
@@ -41,13 +43,16 @@ func (c *call) visitorHash(linkID int64) []byte {
 	return h[:]
 }
 
-// countView records one view of a link by a visitor (visitorHash: outside the transaction,
-// which may run again).
-func (c *call) countView(tx store.Tx, linkID int64, visitor []byte) error {
-	if err := tx.CountShareUse(c.ctx, linkID, 1, 0); err != nil {
-		return err
+// countView records one view of a link by the request's visitor, outside any studio
+// transaction (like the other guest counters); a failed count is logged, never the guest's
+// problem.
+func (c *call) countView(l album.ShareLink) {
+	vh := c.visitorHash(l.ID)
+	st := c.s.cfg.Store
+	if err := errors.Join(c.count(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, l.ID, 1, 0) }),
+		st.SeeVisitor(c.ctx, l.TenantID, l.ID, vh, c.now)); err != nil {
+		c.s.log.WarnContext(c.ctx, "count view", "err", err)
 	}
-	return tx.SeeVisitor(c.ctx, linkID, visitor, c.now)
 }
 
 // LinkStats is one link's numbers.

@@ -218,6 +218,12 @@ func (c *call) write(fn func(tx store.Tx) error) error {
 	return c.s.cfg.Store.Update(c.ctx, c.tenant.ID, fn)
 }
 
+// count runs fn in a counting transaction of the caller's studio (views, downloads): it
+// does not wait behind the studio's other writes (store.Store.Count).
+func (c *call) count(fn func(tx store.Tx) error) error {
+	return c.s.cfg.Store.Count(c.ctx, c.tenant.ID, fn)
+}
+
 // view runs fn in a read-only transaction of the caller's studio.
 func (c *call) view(fn func(tx store.Tx) error) error {
 	return c.s.cfg.Store.View(c.ctx, c.tenant.ID, fn)

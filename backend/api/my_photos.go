@@ -132,19 +132,9 @@ func (s *Server) lookupMyPhotos(c *call) (any, error) {
 	if code == "" {
 		return nil, apiErr(http.StatusBadRequest, "required", "order_code", nil)
 	}
-	st := s.cfg.Store
-	keys := []struct {
-		key string
-		max int
-	}{{fmt.Sprintf("myphotos:%d:%s", c.tenant.ID, phone), lookupPerPhone}, {"myphotos:ip:" + c.clientIP(), lookupPerIP}}
-	for _, k := range keys {
-		n, reset, err := st.PeekRateLimit(c.ctx, k.key, codeWindow, c.now)
-		if err != nil {
-			return nil, err
-		}
-		if n >= k.max {
-			return nil, s.rateLimited(reset, c.now)
-		}
+	keys := []attemptLimit{{fmt.Sprintf("myphotos:%d:%s", c.tenant.ID, phone), lookupPerPhone}, {"myphotos:ip:" + c.clientIP(), lookupPerIP}}
+	if err := s.checkAttempts(c, keys); err != nil {
+		return nil, err
 	}
 	out := MyPhotos{Studio: c.tenant.Name, Albums: []MyAlbum{}}
 	found := false
@@ -180,16 +170,12 @@ func (s *Server) lookupMyPhotos(c *call) (any, error) {
 		return nil, err
 	}
 	if !found {
-		left := lookupPerPhone
-		for _, k := range keys {
-			n, _, err := st.HitRateLimit(c.ctx, k.key, codeWindow, c.now)
-			if err != nil {
-				return nil, err
-			}
-			left = min(left, k.max-n)
+		left, err := s.failedAttempt(c, keys)
+		if err != nil {
+			return nil, err
 		}
 		// The same answer whether the phone has orders or the code is wrong: no enumeration.
-		return nil, apiErr(http.StatusForbidden, "order_lookup_failed", "order_code", map[string]any{"attempts_left": max(left, 0)})
+		return nil, apiErr(http.StatusForbidden, "order_lookup_failed", "order_code", map[string]any{"attempts_left": left})
 	}
 	return out, nil
 }

@@ -190,7 +190,7 @@ func TestNotifyUploadsByEmailAndWebhookWithRetries(t *testing.T) {
 	hook := newHookReceiver(t, "hook-secret-0123456789", 2)
 	logs := &syncBuffer{}
 	u := newUploadEnv(t, func(c *api.Config) {
-		c.PublicURL = "https://photos.example.com"
+		c.PublicURL, c.AllowPrivateWebhooks = "https://photos.example.com", true
 		c.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
 	orderID := u.must(200, "GET", fmt.Sprintf("/api/v1/albums/%d", u.albumID), u.s.admin, nil).num("order_id")
@@ -328,7 +328,9 @@ func TestNotifyUploadsByEmailAndWebhookWithRetries(t *testing.T) {
 func TestNotifyGivesUpAfterAttempts(t *testing.T) {
 	t.Parallel()
 	hook := newHookReceiver(t, "another-secret-000000", 1000)
-	u := newUploadEnv(t, func(c *api.Config) { c.Notify = api.NotifyConfig{Attempts: 3, Backoff: time.Second} })
+	u := newUploadEnv(t, func(c *api.Config) {
+		c.Notify, c.AllowPrivateWebhooks = api.NotifyConfig{Attempts: 3, Backoff: time.Second}, true
+	})
 	u.must(200, "PUT", "/api/v1/notify/settings", u.s.admin, map[string]any{
 		"webhook": map[string]any{"enabled": true, "url": hook.URL, "secret": "another-secret-000000"}})
 	u.must(202, "POST", fmt.Sprintf("/api/v1/albums/%d/notify", u.albumID), u.s.admin, nil)
@@ -340,6 +342,15 @@ func TestNotifyGivesUpAfterAttempts(t *testing.T) {
 	if calls, _, _ := hook.snapshot(); calls != 3 || len(list) != 1 || list[0]["status"] != "failed" || list[0]["attempts"].(float64) != 3 ||
 		!strings.Contains(list[0]["last_error"].(string), "503") {
 		t.Fatalf("calls %d, outbox %v", calls, list)
+	}
+	var failed []any
+	for _, n := range u.must(200, "GET", "/api/v1/notifications", u.s.admin, nil).List {
+		if m := n.(map[string]any); m["kind"] == "notify_failed" {
+			failed = append(failed, m)
+		}
+	}
+	if len(failed) != 1 || !strings.Contains(fmt.Sprint(failed[0]), "503") {
+		t.Fatalf("the studio's inbox: %v", failed)
 	}
 }
 
@@ -402,4 +413,58 @@ func TestNotifySMSAndLogDefault(t *testing.T) {
 			t.Fatal("settings leaked across studios")
 		}
 	})
+}
+
+// By default a studio's webhook cannot reach the operator's own network.
+func TestNotifyWebhookToPrivateAddressRefused(t *testing.T) {
+	t.Parallel()
+	hook := newHookReceiver(t, "private-secret-000000", 0)
+	u := newUploadEnv(t)
+	u.must(200, "PUT", "/api/v1/notify/settings", u.s.admin, map[string]any{
+		"webhook": map[string]any{"enabled": true, "url": hook.URL, "secret": "private-secret-000000"}})
+	u.must(202, "POST", fmt.Sprintf("/api/v1/albums/%d/notify", u.albumID), u.s.admin, nil)
+	u.runJobs()
+	list := u.outbox(u.albumID)
+	if calls, _, _ := hook.snapshot(); calls != 0 || len(list) != 1 || list[0]["status"] != "failed" ||
+		!strings.Contains(list[0]["last_error"].(string), "not on the public internet") {
+		t.Fatalf("calls %d, outbox %v", calls, list)
+	}
+}
+
+// During a long upload session the customer still hears within UploadMaxWait, and every
+// photo is counted once across the messages.
+func TestNotifyLongUploadSession(t *testing.T) {
+	t.Parallel()
+	u := newUploadEnv(t, func(c *api.Config) {
+		c.Notify = api.NotifyConfig{UploadWindow: 10 * time.Minute, UploadQuiet: 20 * time.Minute, UploadMaxWait: time.Hour}
+	})
+	count := func() (msgs, photos int) {
+		for _, m := range u.outbox(u.albumID) {
+			if m["kind"] == notify.KindPhotosUploaded {
+				msgs++
+				var n int
+				fmt.Sscanf(m["subject"].(string), "「底片」新增 %d 张照片", &n)
+				photos += n
+			}
+		}
+		return
+	}
+	for i := range 6 { // one photo every 15 minutes: never 20 quiet minutes
+		if _, err := u.upload(u.s.admin, fmt.Sprintf("IMG_%04d.JPG", i), mediatest.JPEG(mediatest.Upright(300+i, 200), 0)); err != nil {
+			t.Fatal(err)
+		}
+		u.runJobs()
+		u.clock.Add(15 * time.Minute)
+	}
+	u.runJobs() // 90 minutes in
+	if msgs, _ := count(); msgs == 0 {
+		t.Fatal("no message after 90 minutes of uploading")
+	}
+	u.clock.Add(2 * time.Hour) // the session is over: everything is told
+	u.runJobs()
+	u.clock.Add(2 * time.Hour)
+	u.runJobs()
+	if msgs, photos := count(); photos != 6 || msgs > 3 {
+		t.Fatalf("%d messages telling %d photos", msgs, photos)
+	}
 }

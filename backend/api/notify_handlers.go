@@ -33,6 +33,9 @@ type NotifyConfig struct {
 	UploadWindow time.Duration
 	// UploadQuiet is how long an album must get no new photo before the message goes (3 minutes).
 	UploadQuiet time.Duration
+	// UploadMaxWait bounds the waiting from the start of a window: during a long session the
+	// customer hears at least this often (1 hour).
+	UploadMaxWait time.Duration
 	// Attempts bounds deliveries of one message before it fails for good (6).
 	Attempts int
 	// Backoff is the first retry delay; each next one is 4 times longer, at most an hour (30 s).
@@ -45,6 +48,9 @@ func (c NotifyConfig) withDefaults() NotifyConfig {
 	}
 	if c.UploadQuiet <= 0 {
 		c.UploadQuiet = 3 * time.Minute
+	}
+	if c.UploadMaxWait <= 0 {
+		c.UploadMaxWait = time.Hour
 	}
 	if c.Attempts <= 0 {
 		c.Attempts = 6
@@ -295,16 +301,18 @@ func (s *Server) scheduleUploadNotice(ctx context.Context, tx store.Tx, albumID 
 }
 
 // uploadedJob sends "N new photos" once the album has been quiet for UploadQuiet: while
-// photos keep coming it waits; the message counts every photo since the last such message,
-// so the jobs of later windows of the same session find nothing left and end.
+// photos keep coming it waits, at most UploadMaxWait from the start of its window; the
+// message counts every photo since the last such message, so the jobs of later windows of
+// the same session find nothing left and end (or send what came after).
 func (s *Server) uploadedJob(ctx context.Context, j store.Job, now time.Time) (*time.Time, error) {
 	cfg := s.cfg.Notify.withDefaults()
-	albumID, err := strconv.ParseInt(strings.SplitN(j.Key, ":", 2)[0], 10, 64)
-	if err != nil {
+	var albumID, window int64
+	if _, err := fmt.Sscanf(j.Key, "%d:%d", &albumID, &window); err != nil {
 		return nil, fmt.Errorf("notify job key %q: %w", j.Key, err)
 	}
+	deadline := time.UnixMilli(window * int64(cfg.UploadWindow/time.Millisecond)).Add(cfg.UploadMaxWait)
 	var next *time.Time
-	err = s.cfg.Store.Update(ctx, j.TenantID, func(tx store.Tx) error {
+	err := s.cfg.Store.Update(ctx, j.TenantID, func(tx store.Tx) error {
 		st, err := notifySettings(ctx, tx)
 		if err != nil || !st.OnUpload {
 			return err
@@ -326,8 +334,11 @@ func (s *Server) uploadedJob(ctx context.Context, j store.Job, now time.Time) (*
 				newest = p.CreatedAt
 			}
 		}
-		if wait := newest.Add(cfg.UploadQuiet); wait.After(now) && now.Sub(j.RunAt) < time.Hour {
-			next = &wait // still uploading (at most an hour of waiting)
+		if wait := newest.Add(cfg.UploadQuiet); wait.After(now) && now.Before(deadline) {
+			if wait.After(deadline) {
+				wait = deadline
+			}
+			next = &wait // still uploading
 			return nil
 		}
 		sent, err := tx.ListOutbox(ctx, albumID, 500)
@@ -430,7 +441,19 @@ func (s *Server) sendJob(ctx context.Context, j store.Job, now time.Time) (*time
 		next = &at
 	}
 	err = s.cfg.Store.Update(ctx, j.TenantID, func(tx store.Tx) error {
-		return tx.SetOutboxResult(ctx, m.ID, status, j.Attempts, reason, sentAt)
+		if err := tx.SetOutboxResult(ctx, m.ID, status, j.Attempts, reason, sentAt); err != nil {
+			return err
+		}
+		if status != store.OutboxFailed || m.AlbumID == 0 {
+			return nil
+		}
+		// The studio hears of a message that could not be delivered (to call the customer).
+		a, err := tx.GetAlbum(ctx, m.AlbumID)
+		if err != nil {
+			return err
+		}
+		return inboxAlbum(ctx, tx, a, kindNotifyFailed, strconv.FormatInt(m.ID, 10),
+			map[string]any{"channel": m.Channel, "message_kind": m.Kind, "reason": reason}, now)
 	})
 	if err != nil {
 		return next, err

@@ -166,10 +166,7 @@ func (s *Server) publicAlbum(c *call) (any, error) {
 		return nil, err
 	}
 	if sa.granted {
-		vh := c.visitorHash(sa.link.ID)
-		if err := c.write(func(tx store.Tx) error { return c.countView(tx, sa.link.ID, vh) }); err != nil {
-			s.log.WarnContext(c.ctx, "count view", "err", err)
-		}
+		c.countView(sa.link)
 	}
 	return PublicAlbum{Studio: c.tenant.Name, Title: sa.album.Title, Kind: sa.album.Kind, PhotoCount: sa.album.PhotoCount,
 		ExpiresAt: minTime(sa.link.ExpiresAt, sa.album.RetainUntil), NeedsCode: !sa.granted, Download: album.EffectiveDownload(sa.link, sa.album)}, nil
@@ -198,33 +195,19 @@ func (s *Server) unlockLink(c *call) (any, error) {
 	if !sa.link.HasCode {
 		return map[string]any{"unlocked": true}, nil
 	}
-	st := s.cfg.Store
-	keys := []struct {
-		key string
-		max int
-	}{{fmt.Sprintf("share:link:%d", sa.link.ID), codePerLink}, {"share:ip:" + c.clientIP(), codePerIP}}
-	for _, k := range keys {
-		n, reset, err := st.PeekRateLimit(c.ctx, k.key, codeWindow, c.now)
-		if err != nil {
-			return nil, err
-		}
-		if n >= k.max {
-			return nil, s.rateLimited(reset, c.now)
-		}
+	keys := []attemptLimit{{fmt.Sprintf("share:link:%d", sa.link.ID), codePerLink}, {"share:ip:" + c.clientIP(), codePerIP}}
+	if err := s.checkAttempts(c, keys); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(in.Code) == "" {
 		return nil, apiErr(http.StatusBadRequest, "required", "code", nil)
 	}
 	if auth.CheckPassword(sa.link.CodeHash, album.NormalizeCode(in.Code)) != nil {
-		left := codePerLink
-		for _, k := range keys {
-			n, _, err := st.HitRateLimit(c.ctx, k.key, codeWindow, c.now)
-			if err != nil {
-				return nil, err
-			}
-			left = min(left, k.max-n)
+		left, err := s.failedAttempt(c, keys)
+		if err != nil {
+			return nil, err
 		}
-		return nil, apiErr(http.StatusForbidden, "access_code_wrong", "code", map[string]any{"attempts_left": max(left, 0)})
+		return nil, apiErr(http.StatusForbidden, "access_code_wrong", "code", map[string]any{"attempts_left": left})
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
@@ -232,15 +215,10 @@ func (s *Server) unlockLink(c *call) (any, error) {
 	}
 	grant := base64.RawURLEncoding.EncodeToString(b)
 	exp := minTime(c.now.Add(grantTTL), sa.link.ExpiresAt)
-	vh := c.visitorHash(sa.link.ID)
-	if err := c.write(func(tx store.Tx) error {
-		if err := tx.InsertShareGrant(c.ctx, auth.HashToken(grant), sa.link.ID, exp); err != nil {
-			return err
-		}
-		return c.countView(tx, sa.link.ID, vh)
-	}); err != nil {
+	if err := c.write(func(tx store.Tx) error { return tx.InsertShareGrant(c.ctx, auth.HashToken(grant), sa.link.ID, exp) }); err != nil {
 		return nil, err
 	}
+	c.countView(sa.link)
 	http.SetCookie(c.w, &http.Cookie{Name: grantCookie, Value: grant, Path: "/api/v1/public/links/" + c.r.PathValue("token"),
 		Expires: exp, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.r.TLS != nil})
 	return map[string]any{"unlocked": true, "grant": grant}, nil
@@ -437,12 +415,8 @@ func (s *Server) publicPhotoFile(c *call) error {
 		h.Set("Content-Disposition", attachment(v.name))
 		h.Set("Cache-Control", "private, no-store")
 		if c.r.Header.Get("Range") == "" {
-			if err := c.write(func(tx store.Tx) error {
-				if err := tx.CountShareUse(c.ctx, sa.link.ID, 0, 1); err != nil {
-					return err
-				}
-				return tx.CountPhotoDownload(c.ctx, sa.link.ID, p.ID)
-			}); err != nil {
+			if err := errors.Join(c.count(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 0, 1) }),
+				s.cfg.Store.CountPhotoDownload(c.ctx, sa.link.TenantID, sa.link.ID, p.ID)); err != nil {
 				s.log.WarnContext(c.ctx, "count download", "err", err)
 			}
 		}
@@ -518,7 +492,7 @@ func (s *Server) publicZip(c *call) error {
 	// splices two different archives.
 	h.Set("ETag", fmt.Sprintf(`"z%d-%d-%d"`, sa.album.ID, a.Size(), newest.UnixMilli()))
 	if c.r.Header.Get("Range") == "" {
-		_ = s.cfg.Store.CountShareUse(c.ctx, c.tenant.ID, sa.link.ID, 0, 1)
+		_ = c.count(func(tx store.Tx) error { return tx.CountShareUse(c.ctx, sa.link.ID, 0, 1) })
 	}
 	r := a.Open(c.ctx)
 	defer r.Close()
@@ -548,3 +522,39 @@ var shanghai = func() *time.Location {
 	}
 	return time.FixedZone("CST", 8*3600)
 }()
+
+// attemptLimit is one count of guessing attempts (per link or phone, per address) and how
+// many a window allows.
+type attemptLimit struct {
+	key string
+	max int
+}
+
+// checkAttempts refuses a guess when any of its counts has run out.
+func (s *Server) checkAttempts(c *call, keys []attemptLimit) error {
+	for _, k := range keys {
+		n, reset, err := s.cfg.Store.PeekRateLimit(c.ctx, k.key, codeWindow, c.now)
+		if err != nil {
+			return err
+		}
+		if n >= k.max {
+			return s.rateLimited(reset, c.now)
+		}
+	}
+	return nil
+}
+
+// failedAttempt counts a wrong guess on every key and returns how many guesses are left.
+func (s *Server) failedAttempt(c *call, keys []attemptLimit) (left int, err error) {
+	left = -1
+	for _, k := range keys {
+		n, _, err := s.cfg.Store.HitRateLimit(c.ctx, k.key, codeWindow, c.now)
+		if err != nil {
+			return 0, err
+		}
+		if left < 0 || k.max-n < left {
+			left = k.max - n
+		}
+	}
+	return max(left, 0), nil
+}

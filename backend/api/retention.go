@@ -49,6 +49,7 @@ const (
 	kindAlbumExpiring = "album_expiring"
 	kindAlbumHidden   = "album_hidden"
 	kindStorageUnpaid = "storage_unpaid"
+	kindNotifyFailed  = "notify_failed"
 )
 
 // retentionJob runs one studio's album lifecycles and its storage charge.

@@ -81,8 +81,12 @@ type Config struct {
 	SMS []notice.SMSSender
 	// NotifyTLS overrides the TLS setup of SMTP relays (tests trust their own certificate).
 	NotifyTLS *tls.Config
-	// WebhookClient sends webhooks; default a client with a 10 s timeout.
+	// WebhookClient sends webhooks; default notify.PublicOnlyClient (10 s; loopback and
+	// private addresses refused) unless AllowPrivateWebhooks.
 	WebhookClient *http.Client
+	// AllowPrivateWebhooks lets studios' webhooks reach private and loopback addresses (an
+	// operator whose receivers are internal; tests).
+	AllowPrivateWebhooks bool
 	// Notify tunes notification delivery.
 	Notify NotifyConfig
 	// Retention tunes the album-retention job.
@@ -143,6 +147,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxVideoSize == 0 {
 		cfg.MaxVideoSize = defaultMaxVideo
+	}
+	if cfg.WebhookClient == nil && !cfg.AllowPrivateWebhooks {
+		cfg.WebhookClient = notice.PublicOnlyClient(10 * time.Second)
 	}
 	if cfg.Live == nil {
 		cfg.Live = live.NewMemory()

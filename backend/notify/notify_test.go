@@ -190,3 +190,15 @@ func TestSettingsSecretsAndDefaults(t *testing.T) {
 		t.Fatal("recipient masks")
 	}
 }
+
+func TestPublicOnlyClientRefusesInternalAddresses(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { t.Error("an internal address was called") }))
+	defer srv.Close()
+	port := srv.URL[strings.LastIndexByte(srv.URL, ':'):]
+	for _, u := range []string{srv.URL, "http://localhost" + port, "http://[::1]" + port, "http://169.254.169.254/latest/meta-data", "http://10.0.0.1" + port} {
+		err := notify.Webhook{URL: u, Secret: []byte("0123456789abcdef"), Client: notify.PublicOnlyClient(time.Second)}.Send(context.Background(), msg())
+		if !notify.IsPermanent(err) || !strings.Contains(err.Error(), "not on the public internet") {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"net/textproto"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -201,6 +202,33 @@ func Verify(secret []byte, ts string, body []byte, signature string) bool {
 }
 
 var defaultWebhookClient = &http.Client{Timeout: 10 * time.Second}
+
+// PublicOnlyClient is a webhook client that refuses to connect to loopback, private,
+// link-local and unspecified addresses (checked on the address actually dialled, after DNS,
+// so a name that resolves inward is refused too): a studio's webhook URL must not reach the
+// operator's own network (metrics, cloud metadata, databases). No proxy, no redirects.
+func PublicOnlyClient(timeout time.Duration) *http.Client {
+	d := &net.Dialer{Timeout: timeout, Control: func(_, address string, _ syscall.RawConn) error {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return err
+		}
+		if ip := net.ParseIP(host); ip == nil || !publicIP(ip) {
+			return &Permanent{fmt.Errorf("webhook address %s is not on the public internet", host)}
+		}
+		return nil
+	}}
+	return &http.Client{
+		Timeout:       timeout,
+		Transport:     &http.Transport{DialContext: d.DialContext, TLSHandshakeTimeout: timeout, MaxIdleConnsPerHost: 2},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+func publicIP(ip net.IP) bool {
+	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() ||
+		ip.IsMulticast() || ip.IsInterfaceLocalMulticast())
+}
 
 // Send implements Provider: 2xx is delivered; 408, 429 and 5xx are retried; other 4xx
 // answers are permanent (the receiver refuses the message).

@@ -14,11 +14,6 @@ type ShareStore interface {
 	ShareLinkByToken(ctx context.Context, tokenHash []byte) (album.ShareLink, error)
 	// ShareGrant returns the link a grant opens and until when; ErrNotFound when unknown.
 	ShareGrant(ctx context.Context, grantHash []byte) (linkID int64, expires time.Time, err error)
-	// CountShareUse adds views and downloads to the counters of a link of studio tenantID, in
-	// a statement of its own outside the studio's write transactions, so guests opening an
-	// album do not queue behind the studio's writes (PostgreSQL serializes those per studio).
-	// Counting a link that is not the studio's changes nothing.
-	CountShareUse(ctx context.Context, tenantID, linkID, views, downloads int64) error
 }
 
 // ShareTx is the share-link part of a tenant transaction.

@@ -34,6 +34,11 @@ type Store interface {
 	ListTenants(ctx context.Context) ([]account.Tenant, error)
 	// Update runs fn in a read-write transaction bound to tenantID; fn's error rolls it back.
 	Update(ctx context.Context, tenantID int64, fn func(Tx) error) error
+	// Count runs fn like Update, for counters only (album views, visitors, downloads): fn
+	// must not append to the change feed. On PostgreSQL it does not queue behind the studio's
+	// other writes, which take the studio's change-feed counter first (guests opening an
+	// album would otherwise wait for the desktops' pushes); on SQLite it is Update.
+	Count(ctx context.Context, tenantID int64, fn func(Tx) error) error
 	// View runs fn in a read-only transaction bound to tenantID.
 	View(ctx context.Context, tenantID int64, fn func(Tx) error) error
 
@@ -69,6 +74,7 @@ type Store interface {
 	CreditStore
 	ShareStore
 	PageStore
+	AnalyticsStore
 
 	// Ping checks that the database answers (readiness).
 	Ping(ctx context.Context) error

@@ -35,6 +35,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -57,7 +58,7 @@ type Config struct {
 	Warmup       int           // unrecorded requests before them
 	ScenarioTime time.Duration // time bound of each scenario's recorded phase
 	Creates      int           // creates per create burst
-	Clients      int           // concurrent clients of the second burst
+	Clients      []int         // concurrent clients of the bursts after the one-client burst
 	Pulls        int           // recorded pulls
 	Pushes       int           // recorded pushes
 
@@ -71,7 +72,7 @@ type Config struct {
 
 func defaultConfig() Config {
 	return Config{Leads: 1_000_000, Batch: 10_000, Seed: 2026, Iterations: 1000, Warmup: 100, ScenarioTime: 45 * time.Second,
-		Creates: 5000, Clients: 8, Pulls: 30, Pushes: 5, Timeout: 3 * time.Hour}
+		Creates: 5000, Clients: []int{8, 32}, Pulls: 30, Pushes: 5, Timeout: 3 * time.Hour}
 }
 
 func main() {
@@ -85,7 +86,17 @@ func main() {
 	flag.IntVar(&cfg.Warmup, "warmup", cfg.Warmup, "warm-up requests per list scenario")
 	flag.DurationVar(&cfg.ScenarioTime, "scenario-time", cfg.ScenarioTime, "time bound of each scenario")
 	flag.IntVar(&cfg.Creates, "creates", cfg.Creates, "creates per create burst")
-	flag.IntVar(&cfg.Clients, "clients", cfg.Clients, "concurrent clients of the concurrent create burst")
+	flag.Func("clients", "concurrent clients of the create bursts after the one-client one, comma-separated (default 8,32)", func(v string) error {
+		cfg.Clients = nil
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				return fmt.Errorf("clients: %q is not a positive number", f)
+			}
+			cfg.Clients = append(cfg.Clients, n)
+		}
+		return nil
+	})
 	flag.IntVar(&cfg.Pulls, "pulls", cfg.Pulls, "recorded pulls of 10,000 changes")
 	flag.IntVar(&cfg.Pushes, "pushes", cfg.Pushes, "recorded pushes of 1,000 mutations")
 	flag.StringVar(&cfg.Out, "out", cfg.Out, "also write the markdown section to this file")
@@ -331,7 +342,7 @@ func run(ctx context.Context, cfg Config, log io.Writer) error {
 		if _, err := e.runCreates(ctx, cr, 1, min(50, cfg.Creates)); err != nil { // warm-up
 			return err
 		}
-		for _, clients := range []int{1, cfg.Clients} {
+		for _, clients := range append([]int{1}, cfg.Clients...) {
 			res, err := e.runCreates(ctx, cr, clients, cfg.Creates)
 			if err != nil {
 				return err

@@ -84,6 +84,9 @@ const PROBE_ARGS = {
   AlbumNotifications: [0],
   ExtendAlbum: [0, 1],
   AlbumAnalytics: [0],
+  RequestTransfer: [0, '', ''],
+  TransferRequests: ['', false],
+  DecideTransfer: [0, false, ''],
 }
 
 // Shared across the steps below, which run in order.

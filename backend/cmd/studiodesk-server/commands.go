@@ -115,6 +115,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sandboxSecret := fs.String("payment-sandbox-secret", os.Getenv("STUDIODESK_PAYMENT_SANDBOX_SECRET"), "enable the sandbox payment provider with this webhook secret (tests, demos; env STUDIODESK_PAYMENT_SANDBOX_SECRET)")
 	publicURL := fs.String("public-url", os.Getenv("STUDIODESK_PUBLIC_URL"),
 		"where customers reach this server, e.g. https://photos.example.com: the links in customer notifications (default the listen address; env STUDIODESK_PUBLIC_URL)")
+	privateHooks := fs.Bool("allow-private-webhooks", false,
+		"let studios' notification webhooks reach loopback and private addresses (only when the receivers are on your own network)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -166,7 +168,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg := api.Config{Store: st, Logger: log, Customer: customer, TrustProxy: *trustProxy, Live: broker,
 		Payments: paymentProviders(*sandboxSecret, url), Blobs: blobs, UploadDir: filepath.Join(sf.data, "uploads"),
-		OnJob: m.JobDone, Middleware: m.Middleware, PublicURL: *publicURL, LinkCacheTTL: time.Second}
+		OnJob: m.JobDone, Middleware: m.Middleware, PublicURL: *publicURL,
+		AllowPrivateWebhooks: *privateHooks}
+	if !postgres.IsDSN(sf.db) {
+		// SQLite means this one process: its link cache is emptied by every revoke or album
+		// change it serves, so thumbnails never outlive a revoke. Replicas (PostgreSQL) could
+		// not see each other's revokes in it, so they look links up every time.
+		cfg.LinkCacheTTL = time.Second
+	}
 	jobPoll := 5 * time.Second
 	if adjustServe != nil {
 		adjustServe(&cfg, &jobPoll)

@@ -320,3 +320,54 @@ func TestJobsLeasedOnceAcrossReplicas(t *testing.T) {
 		}
 	}
 }
+
+// TestCountDoesNotQueueBehindWrites: while a studio write transaction holds the studio's
+// change-feed counter, a counting transaction of the same studio (a guest's album view)
+// goes through instead of waiting for it.
+func TestCountDoesNotQueueBehindWrites(t *testing.T) {
+	s := open(t, pgtest.DSN(t))
+	tenant, brands := twoBrands(t, s)
+	ctx := context.Background()
+	appendChange := func(tx store.Tx) error {
+		_, err := tx.AppendChange(ctx, store.Change{Entity: "brand", EntityID: brands[0].ID, At: t0})
+		return err
+	}
+	if err := s.Update(ctx, tenant.ID, appendChange); err != nil { // the studio has a feed now
+		t.Fatal(err)
+	}
+	holding, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Update(ctx, tenant.ID, func(tx store.Tx) error {
+			if err := appendChange(tx); err != nil {
+				return err
+			}
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	counted := s.Count(cctx, tenant.ID, func(tx store.Tx) error {
+		b := brands[1]
+		b.Name = "计数中"
+		_, err := tx.UpdateBrand(cctx, b) // any row the writer does not hold
+		return err
+	})
+	// A write of the same studio queues behind the holder until it lets go.
+	wctx, wcancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer wcancel()
+	queued := s.Update(wctx, tenant.ID, func(store.Tx) error { return nil })
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if counted != nil {
+		t.Fatalf("counting transaction while a write held the studio: %v (it must not wait)", counted)
+	}
+	if queued == nil {
+		t.Fatal("a second write went through while the first held the studio's counter: writes must queue")
+	}
+}

@@ -6,16 +6,20 @@ import (
 	"time"
 )
 
-func (t *tx) SeeVisitor(ctx context.Context, linkID int64, visitorHash []byte, now time.Time) error {
-	_, err := t.exec(ctx, `INSERT INTO link_visitors (tenant_id, link_id, visitor_hash, views, first_seen, last_seen) VALUES (?, ?, ?, 1, ?, ?)
-		ON CONFLICT (link_id, visitor_hash) DO UPDATE SET views = link_visitors.views + 1, last_seen = excluded.last_seen`,
-		t.tenant, linkID, visitorHash, ms(now), ms(now))
+// SeeVisitor implements store.AnalyticsStore.
+func (db *DB) SeeVisitor(ctx context.Context, tenantID, linkID int64, visitorHash []byte, now time.Time) error {
+	_, err := db.poolConn(db.write).exec(ctx, `INSERT INTO link_visitors (tenant_id, link_id, visitor_hash, views, first_seen, last_seen) VALUES (?, ?, ?, 1, ?, ?)
+		ON CONFLICT (link_id, visitor_hash) DO UPDATE SET views = link_visitors.views + 1, last_seen = excluded.last_seen
+		WHERE link_visitors.tenant_id = excluded.tenant_id`,
+		tenantID, linkID, visitorHash, ms(now), ms(now))
 	return wrap("see visitor", err)
 }
 
-func (t *tx) CountPhotoDownload(ctx context.Context, linkID, photoID int64) error {
-	_, err := t.exec(ctx, `INSERT INTO photo_downloads (tenant_id, link_id, photo_id, downloads) VALUES (?, ?, ?, 1)
-		ON CONFLICT (link_id, photo_id) DO UPDATE SET downloads = photo_downloads.downloads + 1`, t.tenant, linkID, photoID)
+// CountPhotoDownload implements store.AnalyticsStore.
+func (db *DB) CountPhotoDownload(ctx context.Context, tenantID, linkID, photoID int64) error {
+	_, err := db.poolConn(db.write).exec(ctx, `INSERT INTO photo_downloads (tenant_id, link_id, photo_id, downloads) VALUES (?, ?, ?, 1)
+		ON CONFLICT (link_id, photo_id) DO UPDATE SET downloads = photo_downloads.downloads + 1
+		WHERE photo_downloads.tenant_id = excluded.tenant_id`, tenantID, linkID, photoID)
 	return wrap("count photo download", err)
 }
 

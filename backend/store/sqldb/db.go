@@ -365,6 +365,16 @@ func (db *DB) Update(ctx context.Context, tenantID int64, fn func(store.Tx) erro
 	})
 }
 
+// Count implements store.Store: Update without the studio's write lock.
+func (db *DB) Count(ctx context.Context, tenantID int64, fn func(store.Tx) error) error {
+	if db.group != nil {
+		return db.updateGrouped(ctx, tenantID, fn)
+	}
+	return db.inTx(ctx, db.write, false, func(c conn) error {
+		return fn(&tx{conn: c, tenant: tenantID})
+	})
+}
+
 // View implements store.Store.
 func (db *DB) View(ctx context.Context, tenantID int64, fn func(store.Tx) error) error {
 	return db.inTx(ctx, db.read, true, func(c conn) error {

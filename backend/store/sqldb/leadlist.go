@@ -28,6 +28,11 @@ func (d Dialect) LeadListSQL(tenant int64, f store.LeadFilter) (string, []any) {
 	return `SELECT id, version, doc FROM ` + from + ` WHERE ` + where + order + ` LIMIT ?`, append(args, f.Limit)
 }
 
+// phonePrefixDigits: digits from this many on also match the start of a phone; fewer (4–6)
+// are the phone's last digits (尾号), what front desks type. A short start such as "1385" is
+// shared by thousands of leads and is never what someone looking for one customer means.
+const phonePrefixDigits = 7
+
 // gramJoin drives a name search from the n-gram index: lead_grams stays the outer loop
 // (SQLite's CROSS JOIN), so the walk follows (gram, newest first) and stops at the page.
 func (d Dialect) gramJoin() string { return "lead_grams " + d.OrderedJoin + " leads ON id = g_lead" }
@@ -139,9 +144,13 @@ func (d Dialect) leadWhere(tenant int64, f store.LeadFilter, paging bool) (from,
 			// newest-first index and filter every row).
 			rev := reverse(txt)
 			selective = true
-			add(`id IN (SELECT id FROM leads WHERE tenant_id = ? AND phone_rev >= ? AND phone_rev < ?
-				UNION ALL SELECT id FROM leads WHERE brand_id IN (SELECT id FROM brands WHERE tenant_id = ?) AND phone >= ? AND phone < ?)`,
-				tenant, rev, rev+"\x7f", tenant, txt, txt+"\x7f")
+			sub := `SELECT id FROM leads WHERE tenant_id = ? AND phone_rev >= ? AND phone_rev < ?`
+			a := []any{tenant, rev, rev + "\x7f"}
+			if len(txt) >= phonePrefixDigits {
+				sub += ` UNION ALL SELECT id FROM leads WHERE brand_id IN (SELECT id FROM brands WHERE tenant_id = ?) AND phone >= ? AND phone < ?`
+				a = append(a, tenant, txt, txt+"\x7f")
+			}
+			add(`id IN (`+sub+`)`, a...)
 		default:
 			// Names through the n-gram index (lead_grams): walk the leads holding the
 			// text's first one or two characters, newest first, and check the whole text.

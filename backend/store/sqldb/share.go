@@ -81,17 +81,8 @@ func (t *tx) RevokeShareLink(ctx context.Context, id int64, now time.Time) (albu
 }
 
 func (t *tx) CountShareUse(ctx context.Context, id int64, views, downloads int64) error {
-	return countShareUse(ctx, t.conn, t.tenant, id, views, downloads)
-}
-
-// CountShareUse implements store.ShareStore.
-func (db *DB) CountShareUse(ctx context.Context, tenantID, linkID, views, downloads int64) error {
-	return countShareUse(ctx, db.poolConn(db.write), tenantID, linkID, views, downloads)
-}
-
-func countShareUse(ctx context.Context, c conn, tenantID, id, views, downloads int64) error {
-	_, err := c.exec(ctx, `UPDATE share_links SET views = views + ?, downloads = downloads + ? WHERE tenant_id = ? AND id = ?`,
-		views, downloads, tenantID, id)
+	_, err := t.exec(ctx, `UPDATE share_links SET views = views + ?, downloads = downloads + ? WHERE tenant_id = ? AND id = ?`,
+		views, downloads, t.tenant, id)
 	return wrap("count share use", err)
 }
 

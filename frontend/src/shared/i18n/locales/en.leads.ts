@@ -107,6 +107,7 @@ const leadsEn: LeadMessages = {
       album_expiring: 'Album expires soon',
       album_hidden: 'Album expired and hidden',
       storage_unpaid: 'Storage charge unpaid (not enough credits)',
+      notify_failed: 'Customer notification not delivered',
     },
     batchOp: {
       transition: 'Change status',

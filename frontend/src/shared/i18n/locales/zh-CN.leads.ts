@@ -106,6 +106,7 @@ const leadsZhCN = {
       album_expiring: '相册即将到期',
       album_hidden: '相册已到期隐藏',
       storage_unpaid: '存储费用未扣除（点数不足）',
+      notify_failed: '客户通知未能送达',
     },
     batchOp: {
       transition: '修改状态',
