@@ -27,6 +27,8 @@ type fakeServer struct {
 	failNext []error           // errors for the next UploadFile calls, in order
 	sends    int               // UploadFile calls
 	refuse   map[string]string // filename -> refusal message
+	checks   int               // CheckPhotos calls
+	hold     chan struct{}     // when set, uploads wait for it to close (or their end)
 }
 
 func newFake() *fakeServer {
@@ -36,6 +38,7 @@ func newFake() *fakeServer {
 func (f *fakeServer) CheckPhotos(_ context.Context, album int64, hashes []string) (map[string]int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.checks++
 	out := map[string]int64{}
 	for _, h := range hashes {
 		if id, ok := f.photos[album][h]; ok {
@@ -64,8 +67,16 @@ func (f *fakeServer) UploadFile(ctx context.Context, u apiclient.UploadRequest, 
 		f.next++
 		url = fmt.Sprintf("upload-%d", f.next)
 	}
+	hold := f.hold
 	f.mu.Unlock()
 	started(url)
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			return apiclient.UploadResult{}, ctx.Err()
+		}
+	}
 	b := make([]byte, u.Size)
 	if _, err := r.ReadAt(b, 0); err != nil && err != io.EOF {
 		return apiclient.UploadResult{}, err
@@ -155,6 +166,28 @@ func TestUploadsEachFileOnceAndSkipsWhatTheAlbumHas(t *testing.T) {
 	}
 }
 
+// TestIdleWhileUploadsRun: uploads in flight are not new work; the engine used to count
+// them as such and spin, asking the server about the same files without pause.
+func TestIdleWhileUploadsRun(t *testing.T) {
+	q, dir := setup(t)
+	srv := newFake()
+	srv.hold = make(chan struct{})
+	for i := range 3 {
+		addFile(t, q, dir, fmt.Sprintf("%d.jpg", i), bytes.Repeat([]byte{byte(i)}, 100))
+	}
+	e := ingest.NewEngine(q, srv, ingest.Config{MaxUploads: 3, Poll: time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
+	defer cancel()
+	if err := e.Run(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.sends != 3 || srv.checks > 3 {
+		t.Fatalf("%d uploads, %d checks in 0.6 s with every upload in flight", srv.sends, srv.checks)
+	}
+}
+
 func TestOfflineWaitsAndResumesRefusalsFailWithReason(t *testing.T) {
 	q, dir := setup(t)
 	srv := newFake()
@@ -169,7 +202,7 @@ func TestOfflineWaitsAndResumesRefusalsFailWithReason(t *testing.T) {
 		t.Fatalf("counts %+v", c)
 	}
 	failed, _ := q.Failed(context.Background())
-	if len(failed) != 1 || failed[0].Rel != "notes.txt" || failed[0].Error != "不支持的文件类型：仅接受照片和视频" {
+	if len(failed) != 1 || failed[0].Rel != "notes.txt" || failed[0].Error != "不支持的文件类型：仅接受照片和视频" || failed[0].ErrorCode != "file_type" {
 		t.Fatalf("failed %+v", failed)
 	}
 	// Retry puts it back; fixed on the server, it goes through.
