@@ -95,23 +95,7 @@ func runHeadless(ctx context.Context, cmd string, args []string, getenv func(str
 	switch cmd {
 	case "upload":
 		n := 0
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if watch.Ignored(d.Name()) && p != root {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !d.Type().IsRegular() {
-				return nil
-			}
-			fi, err := d.Info()
-			if err != nil {
-				return err
-			}
+		err := watch.Walk(root, func(p string, fi fs.FileInfo) error {
 			rel, _ := filepath.Rel(root, p)
 			added, err := q.Add(ctx, *albumID, p, rel, fi.Size(), fi.ModTime())
 			if added {

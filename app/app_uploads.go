@@ -324,24 +324,9 @@ func expandPaths(paths []string) ([]localFile, error) {
 			return nil, fmt.Errorf("read %s: %w", p, err)
 		}
 		parent := filepath.Dir(root)
-		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if watch.Ignored(d.Name()) && path != root {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.Type().IsRegular() {
-				info, err := d.Info()
-				if err != nil {
-					return err
-				}
-				rel, _ := filepath.Rel(parent, path)
-				out = append(out, localFile{path: path, rel: rel, size: info.Size(), mod: info.ModTime()})
-			}
+		err = watch.Walk(root, func(path string, fi fs.FileInfo) error {
+			rel, _ := filepath.Rel(parent, path)
+			out = append(out, localFile{path: path, rel: rel, size: fi.Size(), mod: fi.ModTime()})
 			return nil
 		})
 		if err != nil {

@@ -513,3 +513,27 @@ func complete(p string, size int64) bool {
 	}
 	return i >= 2 && buf[i-2] == 0xFF && buf[i-1] == 0xD9
 }
+
+// Walk calls fn for every regular file under root (root itself may be a file) that is not
+// Ignored, skipping ignored folders: what a one-off upload of a folder sends.
+func Walk(root string, fn func(path string, fi fs.FileInfo) error) error {
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != root && Ignored(d.Name()) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		return fn(p, fi)
+	})
+}
