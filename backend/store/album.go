@@ -33,7 +33,8 @@ type AlbumTx interface {
 	GetPhoto(ctx context.Context, id int64) (album.Photo, error)
 	// PhotoHashes returns, of the given hashes, those the album holds, with their photo ids.
 	PhotoHashes(ctx context.Context, albumID int64, hashes []string) (map[string]int64, error)
-	// ListPhotos returns an album's files in upload order.
+	// ListPhotos returns an album's files in shoot order: by file name (cameras number their
+	// files), then upload order. Uploads run in parallel, so upload order alone is not it.
 	ListPhotos(ctx context.Context, albumID int64) ([]album.Photo, error)
 	// SetPhotoResult records what rendering found: status, upright size, the preview's size
 	// and CRC, or the failure reason.

@@ -245,7 +245,7 @@ func (t *tx) PhotoHashes(ctx context.Context, albumID int64, hashes []string) (m
 }
 
 func (t *tx) ListPhotos(ctx context.Context, albumID int64) ([]album.Photo, error) {
-	rows, err := t.query(ctx, `SELECT `+photoCols+` FROM photos WHERE tenant_id = ? AND album_id = ? ORDER BY id`, t.tenant, albumID)
+	rows, err := t.query(ctx, `SELECT `+photoCols+` FROM photos WHERE tenant_id = ? AND album_id = ? ORDER BY filename, id`, t.tenant, albumID)
 	if err != nil {
 		return nil, wrap("list photos", err)
 	}

@@ -20,6 +20,7 @@ var albumTests = []struct {
 	{"AlbumsCRUDAndOrder", testAlbums},
 	{"AlbumsTenantIsolation", testAlbumIsolation},
 	{"PhotosContentAddressedAndCounted", testPhotos},
+	{"PhotosListInShootOrder", testPhotoOrder},
 }
 
 func newOrder(f fixture, name, phone, code string) album.Order {
@@ -246,6 +247,33 @@ func testAlbumIsolation(t *testing.T, s store.Store) {
 		}
 		return nil
 	}))
+}
+
+// testPhotoOrder: an album lists its files by file name (the camera's numbering), whatever
+// order parallel uploads finished in.
+func testPhotoOrder(t *testing.T, s store.Store) {
+	a := newFixture(t, s, "甲", "13800000001")
+	update(t, s, a.tenant.ID, func(ctx context.Context, tx store.Tx) error {
+		o, err := tx.InsertOrder(ctx, newOrder(a, "王小姐", "13600000001", "ABCD2345"))
+		must(t, err)
+		al, err := tx.InsertAlbum(ctx, newAlbum(o.ID, album.KindRaw, "底片", 0))
+		must(t, err)
+		for i, name := range []string{"IMG_0003.JPG", "IMG_0001.JPG", "IMG_0002.JPG"} { // finished in this order
+			_, err := tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf(byte('a' + i)), Size: 1000, Filename: name,
+				ContentType: "image/jpeg", Kind: "image", Status: album.PhotoReady, CreatedAt: t0, UpdatedAt: t0})
+			must(t, err)
+		}
+		list, err := tx.ListPhotos(ctx, al.ID)
+		must(t, err)
+		var got []string
+		for _, p := range list {
+			got = append(got, p.Filename)
+		}
+		if strings.Join(got, " ") != "IMG_0001.JPG IMG_0002.JPG IMG_0003.JPG" {
+			t.Errorf("listed %v", got)
+		}
+		return nil
+	})
 }
 
 func hashOf(c byte) string { return strings.Repeat(string([]byte{c}), 64) }
