@@ -40,23 +40,8 @@ export class ShareError extends Error {
 export function shareApi(token: string, lang: string) {
   const base = `/api/v1/public/links/${encodeURIComponent(token)}`
 
-  async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-    let res: Response
-    try {
-      res = await fetch(base + path, {
-        ...init,
-        credentials: 'same-origin',
-        headers: { Accept: 'application/json', 'Accept-Language': lang, ...(init.headers ?? {}) },
-      })
-    } catch (e) {
-      throw new ShareError(0, 'network', String(e))
-    }
-    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string; params?: Record<string, unknown> } } | null
-    if (!res.ok) {
-      const err = body?.error
-      throw new ShareError(res.status, err?.code ?? 'unexpected_response', err?.message ?? res.statusText, err?.params ?? {})
-    }
-    return body as T
+  function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+    return publicCall<T>(base + path, lang, init)
   }
 
   return {
