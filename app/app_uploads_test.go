@@ -175,10 +175,21 @@ func TestUploadPathsSurvivesARestart(t *testing.T) {
 	}
 	gate.mu.Lock()
 	defer gate.mu.Unlock()
+	// A file whose upload was in flight when the first App stopped may be started over once:
+	// when the stop cuts its final request the server drops the partial upload (a known
+	// server behaviour, see docs/desktop.md). The album still holds it once (checked above);
+	// at most the files in flight (the engine's concurrency, 3) may be created twice.
+	again := 0
 	for name, c := range gate.created {
-		if c != 1 {
-			t.Fatalf("%s: %d uploads created, want 1 (%v)", name, c, gate.created)
+		if c > 2 {
+			t.Fatalf("%s: %d uploads created, want at most 2 (%v)", name, c, gate.created)
 		}
+		if c == 2 {
+			again++
+		}
+	}
+	if again > 3 {
+		t.Fatalf("%d files uploaded twice, more than were in flight (%v)", again, gate.created)
 	}
 	if len(gate.created) != n || len(want) != 0 {
 		t.Fatalf("created %v, missing %v", gate.created, want)
