@@ -5,18 +5,20 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
+	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
+	"github.com/studiodesk/studiodesk/backend/media"
 )
 
 // Uploader is the server side the engine needs; *apiclient.Client is one.
@@ -26,8 +28,25 @@ type Uploader interface {
 		started func(url string), progress func(sent int64)) (apiclient.UploadResult, error)
 }
 
+// RenditionsUploader is the server side of renditions first (*apiclient.Client is one): the
+// album check that also names photos waiting for their original, and the renditions upload.
+type RenditionsUploader interface {
+	CheckAlbum(ctx context.Context, albumID int64, hashes []string) (apiclient.PhotoCheck, error)
+	UploadRenditions(ctx context.Context, r apiclient.RenditionsRequest) (api.RenditionsResult, error)
+}
+
 // Config tunes an Engine; zero values take the defaults.
 type Config struct {
+	// Renderer makes thumb and preview on this computer, sent before the original so the
+	// photo shows in the album at once (the Uploader must also be a RenditionsUploader).
+	// nil: originals only, the server renders.
+	Renderer media.Renderer
+	// RenderWorkers bounds renditions made at once (default 2: each holds one file and its
+	// decoded picture in memory). HashWorkers bounds files hashed at once (default 1).
+	RenderWorkers, HashWorkers int
+	// Lang picks the language of the engine's own failure reasons: "en…" English, anything
+	// else Simplified Chinese.
+	Lang string
 	// MaxUploads bounds uploads at once (default 3). The engine halves its own limit after a
 	// failure that looks like the network or server struggling and grows it back by one per
 	// success (additive increase, multiplicative decrease).
@@ -54,6 +73,12 @@ func (c Config) withDefaults() Config {
 	if c.Retries <= 0 {
 		c.Retries = 3
 	}
+	if c.RenderWorkers <= 0 {
+		c.RenderWorkers = 2
+	}
+	if c.HashWorkers <= 0 {
+		c.HashWorkers = 1
+	}
 	if c.MinBackoff <= 0 {
 		c.MinBackoff = time.Second
 	}
@@ -76,6 +101,7 @@ type Progress struct {
 	BytesPerSec float64       // recent upload speed
 	ETA         time.Duration // for the queued bytes at that speed (0: unknown)
 	Uploading   []string      // files being sent now (relative paths)
+	Rendering   int           // files being hashed or rendered now
 	Paused      bool
 	Offline     bool   // the last attempt could not reach the server; retrying with backoff
 	LastError   string // the latest failure's reason
@@ -98,9 +124,14 @@ type Engine struct {
 
 	reporting sync.Mutex // OnProgress is never called twice at once (the loop and Run's last report)
 
-	mu        sync.Mutex
-	inflight  map[int64]upload
-	allowed   int // current upload concurrency (adaptive)
+	renditions RenditionsUploader // nil: originals only
+
+	mu       sync.Mutex
+	inflight map[int64]upload
+	// working: items being hashed (state Found) or rendered (Hashed), with that state.
+	working   map[int64]State
+	checked   map[int64]bool // hashed items the album did not hold when checked in this run
+	allowed   int            // current upload concurrency (adaptive)
 	paused    bool
 	offline   bool
 	backoff   time.Duration
@@ -113,7 +144,11 @@ type Engine struct {
 // NewEngine makes an engine over q.
 func NewEngine(q *Queue, up Uploader, cfg Config) *Engine {
 	cfg = cfg.withDefaults()
-	e := &Engine{q: q, up: up, cfg: cfg, kick: make(chan struct{}, 1), inflight: map[int64]upload{}, allowed: cfg.MaxUploads}
+	e := &Engine{q: q, up: up, cfg: cfg, kick: make(chan struct{}, 1), inflight: map[int64]upload{}, allowed: cfg.MaxUploads,
+		working: map[int64]State{}, checked: map[int64]bool{}}
+	if ru, ok := up.(RenditionsUploader); ok && cfg.Renderer != nil {
+		e.renditions = ru
+	}
 	if cfg.BytesPerSecond > 0 {
 		e.lim = rate.NewLimiter(rate.Limit(cfg.BytesPerSecond), int(min(cfg.BytesPerSecond, 1<<20)))
 	}
@@ -166,7 +201,7 @@ func (e *Engine) Run(ctx context.Context, drain bool) error {
 				return err
 			}
 			e.mu.Lock()
-			busy := len(e.inflight)
+			busy := len(e.inflight) + len(e.working)
 			e.mu.Unlock()
 			if c.Queued == 0 && busy == 0 {
 				e.report(ctx)
@@ -184,8 +219,10 @@ func (e *Engine) Run(ctx context.Context, drain bool) error {
 	}
 }
 
-// step does one round: hash what is found, check hashed files against the album, start
-// uploads up to the allowed concurrency. worked reports whether it did anything.
+// step does one round: start hashing what is found, check hashed files against the album,
+// start renditions, start uploads up to the allowed concurrency. Hashing, rendering and
+// uploading run in bounded pools of their own, so the stages overlap. worked reports
+// whether it did anything.
 func (e *Engine) step(ctx context.Context, wg *sync.WaitGroup, firstRound bool) (worked bool, err error) {
 	e.mu.Lock()
 	paused, wait := e.paused, time.Until(e.notBefore)
@@ -198,10 +235,11 @@ func (e *Engine) step(ctx context.Context, wg *sync.WaitGroup, firstRound bool) 
 		return false, err
 	}
 	for _, it := range found {
-		if err := e.hash(ctx, it); err != nil {
-			return true, err
+		started, more := e.startWork(ctx, wg, it, e.cfg.HashWorkers, e.hash)
+		worked = worked || started
+		if !more {
+			break
 		}
-		worked = true
 	}
 	if wait > 0 {
 		return worked, nil // backing off: the server was unreachable or failing
@@ -210,7 +248,7 @@ func (e *Engine) step(ctx context.Context, wg *sync.WaitGroup, firstRound bool) 
 	// before the crash: check them by hash with the rest.
 	states := []State{Hashed}
 	if firstRound {
-		states = append(states, Uploading)
+		states = append(states, Uploading, Rendered)
 	}
 	for _, st := range states {
 		items, err := e.q.Pending(ctx, st, 500)
@@ -226,8 +264,33 @@ func (e *Engine) step(ctx context.Context, wg *sync.WaitGroup, firstRound bool) 
 		}
 		worked = worked || n > 0
 	}
-	// Uploads: resumable ones first, then new ones, up to the allowed concurrency.
-	for _, st := range []State{Uploading, Hashed} {
+	// Renditions of checked files the album does not hold.
+	if e.renditions != nil {
+		items, err := e.q.Pending(ctx, Hashed, 64)
+		if err != nil {
+			return worked, err
+		}
+		for _, it := range items {
+			e.mu.Lock()
+			ok := e.checked[it.ID]
+			e.mu.Unlock()
+			if !ok {
+				continue
+			}
+			started, more := e.startWork(ctx, wg, it, e.cfg.RenderWorkers, e.render)
+			worked = worked || started
+			if !more {
+				break
+			}
+		}
+	}
+	// Uploads: resumable ones first, then those whose renditions are there, then (without
+	// desktop renditions) new ones, up to the allowed concurrency.
+	upStates := []State{Uploading, Rendered}
+	if e.renditions == nil {
+		upStates = append(upStates, Hashed)
+	}
+	for _, st := range upStates {
 		items, err := e.q.Pending(ctx, st, 64)
 		if err != nil {
 			return worked, err
@@ -243,6 +306,42 @@ func (e *Engine) step(ctx context.Context, wg *sync.WaitGroup, firstRound bool) 
 	return worked, nil
 }
 
+// startWork runs fn (hashing or rendering) for it in the background when fewer than limit
+// of its kind run; more reports whether another may start.
+func (e *Engine) startWork(ctx context.Context, wg *sync.WaitGroup, it Item, limit int, fn func(context.Context, Item) error) (started, more bool) {
+	e.mu.Lock()
+	if _, busy := e.working[it.ID]; busy {
+		e.mu.Unlock()
+		return false, true
+	}
+	n := 0
+	for _, st := range e.working {
+		if st == it.State {
+			n++
+		}
+	}
+	if e.paused || n >= limit {
+		e.mu.Unlock()
+		return false, false
+	}
+	e.working[it.ID] = it.State
+	e.mu.Unlock()
+	wg.Go(func() {
+		defer func() {
+			e.mu.Lock()
+			delete(e.working, it.ID)
+			e.mu.Unlock()
+			e.Kick()
+		}()
+		if err := fn(ctx, it); err != nil && ctx.Err() == nil {
+			e.mu.Lock()
+			e.lastErr = err.Error()
+			e.mu.Unlock()
+		}
+	})
+	return true, true
+}
+
 // hash computes a found file's content hash; a file that is gone or changed is cancelled
 // (the watcher queues the new version).
 func (e *Engine) hash(ctx context.Context, it Item) error {
@@ -252,7 +351,7 @@ func (e *Engine) hash(ctx context.Context, it Item) error {
 		return err
 	}
 	if err != nil {
-		return e.fail(ctx, it, CodeFileUnreadable, fmt.Sprintf("无法读取文件（%v）：检查文件权限后重试", err))
+		return e.fail(ctx, it, CodeFileUnreadable, e.msg(msgUnreadable, err))
 	}
 	defer f.Close()
 	fi, err := f.Stat()
@@ -262,29 +361,38 @@ func (e *Engine) hash(ctx context.Context, it Item) error {
 	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return e.fail(ctx, it, CodeFileUnreadable, fmt.Sprintf("读取文件时出错（%v）：检查磁盘后重试", err))
+		return e.fail(ctx, it, CodeFileUnreadable, e.msg(msgReadFailed, err))
 	}
 	return ignoreMoved(e.q.SetHashed(ctx, it.ID, hex.EncodeToString(h.Sum(nil))))
 }
 
-// check marks done the items whose content the album already holds.
+// check marks done the items whose content the album already holds; with renditions first,
+// a Hashed item whose photo already waits for its original (renditions sent before a crash,
+// or by another computer) goes on to its original without sending renditions again.
 func (e *Engine) check(ctx context.Context, items []Item) (int, error) {
 	byAlbum := map[int64][]Item{}
+	e.mu.Lock()
 	for _, it := range items {
-		e.mu.Lock()
 		_, busy := e.inflight[it.ID]
-		e.mu.Unlock()
-		if !busy {
+		_, working := e.working[it.ID]
+		if !busy && !working && !e.checked[it.ID] {
 			byAlbum[it.AlbumID] = append(byAlbum[it.AlbumID], it)
 		}
 	}
+	e.mu.Unlock()
 	done := 0
 	for album, its := range byAlbum {
 		hashes := make([]string, len(its))
 		for i, it := range its {
 			hashes[i] = it.Hash
 		}
-		have, err := e.up.CheckPhotos(ctx, album, hashes)
+		var have apiclient.PhotoCheck
+		var err error
+		if e.renditions != nil {
+			have, err = e.renditions.CheckAlbum(ctx, album, hashes)
+		} else {
+			have.Existing, err = e.up.CheckPhotos(ctx, album, hashes)
+		}
 		if err != nil {
 			if e.transient(ctx, err) {
 				return done, nil
@@ -297,18 +405,97 @@ func (e *Engine) check(ctx context.Context, items []Item) (int, error) {
 			continue
 		}
 		for _, it := range its {
-			if id, ok := have[it.Hash]; ok {
-				// Hashed: the album had it before we sent anything. Uploading: our own upload
-				// finished before a crash.
+			if id, ok := have.Existing[it.Hash]; ok {
+				// Hashed: the album had it before we sent anything. Uploading/Rendered: our
+				// own upload finished before a crash.
 				if err := ignoreMoved(e.q.SetDone(ctx, it.ID, id, it.State == Hashed)); err != nil {
 					return done, err
 				}
 				done++
+				continue
+			}
+			if id, ok := have.Pending[it.Hash]; ok && it.State == Hashed {
+				if err := ignoreMoved(e.q.SetRendered(ctx, it.ID, id)); err != nil {
+					return done, err
+				}
+				done++
+				continue
+			}
+			if it.State == Hashed {
+				e.mu.Lock()
+				e.checked[it.ID] = true
+				e.mu.Unlock()
 			}
 		}
 	}
 	return done, nil
 }
+
+// render makes a hashed file's thumb and preview and sends them; the photo then shows in
+// the album and the original follows. A file the renderer cannot read (a video, HEIC, a
+// damaged JPEG) and renditions the server refuses as renditions go on without: the server
+// judges the original as before.
+func (e *Engine) render(ctx context.Context, it Item) error {
+	f, err := os.Open(it.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		_, err = e.q.Cancel(ctx, it.Path)
+		return err
+	}
+	if err != nil {
+		return e.fail(ctx, it, CodeFileUnreadable, e.msg(msgUnreadable, err))
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.Size() != it.Size || !fi.ModTime().Equal(it.ModTime) {
+		_, err = e.q.Cancel(ctx, it.Path)
+		return err
+	}
+	head := make([]byte, media.SniffLen)
+	n, _ := io.ReadFull(f, head)
+	if typ, err := media.Sniff(head[:n]); err != nil || typ.Kind != media.KindImage || !typ.Renderable {
+		return ignoreMoved(e.q.SetRendered(ctx, it.ID, 0))
+	}
+	img, rs, err := e.cfg.Renderer.Render(ctx, sizedFile{io.NewSectionReader(f, 0, it.Size), it.Size}, []media.Spec{media.Thumb, media.Preview})
+	if media.CodeOf(err) != "" {
+		return ignoreMoved(e.q.SetRendered(ctx, it.ID, 0))
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return e.fail(ctx, it, CodeFileUnreadable, e.msg(msgReadFailed, err))
+	}
+	res, err := e.renditions.UploadRenditions(ctx, apiclient.RenditionsRequest{AlbumID: it.AlbumID, SHA256: it.Hash,
+		Filename: filepath.Base(it.Path), Size: it.Size, Width: img.Width, Height: img.Height, Thumb: rs[0].Data, Preview: rs[1].Data})
+	var ae *apiclient.Error
+	switch {
+	case err == nil && res.Duplicate:
+		return ignoreMoved(e.q.SetDone(context.WithoutCancel(ctx), it.ID, res.PhotoID, true))
+	case err == nil:
+		e.succeeded()
+		return ignoreMoved(e.q.SetRendered(context.WithoutCancel(ctx), it.ID, res.PhotoID))
+	case ctx.Err() != nil:
+		return nil
+	case e.transient(ctx, err):
+		return err
+	case errors.As(err, &ae) && strings.HasPrefix(ae.Code, "rendition"):
+		// A server that disagrees with this renderer (another version): it renders itself.
+		e.mu.Lock()
+		e.lastErr = it.Rel + ": " + reason(err)
+		e.mu.Unlock()
+		return ignoreMoved(e.q.SetRendered(context.WithoutCancel(ctx), it.ID, 0))
+	default:
+		return e.fail(ctx, it, reasonCode(err), reason(err))
+	}
+}
+
+// sizedFile is a file section that tells the renderer its length (media.Sized).
+type sizedFile struct {
+	io.Reader
+	size int64
+}
+
+func (f sizedFile) Size() int64 { return f.size }
 
 // startUpload runs one upload in the background if the concurrency allows. more reports
 // whether another may start (an item already going is not work done: counting it made an
@@ -345,12 +532,16 @@ func (e *Engine) startUpload(ctx context.Context, wg *sync.WaitGroup, it Item) (
 
 func (e *Engine) upload(ctx context.Context, it Item) error {
 	f, err := os.Open(it.Path)
+	if errors.Is(err, os.ErrNotExist) && it.State == Rendered {
+		// The photo shows in the album but waits for this original: say so, do not drop it.
+		return e.fail(ctx, it, CodeOriginalMissing, e.msg(msgOriginalMissing, nil))
+	}
 	if errors.Is(err, os.ErrNotExist) {
 		_, err = e.q.Cancel(context.WithoutCancel(ctx), it.Path)
 		return err
 	}
 	if err != nil {
-		return e.fail(ctx, it, CodeFileUnreadable, fmt.Sprintf("无法读取文件（%v）：检查文件权限后重试", err))
+		return e.fail(ctx, it, CodeFileUnreadable, e.msg(msgUnreadable, err))
 	}
 	defer f.Close()
 	var src io.ReaderAt = f
@@ -418,8 +609,11 @@ func (e *Engine) succeeded() {
 	e.allowed = min(e.cfg.MaxUploads, e.allowed+1)
 }
 
-// CodeFileUnreadable is the failure code of a file the engine could not read.
-const CodeFileUnreadable = "file_unreadable"
+// Failure codes of the engine's own (the server's codes come with its refusals).
+const (
+	CodeFileUnreadable  = "file_unreadable"  // the engine could not read the file
+	CodeOriginalMissing = "original_missing" // the photo shows, but its file went away before the original was sent
+)
 
 func (e *Engine) fail(ctx context.Context, it Item, code, why string) error {
 	e.mu.Lock()
@@ -468,6 +662,7 @@ func (e *Engine) Progress(ctx context.Context) (Progress, error) {
 	for _, u := range e.inflight {
 		p.Uploading = append(p.Uploading, u.rel)
 	}
+	p.Rendering = len(e.working)
 	slices.Sort(p.Uploading)
 	return p, nil
 }

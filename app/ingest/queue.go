@@ -25,6 +25,7 @@ type State string
 const (
 	Found     State = "found"     // seen complete, not hashed yet
 	Hashed    State = "hashed"    // content hash known
+	Rendered  State = "rendered"  // renditions uploaded: the photo shows; its original follows
 	Uploading State = "uploading" // a tus upload exists (its URL is recorded)
 	Done      State = "done"      // in the album (uploaded, or the album had it already)
 	Failed    State = "failed"    // stopped with a reason the user sees; Retry requeues it
@@ -202,10 +203,17 @@ func (q *Queue) SetHashed(ctx context.Context, id int64, hash string) error {
 	return q.set(ctx, id, Hashed, []State{Found}, `, hash = ?`, hash)
 }
 
+// SetRendered records that the photo's renditions are on the server (photoID: the photo
+// they made; 0 when the desktop made none and the server renders from the original), so a
+// restart sends the original next and never the renditions again.
+func (q *Queue) SetRendered(ctx context.Context, id, photoID int64) error {
+	return q.set(ctx, id, Rendered, []State{Hashed}, `, photo_id = ?`, photoID)
+}
+
 // SetUploading records the tus upload's URL before any byte is sent, so a restart resumes
 // it instead of starting a second upload.
 func (q *Queue) SetUploading(ctx context.Context, id int64, uploadURL string) error {
-	return q.set(ctx, id, Uploading, []State{Hashed, Uploading}, `, upload_url = ?`, uploadURL)
+	return q.set(ctx, id, Uploading, []State{Hashed, Rendered, Uploading}, `, upload_url = ?`, uploadURL)
 }
 
 // SetDone records that the album holds the file.
@@ -214,13 +222,13 @@ func (q *Queue) SetDone(ctx context.Context, id, photoID int64, duplicate bool) 
 	if duplicate {
 		dup = 1
 	}
-	return q.set(ctx, id, Done, []State{Hashed, Uploading}, `, photo_id = ?, duplicate = ?, error = ''`, photoID, dup)
+	return q.set(ctx, id, Done, []State{Hashed, Rendered, Uploading}, `, photo_id = ?, duplicate = ?, error = ''`, photoID, dup)
 }
 
 // SetFailed stops an item with a reason the user reads and its code (the server's error
 // code, or one of the engine's: file_unreadable).
 func (q *Queue) SetFailed(ctx context.Context, id int64, code, reason string) error {
-	return q.set(ctx, id, Failed, []State{Found, Hashed, Uploading}, `, error = ?, error_code = ?, attempts = attempts + 1`, reason, code)
+	return q.set(ctx, id, Failed, []State{Found, Hashed, Rendered, Uploading}, `, error = ?, error_code = ?, attempts = attempts + 1`, reason, code)
 }
 
 // Retry requeues a failed item from the start (its file is hashed again: it may have
@@ -263,6 +271,8 @@ func (q *Queue) Items(ctx context.Context, ids []int64) ([]Item, error) {
 
 // Cancel drops the not-yet-uploaded items of a path (the file went away).
 func (q *Queue) Cancel(ctx context.Context, path string) (int, error) {
+	// A Rendered item stays: its photo is in the album already and waits for this original
+	// (the file was moved away or is being replaced; its new version is queued on its own).
 	res, err := q.db.ExecContext(ctx, `UPDATE items SET state = ?, updated_ns = ? WHERE path = ? AND state IN (?, ?, ?, ?)`,
 		Cancelled, q.now().UnixNano(), path, Found, Hashed, Uploading, Failed)
 	if err != nil {
@@ -275,6 +285,7 @@ func (q *Queue) Cancel(ctx context.Context, path string) (int, error) {
 // Counts is how many items are in each state, with their bytes.
 type Counts struct {
 	Queued, Done, Failed, Cancelled int
+	Shown                           int // of Queued: renditions uploaded, the original on its way
 	QueuedBytes, DoneBytes          int64
 }
 
@@ -301,6 +312,10 @@ func (q *Queue) Counts(ctx context.Context, albumID int64) (Counts, error) {
 			c.Failed = n
 		case Cancelled:
 			c.Cancelled = n
+		case Rendered:
+			c.Shown = n
+			c.Queued += n
+			c.QueuedBytes += b
 		default:
 			c.Queued += n
 			c.QueuedBytes += b

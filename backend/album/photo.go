@@ -33,10 +33,21 @@ type Photo struct {
 	PreviewCRC  uint32 `json:"-"`
 	// RenditionMark is the watermark the renditions carry ("" = none); it is part of their
 	// blob keys.
-	RenditionMark string    `json:"-"`
-	CreatedBy     int64     `json:"created_by"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	RenditionMark string `json:"-"`
+	// OriginalPending: the desktop sent the renditions first and the original is still on
+	// its way (migration 0026). The photo is shown; its original cannot be downloaded yet.
+	OriginalPending bool      `json:"original_pending,omitempty"`
+	CreatedBy       int64     `json:"created_by"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+// OriginalSums are what storing an original learns of it: size, type and the CRC-32s of
+// the downloadable variants.
+type OriginalSums struct {
+	Size                     int64
+	ContentType              string
+	CRC, CRCNoEXIF, CRCNoGPS uint32
 }
 
 // RenderResult is what making a photo's renditions found.

@@ -412,6 +412,9 @@ func (s *Server) publicPhotoFile(c *call) error {
 			return apiErr(http.StatusForbidden, "download_not_allowed", "", nil)
 		}
 		v = variantOf(p, sa.album, dl)
+		if p.OriginalPending && v.key == originalKey(p.Hash) {
+			return apiErr(http.StatusConflict, "original_pending", "", map[string]any{"filename": p.Filename})
+		}
 		h.Set("Content-Disposition", attachment(v.name))
 		h.Set("Cache-Control", "private, no-store")
 		if c.r.Header.Get("Range") == "" {
@@ -467,6 +470,9 @@ func (s *Server) publicZip(c *call) error {
 			continue
 		}
 		v := variantOf(p, sa.album, dl)
+		if p.OriginalPending && v.key == originalKey(p.Hash) {
+			continue // its original is still being uploaded; the zip holds it once it is there
+		}
 		if _, err := bucket.Stat(c.ctx, v.key); err != nil {
 			s.log.WarnContext(c.ctx, "zip: object missing", "photo", p.ID, "err", err)
 			continue

@@ -189,12 +189,16 @@ func (s *Server) remarkStudio(ctx context.Context, tenantID int64, now time.Time
 }
 
 func (s *Server) render(ctx context.Context, tenantID int64, p album.Photo, mark *media.Mark) (media.Image, []media.Rendition, error) {
-	rc, _, err := s.tenantBucket(tenantID).Get(ctx, originalKey(p.Hash))
+	key := originalKey(p.Hash)
+	if p.OriginalPending { // renditions came first: the preview is the largest picture there is
+		key = renditionKey(p.Hash, media.Preview.Name, "")
+	}
+	rc, info, err := s.tenantBucket(tenantID).Get(ctx, key)
 	if err != nil {
 		return media.Image{}, nil, fmt.Errorf("open original of photo %d: %w", p.ID, err)
 	}
 	defer rc.Close()
-	return s.cfg.Renderer.RenderMarked(ctx, sizedReader{rc, p.Size}, renditionSpecs, mark)
+	return s.cfg.Renderer.RenderMarked(ctx, sizedReader{rc, info.Size}, renditionSpecs, mark)
 }
 
 func (s *Server) renderRetry(ctx context.Context, j store.Job, id int64, now time.Time, cause error) (*time.Time, error) {

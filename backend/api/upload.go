@@ -126,6 +126,7 @@ func (s *Server) newUploads() (*uploads, error) {
 func (s *Server) uploadRoutes(m *http.ServeMux) {
 	m.Handle("POST /api/v1/albums/{id}/photos/check", s.authed(s.checkPhotos))
 	m.Handle("GET /api/v1/albums/{id}/photos", s.authed(s.listPhotos))
+	m.Handle("POST /api/v1/albums/{id}/photos/renditions", s.authed(s.photoRenditions))
 	if s.cfg.UploadDir == "" || s.cfg.Blobs == nil {
 		return
 	}
@@ -353,7 +354,7 @@ func (s *Server) ingest(c *call, up tusd.FileInfo, data tusd.Upload) (album.Phot
 		return album.Photo{}, false, fmt.Errorf("stat original: %w", err)
 	}
 	var p album.Photo
-	dup := false
+	dup, completed := false, false
 	err = c.write(func(tx store.Tx) error {
 		if _, err := c.visibleAlbum(tx, albumID); err != nil {
 			return err
@@ -363,9 +364,18 @@ func (s *Server) ingest(c *call, up tusd.FileInfo, data tusd.Upload) (album.Phot
 			return err
 		}
 		if id, ok := have[hash]; ok {
-			dup = true
-			p, err = tx.GetPhoto(c.ctx, id)
-			return err
+			if p, err = tx.GetPhoto(c.ctx, id); err != nil || !p.OriginalPending {
+				dup = true
+				return err
+			}
+			// The desktop sent the renditions first: the original completes that photo and
+			// nothing is rendered again.
+			if p, err = tx.CompletePhotoOriginal(c.ctx, id, album.OriginalSums{Size: up.Size, ContentType: typ.ContentType,
+				CRC: sums.crc, CRCNoEXIF: sums.crcNoEXIF, CRCNoGPS: sums.crcNoGPS}, c.now); err != nil {
+				return err
+			}
+			completed = true // shown already: no second live event
+			return c.audit(tx, "photo.original", "photo", p.ID, nil, p)
 		}
 		status := album.PhotoProcessing
 		if typ.Kind == media.KindVideo {
@@ -389,7 +399,7 @@ func (s *Server) ingest(c *call, up tusd.FileInfo, data tusd.Upload) (album.Phot
 		}
 		return c.audit(tx, "photo.upload", "photo", p.ID, nil, p)
 	})
-	if err == nil && !dup {
+	if err == nil && !dup && !completed {
 		s.photoEvent(c.ctx, c.tenant.ID, p) // a video is ready as it lands
 	}
 	return p, dup, err
@@ -433,16 +443,27 @@ func (s *Server) checkPhotos(c *call) (any, error) {
 			return nil, apiErr(http.StatusBadRequest, "invalid_value", "hashes", map[string]any{"allowed": "64 lowercase hex digits"})
 		}
 	}
-	out := map[string]int64{}
+	out, pending, pendingAsked := map[string]int64{}, map[string]int64{}, map[string]int64{}
 	err = c.view(func(tx store.Tx) error {
 		if _, err := c.visibleAlbum(tx, id); err != nil {
 			return err
 		}
 		var err error
-		out, err = tx.PhotoHashes(c.ctx, id, in.Hashes)
+		if out, err = tx.PhotoHashes(c.ctx, id, in.Hashes); err != nil {
+			return err
+		}
+		pending, err = tx.PendingOriginals(c.ctx, id)
 		return err
 	})
-	return map[string]any{"existing": out}, c.albumDenied(err, "album.view", "album", id)
+	// A photo whose original is still on its way is not "existing" (the original must be
+	// sent); "pending" tells a desktop that its renditions are there already.
+	for h := range out {
+		if pid, ok := pending[h]; ok {
+			delete(out, h)
+			pendingAsked[h] = pid
+		}
+	}
+	return map[string]any{"existing": out, "pending": pendingAsked}, c.albumDenied(err, "album.view", "album", id)
 }
 
 func (s *Server) listPhotos(c *call) (any, error) {

@@ -130,3 +130,10 @@ func Sniff(head []byte) (Type, error) {
 	}
 	return Type{}, fail(CodeNotMedia, "unknown leading bytes % x", head[:min(len(head), 12)])
 }
+
+// Fit is the size of this rendition of an upright w×h picture (never enlarged): what every
+// Renderer makes, so a rendition made elsewhere (the desktop) can be checked against it.
+func (s Spec) Fit(w, h int) (int, int) { return fitEdge(w, h, s.MaxEdge) }
+
+// Check refuses a w×h picture with more pixels than l allows (CodeTooLarge).
+func (l Limits) Check(w, h int) error { return checkPixels(w, h, l) }

@@ -39,6 +39,12 @@ type AlbumTx interface {
 	// SetPhotoResult records what rendering found: status, upright size, the preview's size
 	// and CRC, or the failure reason.
 	SetPhotoResult(ctx context.Context, id int64, r album.RenderResult, now time.Time) (album.Photo, error)
+	// CompletePhotoOriginal records that the original of a photo whose renditions came first
+	// is stored (its real size, type and CRCs; the album's bytes follow the real size). A
+	// photo not waiting for its original is returned unchanged.
+	CompletePhotoOriginal(ctx context.Context, id int64, o album.OriginalSums, now time.Time) (album.Photo, error)
+	// PendingOriginals returns the album's photos still waiting for their original, by hash.
+	PendingOriginals(ctx context.Context, albumID int64) (map[string]int64, error)
 	// ScheduleJob enqueues a durable job of this studio in this transaction, so the job exists
 	// exactly when the change that needs it commits; (kind, key) names it once.
 	ScheduleJob(ctx context.Context, kind, key string, payload []byte, runAt time.Time) error

@@ -216,12 +216,6 @@ func (c *Client) UploadFile(ctx context.Context, u UploadRequest, f io.ReaderAt,
 // CheckPhotos returns which of the hashes the album already holds (photo ids by hash), so
 // those files need not be sent (POST /api/v1/albums/{id}/photos/check).
 func (c *Client) CheckPhotos(ctx context.Context, albumID int64, hashes []string) (map[string]int64, error) {
-	var out struct {
-		Existing map[string]int64 `json:"existing"`
-	}
-	err := c.do(ctx, http.MethodPost, idPath("/api/v1/albums", albumID, "photos", "check"), nil, map[string]any{"hashes": hashes}, &out)
-	if out.Existing == nil {
-		out.Existing = map[string]int64{}
-	}
+	out, err := c.CheckAlbum(ctx, albumID, hashes)
 	return out.Existing, err
 }

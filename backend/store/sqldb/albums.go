@@ -184,24 +184,24 @@ func (t *tx) ListAlbums(ctx context.Context, orderID int64) ([]album.Album, erro
 }
 
 const photoCols = `id, album_id, hash, size, filename, content_type, kind, width, height, status, fail_reason, created_by, created_at, updated_at,
-	crc, crc_noexif, crc_nogps, preview_size, preview_crc, rendition_mark`
+	crc, crc_noexif, crc_nogps, preview_size, preview_crc, rendition_mark, original_pending`
 
 func photoRow(r *sql.Rows) (album.Photo, error) {
 	var p album.Photo
 	var status string
-	var created, updated int64
+	var created, updated, pending int64
 	err := r.Scan(&p.ID, &p.AlbumID, &p.Hash, &p.Size, &p.Filename, &p.ContentType, &p.Kind, &p.Width, &p.Height, &status,
-		&p.FailReason, &p.CreatedBy, &created, &updated, &p.CRC, &p.CRCNoEXIF, &p.CRCNoGPS, &p.PreviewSize, &p.PreviewCRC, &p.RenditionMark)
-	p.Status, p.CreatedAt, p.UpdatedAt = album.PhotoStatus(status), fromMS(created), fromMS(updated)
+		&p.FailReason, &p.CreatedBy, &created, &updated, &p.CRC, &p.CRCNoEXIF, &p.CRCNoGPS, &p.PreviewSize, &p.PreviewCRC, &p.RenditionMark, &pending)
+	p.Status, p.CreatedAt, p.UpdatedAt, p.OriginalPending = album.PhotoStatus(status), fromMS(created), fromMS(updated), pending != 0
 	return p, err
 }
 
 func (t *tx) InsertPhoto(ctx context.Context, p album.Photo) (album.Photo, error) {
 	err := t.row(ctx, `INSERT INTO photos (tenant_id, album_id, hash, size, filename, content_type, kind, width, height, status,
-		fail_reason, created_by, created_at, updated_at, crc, crc_noexif, crc_nogps)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		fail_reason, created_by, created_at, updated_at, crc, crc_noexif, crc_nogps, original_pending)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		[]any{t.tenant, p.AlbumID, p.Hash, p.Size, p.Filename, p.ContentType, p.Kind, p.Width, p.Height, string(p.Status),
-			p.FailReason, p.CreatedBy, ms(p.CreatedAt), ms(p.UpdatedAt), p.CRC, p.CRCNoEXIF, p.CRCNoGPS}, &p.ID)
+			p.FailReason, p.CreatedBy, ms(p.CreatedAt), ms(p.UpdatedAt), p.CRC, p.CRCNoEXIF, p.CRCNoGPS, boolInt(p.OriginalPending)}, &p.ID)
 	if err != nil {
 		return p, wrap("insert photo", err)
 	}
@@ -260,6 +260,52 @@ func (t *tx) SetPhotoResult(ctx context.Context, id int64, r album.RenderResult,
 		return album.Photo{}, wrap(fmt.Sprintf("set photo %d result", id), err)
 	}
 	return t.GetPhoto(ctx, id)
+}
+
+func (t *tx) CompletePhotoOriginal(ctx context.Context, id int64, o album.OriginalSums, now time.Time) (album.Photo, error) {
+	p, err := t.GetPhoto(ctx, id)
+	if err != nil {
+		return p, err
+	}
+	if !p.OriginalPending {
+		return p, nil
+	}
+	res, err := t.exec(ctx, `UPDATE photos SET original_pending = 0, size = ?, content_type = ?, crc = ?, crc_noexif = ?, crc_nogps = ?,
+		updated_at = ? WHERE tenant_id = ? AND id = ? AND original_pending = 1`,
+		o.Size, o.ContentType, o.CRC, o.CRCNoEXIF, o.CRCNoGPS, ms(now), t.tenant, id)
+	if err := mustAffect(res, err); err != nil {
+		return p, wrap(fmt.Sprintf("complete photo %d", id), err)
+	}
+	if d := o.Size - p.Size; d != 0 { // the album counted the size the desktop declared
+		res, err := t.exec(ctx, `UPDATE albums SET bytes = bytes + ? WHERE tenant_id = ? AND id = ?`, d, t.tenant, p.AlbumID)
+		if err := mustAffect(res, err); err != nil {
+			return p, wrap("count photo", err)
+		}
+	}
+	return t.GetPhoto(ctx, id)
+}
+
+func (t *tx) PendingOriginals(ctx context.Context, albumID int64) (map[string]int64, error) {
+	rows, err := t.query(ctx, `SELECT hash, id FROM photos WHERE tenant_id = ? AND album_id = ? AND original_pending = 1`, t.tenant, albumID)
+	if err != nil {
+		return nil, wrap("pending originals", err)
+	}
+	out := map[string]int64{}
+	pairs, err := collect(rows, func(r *sql.Rows) (struct {
+		h  string
+		id int64
+	}, error) {
+		var v struct {
+			h  string
+			id int64
+		}
+		err := r.Scan(&v.h, &v.id)
+		return v, err
+	})
+	for _, p := range pairs {
+		out[p.h] = p.id
+	}
+	return out, wrap("pending originals", err)
 }
 
 func (t *tx) ScheduleJob(ctx context.Context, kind, key string, payload []byte, runAt time.Time) error {
