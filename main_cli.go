@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +19,7 @@ import (
 	"github.com/studiodesk/studiodesk/app/ingest"
 	"github.com/studiodesk/studiodesk/app/watch"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
+	"github.com/studiodesk/studiodesk/backend/media"
 )
 
 // Headless commands on the engine the desktop uses, for photographers' laptops without the
@@ -35,6 +39,9 @@ func runHeadless(ctx context.Context, cmd string, args []string, getenv func(str
 	token := fl.String("token", getenv("STUDIODESK_TOKEN"), "session token (default: the desktop app's login on this PC)")
 	uploads := fl.Int("uploads", 3, "uploads at once")
 	limit := fl.Int64("limit-kbps", 0, "bandwidth limit in KiB/s (0: none)")
+	lang := fl.String("lang", firstNonEmpty(getenv("LC_ALL"), getenv("LC_MESSAGES"), getenv("LANG")), "language of messages: zh-CN (default) or en")
+	renditions := fl.Bool("renditions", true, "make thumb and preview on this computer and send them first (the photo shows before its original arrives)")
+	statusAddr := fl.String("status-addr", "", "serve the progress as JSON at http://ADDR/status (e.g. 127.0.0.1:7070; for scripts and benchmarks)")
 	fl.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: studiodesk %s DIR --album ID [flags]\n\n", cmd)
 		fl.PrintDefaults()
@@ -50,14 +57,15 @@ func runHeadless(ctx context.Context, cmd string, args []string, getenv func(str
 	if dir == "" && fl.NArg() > 0 {
 		dir = fl.Arg(0)
 	}
+	t := cliText(*lang)
 	if dir == "" || *albumID <= 0 {
 		fl.Usage()
-		return errors.New("give the folder and --album")
+		return errors.New(t.needArgs)
 	}
 	if *configDir == "" {
 		base, err := os.UserConfigDir()
 		if err != nil {
-			return fmt.Errorf("local state folder: %w (pass --config)", err)
+			return fmt.Errorf(t.configDir, err)
 		}
 		*configDir = filepath.Join(base, "StudioDesk")
 	}
@@ -72,9 +80,13 @@ func runHeadless(ctx context.Context, cmd string, args []string, getenv func(str
 		*token = storedToken
 	}
 	if *server == "" || *token == "" {
-		return errors.New("not logged in: log in once in the StudioDesk window on this PC, or pass --server and --token")
+		return errors.New(t.notLoggedIn)
 	}
-	client, err := apiclient.New(apiclient.Config{BaseURL: *server, Token: *token, UserAgent: "studiodesk-cli/" + version})
+	apiLang := "zh-CN"
+	if ingest.English(*lang) {
+		apiLang = "en"
+	}
+	client, err := apiclient.New(apiclient.Config{BaseURL: *server, Token: *token, UserAgent: "studiodesk-cli/" + version, Language: apiLang})
 	if err != nil {
 		return err
 	}
@@ -86,8 +98,19 @@ func runHeadless(ctx context.Context, cmd string, args []string, getenv func(str
 		return err
 	}
 	defer q.Close()
-	bar := &progressBar{w: stderr}
-	eng := ingest.NewEngine(q, client, ingest.Config{MaxUploads: *uploads, BytesPerSecond: *limit << 10, OnProgress: bar.show})
+	bar := &progressBar{w: stderr, t: t}
+	cfg := ingest.Config{MaxUploads: *uploads, BytesPerSecond: *limit << 10, OnProgress: bar.show, Lang: apiLang}
+	if *renditions {
+		cfg.Renderer = media.Best(media.Limits{})
+	}
+	eng := ingest.NewEngine(q, client, cfg)
+	if *statusAddr != "" {
+		stop, err := serveStatus(ctx, *statusAddr, eng)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	root, err := filepath.Abs(dir)
 	if err != nil {
 		return err
@@ -104,9 +127,9 @@ func runHeadless(ctx context.Context, cmd string, args []string, getenv func(str
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("read %s: %w", dir, err)
+			return fmt.Errorf(t.readDir, dir, err)
 		}
-		fmt.Fprintf(stderr, "queued %d new files from %s\n", n, dir)
+		fmt.Fprintf(stderr, t.queued+"\n", n, dir)
 		if err := eng.Run(ctx, true); err != nil {
 			return err
 		}
@@ -136,7 +159,7 @@ func runHeadless(ctx context.Context, cmd string, args []string, getenv func(str
 				fmt.Fprintln(stderr, err)
 			}
 		}()
-		fmt.Fprintf(stderr, "watching %s (Ctrl-C stops)\n", dir)
+		fmt.Fprintf(stderr, t.watching+"\n", dir)
 		errc := make(chan error, 1)
 		go func() { errc <- w.Run(ctx) }()
 		if err := eng.Run(ctx, false); err != nil {
@@ -153,10 +176,10 @@ func runHeadless(ctx context.Context, cmd string, args []string, getenv func(str
 	bar.done(p)
 	failed, _ := q.Failed(context.WithoutCancel(ctx))
 	for _, f := range failed {
-		fmt.Fprintf(stdout, "failed: %s: %s\n", f.Rel, f.Error)
+		fmt.Fprintf(stdout, t.failedFile+"\n", f.Rel, f.Error)
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("%d files failed (listed above); fix them and run again to retry", len(failed))
+		return fmt.Errorf(t.failedAll, len(failed))
 	}
 	return nil
 }
@@ -164,6 +187,7 @@ func runHeadless(ctx context.Context, cmd string, args []string, getenv func(str
 // progressBar draws one line on a terminal: files done, speed, time left.
 type progressBar struct {
 	w     io.Writer
+	t     cliTexts
 	began time.Time
 }
 
@@ -180,16 +204,16 @@ func (b *progressBar) show(p ingest.Progress) {
 	state := ""
 	switch {
 	case p.Paused:
-		state = "  已暂停 paused"
+		state = "  " + b.t.paused
 	case p.Offline:
-		state = "  离线，等待重连 offline, retrying"
+		state = "  " + b.t.offline
 	}
 	eta := "--:--"
 	if p.ETA > 0 {
 		eta = fmtDuration(p.ETA)
 	}
-	fmt.Fprintf(b.w, "\r[%s%s] %d/%d  %.1f MB/s  ETA %s  failed %d%s   ", strings.Repeat("#", filled), strings.Repeat(".", width-filled),
-		p.Done, total, p.BytesPerSec/1e6, eta, p.Failed, state)
+	fmt.Fprintf(b.w, "\r[%s%s] %d/%d  %.1f MB/s  "+b.t.bar+"%s   ", strings.Repeat("#", filled), strings.Repeat(".", width-filled),
+		p.Done, total, p.BytesPerSec/1e6, eta, p.Shown, p.Failed, state)
 }
 
 func (b *progressBar) done(p ingest.Progress) {
@@ -198,10 +222,87 @@ func (b *progressBar) done(p ingest.Progress) {
 	if !b.began.IsZero() {
 		took = time.Since(b.began)
 	}
-	fmt.Fprintf(b.w, "\n%d done, %d failed, %.1f MB sent in %s\n", p.Done, p.Failed, float64(p.SentBytes)/1e6, fmtDuration(took))
+	fmt.Fprintf(b.w, "\n"+b.t.summary+"\n", p.Done, p.Failed, float64(p.SentBytes)/1e6, fmtDuration(took))
 }
 
 func fmtDuration(d time.Duration) string {
 	d = d.Round(time.Second)
 	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+// cliTexts are the CLI's own words in one language (the engine's and the server's come
+// localized from them).
+type cliTexts struct {
+	needArgs, configDir, notLoggedIn, readDir, queued, watching, failedFile, failedAll string
+	paused, offline, bar, summary                                                      string
+}
+
+var cliEN = cliTexts{
+	needArgs:    "give the folder and --album",
+	configDir:   "local state folder: %w (pass --config)",
+	notLoggedIn: "not logged in: log in once in the StudioDesk window on this PC, or pass --server and --token",
+	readDir:     "read %s: %w",
+	queued:      "queued %d new files from %s",
+	watching:    "watching %s (Ctrl-C stops)",
+	failedFile:  "failed: %s: %s",
+	failedAll:   "%d files failed (listed above); fix them and run again to retry",
+	paused:      "paused",
+	offline:     "offline, retrying",
+	bar:         "ETA %s  shown %d  failed %d",
+	summary:     "%d done, %d failed, %.1f MB sent in %s",
+}
+
+var cliZH = cliTexts{
+	needArgs:    "请给出文件夹和 --album（相册编号）",
+	configDir:   "本机状态文件夹：%w（请用 --config 指定）",
+	notLoggedIn: "未登录：请先在本机的 StudioDesk 窗口登录一次，或用 --server 和 --token 指定",
+	readDir:     "读取 %s：%w",
+	queued:      "已排队 %d 个新文件（来自 %s）",
+	watching:    "正在监视 %s（按 Ctrl-C 停止）",
+	failedFile:  "失败：%s：%s",
+	failedAll:   "%d 个文件失败（见上方列表）：处理后再次运行即可重试",
+	paused:      "已暂停",
+	offline:     "离线，等待重连",
+	bar:         "剩余 %s  已显示 %d  失败 %d",
+	summary:     "完成 %d 个，失败 %d 个，共发送 %.1f MB，用时 %s",
+}
+
+// cliText picks the CLI's language: English for "en…" (--lang en, LANG=en_US.UTF-8),
+// Simplified Chinese otherwise.
+func cliText(lang string) cliTexts {
+	if ingest.English(lang) {
+		return cliEN
+	}
+	return cliZH
+}
+
+func firstNonEmpty(v ...string) string {
+	for _, s := range v {
+		if s != "" && s != "C" && s != "POSIX" {
+			return s
+		}
+	}
+	return ""
+}
+
+// serveStatus answers GET /status with the engine's progress as JSON until stop: what a
+// script (or the benchmark's responsiveness probe) asks while the upload runs.
+func serveStatus(ctx context.Context, addr string, eng *ingest.Engine) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--status-addr: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
+		p, err := eng.Progress(r.Context())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(p)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return func() { _ = srv.Shutdown(context.WithoutCancel(ctx)) }, nil
 }

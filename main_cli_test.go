@@ -26,7 +26,7 @@ func TestUploadCommand(t *testing.T) {
 		}
 	}
 	os.WriteFile(filepath.Join(dir, "d.jpg.part"), []byte("half"), 0o644)
-	env := map[string]string{"STUDIODESK_SERVER": srv.URL, "STUDIODESK_TOKEN": srv.Token, "STUDIODESK_CONFIG": t.TempDir()}
+	env := map[string]string{"STUDIODESK_SERVER": srv.URL, "STUDIODESK_TOKEN": srv.Token, "STUDIODESK_CONFIG": t.TempDir(), "LANG": "en_US.UTF-8"}
 	getenv := func(k string) string { return env[k] }
 	upload := func() string {
 		var out, errb bytes.Buffer
@@ -50,6 +50,42 @@ func TestUploadCommand(t *testing.T) {
 	err = run(context.Background(), []string{"upload", dir}, getenv, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "--album") {
 		t.Fatalf("without --album: %v", err)
+	}
+	// The photos went renditions first: each shows, and each original completed its photo.
+	for _, p := range photos {
+		if p.Status != "ready" || p.OriginalPending {
+			t.Errorf("%s: status %s, original pending %v", p.Filename, p.Status, p.OriginalPending)
+		}
+	}
+}
+
+// TestCommandLanguage: the CLI speaks Simplified Chinese by default and English with
+// LANG=en_… or --lang en.
+func TestCommandLanguage(t *testing.T) {
+	srv := apptest.NewUploadServer(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.jpg"), mediatest.JPEG(mediatest.Upright(40, 30), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang  string
+		flags []string
+		want  string
+	}{
+		{"", nil, "已排队 1 个新文件"},
+		{"zh_CN.UTF-8", nil, "完成 1 个，失败 0 个"},
+		{"zh_CN.UTF-8", []string{"--lang", "en"}, "1 done, 0 failed"},
+		{"en_GB.UTF-8", nil, "queued 1 new files"},
+	} {
+		env := map[string]string{"STUDIODESK_SERVER": srv.URL, "STUDIODESK_TOKEN": srv.Token, "STUDIODESK_CONFIG": t.TempDir(), "LANG": c.lang}
+		var out, errb bytes.Buffer
+		args := append([]string{"upload", dir, "--album", itoa(srv.AlbumID)}, c.flags...)
+		if err := run(context.Background(), args, func(k string) string { return env[k] }, &out, &errb); err != nil {
+			t.Fatalf("LANG=%q %v: %v\n%s", c.lang, c.flags, err, errb.String())
+		}
+		if !strings.Contains(errb.String(), c.want) {
+			t.Errorf("LANG=%q %v said:\n%s\nwant %q", c.lang, c.flags, errb.String(), c.want)
+		}
 	}
 }
 

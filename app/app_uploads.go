@@ -15,7 +15,9 @@ import (
 
 	"github.com/studiodesk/studiodesk/app/ingest"
 	"github.com/studiodesk/studiodesk/app/watch"
+	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
+	"github.com/studiodesk/studiodesk/backend/media"
 )
 
 // EventUploadProgress carries an UploadProgress while UploadPaths or RetryUploads runs.
@@ -46,7 +48,8 @@ func (a *App) startUploads() error {
 		return err
 	}
 	up := &uploads{q: q}
-	up.eng = ingest.NewEngine(q, appUploader{a}, ingest.Config{OnProgress: func(p ingest.Progress) {
+	// Renditions first, made here with the fastest renderer the build has (docs/desktop.md).
+	up.eng = ingest.NewEngine(q, appUploader{a}, ingest.Config{Renderer: media.Best(media.Limits{}), Lang: a.snapshot().Language, OnProgress: func(p ingest.Progress) {
 		up.mu.Lock()
 		up.last = p
 		up.mu.Unlock()
@@ -109,6 +112,24 @@ func (u appUploader) CheckPhotos(ctx context.Context, albumID int64, hashes []st
 	}
 	have, err := c.CheckPhotos(ctx, albumID, hashes)
 	return have, u.done(s, err)
+}
+
+func (u appUploader) CheckAlbum(ctx context.Context, albumID int64, hashes []string) (apiclient.PhotoCheck, error) {
+	c, s, err := u.client()
+	if err != nil {
+		return apiclient.PhotoCheck{}, err
+	}
+	have, err := c.CheckAlbum(ctx, albumID, hashes)
+	return have, u.done(s, err)
+}
+
+func (u appUploader) UploadRenditions(ctx context.Context, r apiclient.RenditionsRequest) (api.RenditionsResult, error) {
+	c, s, err := u.client()
+	if err != nil {
+		return api.RenditionsResult{}, err
+	}
+	res, err := c.UploadRenditions(ctx, r)
+	return res, u.done(s, err)
 }
 
 func (u appUploader) UploadFile(ctx context.Context, r apiclient.UploadRequest, f io.ReaderAt, resumeURL string, retries int,
