@@ -296,6 +296,12 @@ func (e *Engine) step(ctx context.Context, wg *sync.WaitGroup, firstRound bool) 
 			return worked, err
 		}
 		for _, it := range items {
+			e.mu.Lock()
+			unchecked := it.State == Hashed && !e.checked[it.ID]
+			e.mu.Unlock()
+			if unchecked { // hashed after this round's check: the album may hold it
+				continue
+			}
 			started, more := e.startUpload(ctx, wg, it)
 			worked = worked || started
 			if !more {
@@ -325,6 +331,9 @@ func (e *Engine) startWork(ctx context.Context, wg *sync.WaitGroup, it Item, lim
 		return false, false
 	}
 	e.working[it.ID] = it.State
+	if it.State == Found {
+		delete(e.checked, it.ID) // hashed again (a retry): checked again
+	}
 	e.mu.Unlock()
 	wg.Go(func() {
 		defer func() {
