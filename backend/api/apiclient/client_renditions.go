@@ -3,6 +3,8 @@ package apiclient
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -50,8 +52,14 @@ func (c *Client) UploadRenditions(ctx context.Context, r RenditionsRequest) (api
 	}
 	path := idPath("/api/v1/albums", r.AlbumID, "photos", "renditions")
 	var out api.RenditionsResult
-	err := c.doBody(ctx, http.MethodPost, c.base+path, path, bytes.NewReader(buf.Bytes()), mw.FormDataContentType(), &out)
-	return out, err
+	_, raw, err := c.exchange(ctx, http.MethodPost, path, nil, &buf, mw.FormDataContentType())
+	if err != nil {
+		return out, err
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return out, fmt.Errorf("decode POST %s: %w", path, err)
+	}
+	return out, nil
 }
 
 // PhotoCheck is what an album holds of some files: complete photos (nothing to send) and
