@@ -52,12 +52,12 @@ func (c *Client) UploadRenditions(ctx context.Context, r RenditionsRequest) (api
 	}
 	path := idPath("/api/v1/albums", r.AlbumID, "photos", "renditions")
 	var out api.RenditionsResult
-	_, raw, err := c.exchange(ctx, http.MethodPost, path, nil, &buf, mw.FormDataContentType())
+	res, raw, err := c.exchange(ctx, http.MethodPost, path, nil, &buf, mw.FormDataContentType())
 	if err != nil {
 		return out, err
 	}
 	if err := json.Unmarshal(raw, &out); err != nil {
-		return out, fmt.Errorf("decode POST %s: %w", path, err)
+		return out, unexpected(res, fmt.Sprintf("decode POST %s: %v", path, err))
 	}
 	return out, nil
 }
