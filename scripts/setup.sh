@@ -19,10 +19,11 @@ fi
 # browser tests, ImageMagick for screenshots, Node.js for the frontend, PostgreSQL for the
 # store tests (scripts/postgres.sh runs a throwaway cluster of it), libjpeg-turbo for the
 # server's renderer (media.Turbo, cgo), and the issue-5 benchmarks' reference tools:
-# vipsthumbnail (libvips-tools), nginx and wrk; a CJK font so screenshots of the Chinese UI
+# vipsthumbnail (libvips-tools), nginx and wrk, and issue 6's rclone (the ingest benchmark's
+# bytes-only reference, copying to versitygw); a CJK font so screenshots of the Chinese UI
 # (browser e2e, desktop smoke) show text, not empty boxes.
 pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev xvfb xauth xdotool dbus-daemon chromium imagemagick curl ca-certificates
-  postgresql libjpeg62-turbo-dev libvips-tools nginx-light wrk fonts-noto-cjk)
+  postgresql libjpeg62-turbo-dev libvips-tools nginx-light wrk rclone fonts-noto-cjk)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -5,9 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
-	"image/jpeg"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,7 +13,7 @@ import (
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/media"
-	"github.com/studiodesk/studiodesk/backend/media/mediatest"
+	"github.com/studiodesk/studiodesk/bench/benchphotos"
 )
 
 type renditionConfig struct {
@@ -156,76 +153,5 @@ func sizeOf(files []string) string {
 	return fmt.Sprintf("%.1f MB each on average", float64(n)/float64(len(files))/1e6)
 }
 
-// photos generates n camera-like 6000×4000 JPEGs once (smooth gradients, large soft shapes
-// and sensor-like noise, about 8 MB each at quality 90); every fourth carries EXIF
-// orientation 6, 3 or 8 like a camera held upright.
-func photos(dir string, n int) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	files := make([]string, n)
-	var todo []int
-	for i := range n {
-		files[i] = filepath.Join(dir, fmt.Sprintf("IMG_%04d.jpg", i+1))
-		if _, err := os.Stat(files[i]); err != nil {
-			todo = append(todo, i)
-		}
-	}
-	if len(todo) > 0 {
-		fmt.Printf("generating %d 24-megapixel JPEGs in %s ...\n", len(todo), dir)
-	}
-	var mu sync.Mutex
-	done := 0
-	idx := make([]string, len(todo))
-	for k, i := range todo {
-		idx[k] = fmt.Sprint(i)
-	}
-	return files, parallel(idx, 2, func(share []string) error {
-		for _, s := range share {
-			var i int
-			fmt.Sscan(s, &i)
-			b := photo(uint64(i))
-			o := []int{0, 6, 0, 3, 0, 8, 0, 1}[i%8]
-			if err := os.WriteFile(files[i], mediatest.WithOrientation(b, o), 0o644); err != nil {
-				return err
-			}
-			mu.Lock()
-			done++
-			fmt.Printf("\r  %d/%d", done, len(todo))
-			if done == len(todo) {
-				fmt.Println()
-			}
-			mu.Unlock()
-		}
-		return nil
-	})
-}
-
-func photo(seed uint64) []byte {
-	const w, h = 6000, 4000
-	r := rand.New(rand.NewPCG(seed, 7))
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	cx, cy, rad := r.IntN(w), r.IntN(h), 800+r.IntN(1500)
-	base := [3]int{r.IntN(120), r.IntN(120), r.IntN(120)}
-	for y := range h {
-		for x := range w {
-			i := img.PixOffset(x, y)
-			dx, dy := x-cx, y-cy
-			inside := dx*dx+dy*dy < rad*rad
-			for c := range 3 {
-				v := base[c] + (x*(60+20*c))/w + (y*(50-15*c))/h
-				if inside {
-					v += 40
-				}
-				v += r.IntN(37) - 18 // sensor noise
-				img.Pix[i+c] = uint8(min(max(v, 0), 255))
-			}
-			img.Pix[i+3] = 255
-		}
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
-		panic(err)
-	}
-	return buf.Bytes()
-}
+// photos generates n camera-like 24-megapixel JPEGs once (benchphotos) and returns them.
+func photos(dir string, n int) ([]string, error) { return benchphotos.Generate(dir, n, n, 2) }
