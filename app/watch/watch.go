@@ -15,6 +15,9 @@
 //     changed for Stable, and a JPEG ends with its end-of-image marker (a JPEG without one,
 //     or an empty file, is handed on only after it stays unchanged for IncompleteAfter: some
 //     cameras append data after the marker, and copiers create a file before its bytes).
+//     A JPEG that ends with its marker is handed on sooner, after StableComplete (a frame
+//     saved by tethering software reaches a live album within a second). The stability
+//     clock starts at the path's last event, not when the quiet period ended.
 //   - Temporary, hidden and system files are ignored (Ignored).
 //   - Start reconciles: every file already under the root is examined like a new one, so
 //     what changed while the app was closed is found; the consumer (the upload queue)
@@ -84,6 +87,10 @@ type Config struct {
 	Quiet time.Duration
 	// Stable is how long a file's size and time must stay the same (1 s).
 	Stable time.Duration
+	// StableComplete is that time for a JPEG that already ends with its end-of-image marker
+	// (300 ms; at most Stable): the marker is written last, so such a file is most likely
+	// whole, and a live album should not wait a second longer for it.
+	StableComplete time.Duration
 	// IncompleteAfter is how long a JPEG without its end marker must stay unchanged before
 	// it is handed on anyway (10 s).
 	IncompleteAfter time.Duration
@@ -102,6 +109,8 @@ func (c Config) withDefaults() Config {
 	}
 	def(&c.Quiet, 500*time.Millisecond)
 	def(&c.Stable, time.Second)
+	def(&c.StableComplete, 300*time.Millisecond)
+	c.StableComplete = min(c.StableComplete, c.Stable)
 	def(&c.IncompleteAfter, 10*time.Second)
 	def(&c.MaxQuiet, 5*time.Second)
 	def(&c.RescanEvery, 30*time.Second)
@@ -120,8 +129,11 @@ type Watcher struct {
 	watched map[string]bool       // directories with a watch
 	dirty   map[string]bool       // paths to examine after the quiet period
 	pending map[string]*candidate // files waiting to be stable
-	emitted map[string]version    // what was handed on, per path
-	rescan  bool
+	touched map[string]time.Time  // dirty paths: when their last event came
+	// lastEvent: touched of the paths being examined now (nil between passes).
+	lastEvent map[string]time.Time
+	emitted   map[string]version // what was handed on, per path
+	rescan    bool
 	// unwatched: a folder's watch was refused, so the tree is rescanned every RescanEvery.
 	unwatched bool
 }
@@ -163,7 +175,8 @@ func New(cfg Config, src Source) (*Watcher, error) {
 	}
 	cfg.Root = root
 	return &Watcher{cfg: cfg, src: src, out: make(chan File, 256), errs: make(chan error, 16),
-		watched: map[string]bool{}, dirty: map[string]bool{}, pending: map[string]*candidate{}, emitted: map[string]version{}}, nil
+		watched: map[string]bool{}, dirty: map[string]bool{}, pending: map[string]*candidate{}, emitted: map[string]version{},
+		touched: map[string]time.Time{}}, nil
 }
 
 // Files delivers complete files and removals. It is closed when Run returns.
@@ -188,7 +201,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	if err := w.scan(ctx, w.cfg.Root); err != nil { // watches + reconciliation
 		return err
 	}
-	tick := time.NewTicker(w.cfg.Stable / 4)
+	tick := time.NewTicker(w.cfg.StableComplete / 4)
 	defer tick.Stop()
 	rescan := time.NewTicker(w.cfg.RescanEvery)
 	defer rescan.Stop()
@@ -244,6 +257,7 @@ func (w *Watcher) note(ev Event) {
 		w.rescan = true
 	default:
 		w.dirty[ev.Path] = true
+		w.touched[ev.Path] = time.Now()
 	}
 }
 
@@ -253,7 +267,11 @@ func (w *Watcher) examineDirty(ctx context.Context) error {
 	w.mu.Lock()
 	dirty, rescan := w.dirty, w.rescan
 	w.dirty, w.rescan = map[string]bool{}, false
+	// The event times of this pass's paths, read by consider; paths that are not files
+	// (folders, ignored names, gone) simply leave theirs unused.
+	w.lastEvent, w.touched = w.touched, map[string]time.Time{}
 	w.mu.Unlock()
+	defer func() { w.mu.Lock(); w.lastEvent = nil; w.mu.Unlock() }()
 	if rescan {
 		w.mu.Lock()
 		w.stats.Rescans++
@@ -355,6 +373,10 @@ func (w *Watcher) consider(p string, fi fs.FileInfo) {
 		w.stats.Ignored++
 		return
 	}
+	since, ok := w.lastEvent[p]
+	if !ok {
+		since = time.Now() // found by a scan: no event tells when it was last written
+	}
 	v := version{size: fi.Size(), mod: fi.ModTime()}
 	if e, ok := w.emitted[p]; ok && e == v {
 		return
@@ -362,7 +384,7 @@ func (w *Watcher) consider(p string, fi fs.FileInfo) {
 	if c, ok := w.pending[p]; ok && c.version == v {
 		return // already waiting; the stability clock keeps running
 	}
-	w.pending[p] = &candidate{version: v, since: time.Now()}
+	w.pending[p] = &candidate{version: v, since: since}
 }
 
 // checkPending hands on the candidates that are complete.
@@ -370,7 +392,7 @@ func (w *Watcher) checkPending(ctx context.Context, now time.Time) error {
 	w.mu.Lock()
 	paths := make([]string, 0, len(w.pending))
 	for p, c := range w.pending {
-		if now.Sub(c.since) >= w.cfg.Stable {
+		if now.Sub(c.since) >= w.cfg.StableComplete {
 			paths = append(paths, p)
 		}
 	}
@@ -401,8 +423,12 @@ func (w *Watcher) checkPending(ctx context.Context, now time.Time) error {
 			continue
 		}
 		// An empty file is one being created (the bytes follow): it gets the longer wait too.
-		if (v.size == 0 || !complete(p, v.size)) && now.Sub(c.since) < w.cfg.IncompleteAfter {
+		done := v.size > 0 && complete(p, v.size)
+		if !done && now.Sub(c.since) < w.cfg.IncompleteAfter {
 			continue
+		}
+		if now.Sub(c.since) < w.cfg.Stable && !(done && isJPEG(p)) {
+			continue // only a JPEG with its end marker goes before Stable
 		}
 		rel, err := filepath.Rel(w.cfg.Root, p)
 		if err != nil {
@@ -488,8 +514,7 @@ func Ignored(name string) bool {
 // marker (FF D9, possibly followed by a little padding); other files are judged by their
 // size and time alone.
 func complete(p string, size int64) bool {
-	lower := strings.ToLower(p)
-	if !strings.HasSuffix(lower, ".jpg") && !strings.HasSuffix(lower, ".jpeg") {
+	if !isJPEG(p) {
 		return true
 	}
 	f, err := os.Open(p)
@@ -512,6 +537,11 @@ func complete(p string, size int64) bool {
 		i--
 	}
 	return i >= 2 && buf[i-2] == 0xFF && buf[i-1] == 0xD9
+}
+
+func isJPEG(p string) bool {
+	lower := strings.ToLower(p)
+	return strings.HasSuffix(lower, ".jpg") || strings.HasSuffix(lower, ".jpeg")
 }
 
 // Walk calls fn for every regular file under root (root itself may be a file) that is not

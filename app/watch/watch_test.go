@@ -358,3 +358,21 @@ func TestIgnored(t *testing.T) {
 		}
 	}
 }
+
+// A JPEG that ends with its end marker goes after StableComplete, without waiting Stable
+// (the live album's second); a JPEG without the marker and a file of another type written
+// just before it still wait for Stable.
+func TestCompleteJPEGGoesFirst(t *testing.T) {
+	root := t.TempDir()
+	cfg := fast(root)
+	cfg.Stable, cfg.IncompleteAfter, cfg.StableComplete = time.Hour, time.Hour, 30*time.Millisecond
+	r := start(t, cfg, realSource(t))
+	cut := jpeg(4096)
+	write(t, filepath.Join(root, "cut.jpg"), cut[:len(cut)-100])
+	write(t, filepath.Join(root, "clip.mp4"), []byte("not a jpeg, no marker to trust"))
+	write(t, filepath.Join(root, "whole.jpg"), jpeg(4096))
+	fs := r.waitFor(t, "the whole JPEG", func(fs []watch.File) bool { return ready(fs)["whole.jpg"] == 1 })
+	if got := ready(fs); got["cut.jpg"] != 0 || got["clip.mp4"] != 0 {
+		t.Fatalf("handed on before Stable: %v", summary(fs))
+	}
+}
