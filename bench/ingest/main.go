@@ -52,6 +52,7 @@ type config struct {
 	liveEvery, probeEvery time.Duration
 	uploads, distinct     int
 	skipIngest            bool
+	deskTags              string
 }
 
 func main() {
@@ -65,6 +66,7 @@ func main() {
 	flag.IntVar(&c.distinct, "distinct", 100, "distinct pictures among the photos (the others are copies with a JPEG comment: their own hash, the same work; generating one takes seconds)")
 	flag.IntVar(&c.uploads, "uploads", 3, "the desktop's uploads at once (its default)")
 	flag.BoolVar(&c.skipIngest, "skip-ingest", false, "only the shoot-to-phone run")
+	flag.StringVar(&c.deskTags, "desktop-tags", "", "build tags of the desktop program: nolibjpeg measures the pure-Go renderer the Windows and macOS builds have")
 	flag.Parse()
 	fmt.Printf("machine: %s\nload before: %s\n", machine(), uptime())
 	if err := run(c); err != nil {
@@ -85,8 +87,8 @@ func run(c config) error {
 	if err := linkSet(in, files[:c.photos]); err != nil {
 		return err
 	}
-	bin := filepath.Join(c.dir, "bin")
-	server, desk, err := build(ctx, bin)
+	bin := filepath.Join(c.dir, "bin"+strings.ReplaceAll(c.deskTags, ",", "-"))
+	server, desk, err := build(ctx, bin, c.deskTags)
 	if err != nil {
 		return err
 	}
@@ -119,11 +121,11 @@ func linkSet(dir string, files []string) error {
 
 // build compiles the server and the desktop program (its headless CLI is the engine the
 // window runs) from this checkout.
-func build(ctx context.Context, dir string) (server, desk string, err error) {
+func build(ctx context.Context, dir, deskTags string) (server, desk string, err error) {
 	server, desk = filepath.Join(dir, "studiodesk-server"), filepath.Join(dir, "studiodesk")
-	for _, b := range [][2]string{{server, "./backend/cmd/studiodesk-server"}, {desk, "."}} {
-		fmt.Printf("building %s\n", filepath.Base(b[0]))
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", b[0], b[1])
+	for _, b := range [][3]string{{server, "./backend/cmd/studiodesk-server", ""}, {desk, ".", deskTags}} {
+		fmt.Printf("building %s (tags %q)\n", filepath.Base(b[0]), b[2])
+		cmd := exec.CommandContext(ctx, "go", "build", "-tags", b[2], "-o", b[0], b[1])
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return "", "", fmt.Errorf("build %s (run from the repository root): %w", b[1], err)
