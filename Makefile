@@ -3,7 +3,7 @@
 export PATH := /usr/local/go/bin:$(PATH)
 GO ?= go
 
-.PHONY: setup build frontend server desktop run test bench bench-leads bench-album clean wails-cli
+.PHONY: setup build frontend server desktop run test bench bench-leads bench-album bench-ingest clean wails-cli
 
 setup:
 	scripts/setup.sh
@@ -38,6 +38,15 @@ bench-leads: setup
 bench-album: setup
 	$(GO) run ./bench/album renditions -images 16 -rounds 3
 	$(GO) run ./bench/album delivery -images 16 -duration 10s -zip-rounds 5
+
+# Issue-6 benchmarks: ingest of 500 24-megapixel JPEGs by the desktop engine vs rclone copy
+# (S3, versitygw) and vipsthumbnail, the desktop's RSS and status latency, shoot to phone
+# over 100 photos; then the same with the pure-Go renderer of the Windows/macOS builds.
+# About 30 minutes (photos generated once under /tmp); read into docs/benchmarks.md by hand.
+# A quick run: go run ./bench/ingest -photos 20 -live 10
+bench-ingest: setup
+	$(GO) run ./bench/ingest -photos 500 -live 100
+	$(GO) run ./bench/ingest -photos 500 -live 100 -desktop-tags nolibjpeg
 
 clean:
 	rm -rf bin test-results frontend/dist/assets frontend/dist/*.html

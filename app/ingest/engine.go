@@ -192,6 +192,9 @@ func (e *Engine) Run(ctx context.Context, drain bool) error {
 		}
 		worked, err := e.step(ctx, &wg, !resumed)
 		resumed = true
+		if err != nil && ctx.Err() != nil {
+			return nil // stopped in the middle of a round: not a failure
+		}
 		if err != nil {
 			return err
 		}
@@ -351,23 +354,34 @@ func (e *Engine) startWork(ctx context.Context, wg *sync.WaitGroup, it Item, lim
 	return true, true
 }
 
-// hash computes a found file's content hash; a file that is gone or changed is cancelled
-// (the watcher queues the new version).
-func (e *Engine) hash(ctx context.Context, it Item) error {
+// open opens the queued version of a file. A file that is gone or changed is cancelled (the
+// watcher queues the new version) and one that cannot be read fails; both return no file.
+func (e *Engine) open(ctx context.Context, it Item) (*os.File, error) {
 	f, err := os.Open(it.Path)
 	if errors.Is(err, os.ErrNotExist) {
 		_, err = e.q.Cancel(ctx, it.Path)
-		return err
+		return nil, err
 	}
 	if err != nil {
-		return e.fail(ctx, it, CodeFileUnreadable, e.msg(msgUnreadable, err))
+		return nil, e.fail(ctx, it, CodeFileUnreadable, e.msg(msgUnreadable, err))
 	}
-	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || fi.Size() != it.Size || !fi.ModTime().Equal(it.ModTime) {
+		f.Close()
 		_, err = e.q.Cancel(ctx, it.Path)
+		return nil, err
+	}
+	return f, nil
+}
+
+// hash computes a found file's content hash; a file that is gone or changed is cancelled
+// (the watcher queues the new version).
+func (e *Engine) hash(ctx context.Context, it Item) error {
+	f, err := e.open(ctx, it)
+	if f == nil {
 		return err
 	}
+	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return e.fail(ctx, it, CodeFileUnreadable, e.msg(msgReadFailed, err))
@@ -445,20 +459,11 @@ func (e *Engine) check(ctx context.Context, items []Item) (int, error) {
 // damaged JPEG) and renditions the server refuses as renditions go on without: the server
 // judges the original as before.
 func (e *Engine) render(ctx context.Context, it Item) error {
-	f, err := os.Open(it.Path)
-	if errors.Is(err, os.ErrNotExist) {
-		_, err = e.q.Cancel(ctx, it.Path)
+	f, err := e.open(ctx, it)
+	if f == nil {
 		return err
-	}
-	if err != nil {
-		return e.fail(ctx, it, CodeFileUnreadable, e.msg(msgUnreadable, err))
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || fi.Size() != it.Size || !fi.ModTime().Equal(it.ModTime) {
-		_, err = e.q.Cancel(ctx, it.Path)
-		return err
-	}
 	head := make([]byte, media.SniffLen)
 	n, _ := io.ReadFull(f, head)
 	if typ, err := media.Sniff(head[:n]); err != nil || typ.Kind != media.KindImage || !typ.Renderable {

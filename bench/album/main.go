@@ -13,10 +13,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
+
+	"github.com/studiodesk/studiodesk/bench/benchhost"
 )
 
 func main() {
@@ -62,24 +62,5 @@ func usage() {
 	os.Exit(2)
 }
 
-func uptime() string {
-	out, err := exec.Command("uptime").Output()
-	if err != nil {
-		return "?"
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func machine() string {
-	model := "?"
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, l := range strings.Split(string(b), "\n") {
-			if strings.HasPrefix(l, "model name") {
-				model = strings.TrimSpace(strings.SplitN(l, ":", 2)[1])
-				break
-			}
-		}
-	}
-	n, _ := exec.Command("nproc").Output()
-	return fmt.Sprintf("%s, %s cores", model, strings.TrimSpace(string(n)))
-}
+func uptime() string  { return benchhost.Uptime() }
+func machine() string { return benchhost.Machine() }

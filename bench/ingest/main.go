@@ -31,7 +31,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -43,6 +42,7 @@ import (
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
 	"github.com/studiodesk/studiodesk/backend/media"
+	"github.com/studiodesk/studiodesk/bench/benchhost"
 	"github.com/studiodesk/studiodesk/bench/benchphotos"
 )
 
@@ -154,20 +154,7 @@ func (d *deployment) stop() {
 func deploy(ctx context.Context, bin, data string) (*deployment, error) {
 	_ = os.RemoveAll(data)
 	where := []string{"--data", data}
-	out, err := exec.CommandContext(ctx, bin, append([]string{"tenant", "create", "--name", "基准影楼", "--admin-phone", "13900000000"}, where...)...).CombinedOutput()
-	if err != nil {
-		return nil, fmt.Errorf("tenant create: %v: %s", err, out)
-	}
-	password := regexp.MustCompile(`admin password: (\S+)`).FindSubmatch(out)
-	tenant := regexp.MustCompile(`studio id:\s+(\d+)`).FindSubmatch(out)
-	if password == nil || tenant == nil {
-		return nil, fmt.Errorf("tenant create said: %s", out)
-	}
-	if out, err := exec.CommandContext(ctx, bin, append([]string{"credits", "topup", "--tenant", string(tenant[1]), "--credits", "100000"}, where...)...).CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("credits topup: %v: %s", err, out)
-	}
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, where...)...)
-	stdout, err := cmd.StdoutPipe()
+	password, err := benchhost.NewStudio(ctx, bin, where, "基准影楼", "13900000000", 100000)
 	if err != nil {
 		return nil, err
 	}
@@ -175,28 +162,13 @@ func deploy(ctx context.Context, bin, data string) (*deployment, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd.Stderr = logf
-	if err := cmd.Start(); err != nil {
+	cmd, u, err := benchhost.StartServer(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, where...), logf)
+	if err != nil {
 		return nil, err
 	}
-	d := &deployment{cmd: cmd, data: data}
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-	}()
-	select {
-	case d.url = <-found:
-	case <-time.After(60 * time.Second):
-		d.stop()
-		return nil, fmt.Errorf("server did not start in 60 s (log: %s.log)", data)
-	}
+	d := &deployment{cmd: cmd, data: data, url: u}
 	anon, _ := apiclient.New(apiclient.Config{BaseURL: d.url})
-	sess, err := anon.Login(ctx, api.LoginRequest{Phone: "13900000000", Password: string(password[1]), DeviceID: "bench-ingest", DeviceName: "bench"})
+	sess, err := anon.Login(ctx, api.LoginRequest{Phone: "13900000000", Password: password, DeviceID: "bench-ingest", DeviceName: "bench"})
 	if err != nil {
 		d.stop()
 		return nil, fmt.Errorf("login: %w", err)
@@ -705,33 +677,6 @@ func scanCRLF(data []byte, atEOF bool) (int, []byte, error) {
 // generated or read just before), which is what a photographer's freshly copied card is.
 func dropCaches() {}
 
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	return strings.Join(f[:3], " ")
-}
-
-func uptime() string {
-	out, err := exec.Command("uptime").Output()
-	if err != nil {
-		return "?"
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func machine() string {
-	model := "?"
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, l := range strings.Split(string(b), "\n") {
-			if strings.HasPrefix(l, "model name") {
-				model = strings.TrimSpace(strings.SplitN(l, ":", 2)[1])
-				break
-			}
-		}
-	}
-	out, _ := exec.Command("nproc").Output()
-	return fmt.Sprintf("%s, %s cores", model, strings.TrimSpace(string(out)))
-}
+func loadavg() string { return benchhost.LoadAvg() }
+func uptime() string  { return benchhost.Uptime() }
+func machine() string { return benchhost.Machine() }

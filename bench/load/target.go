@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -12,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"syscall"
 	"time"
 
@@ -25,6 +23,7 @@ import (
 	"github.com/studiodesk/studiodesk/backend/blob/s3blob"
 	"github.com/studiodesk/studiodesk/backend/lead"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
+	"github.com/studiodesk/studiodesk/bench/benchhost"
 )
 
 // buildServer builds studiodesk-server from this checkout into dir.
@@ -91,17 +90,9 @@ func deploy(ctx context.Context, cfg Config, name, work string) (*target, error)
 	default:
 		return nil, fmt.Errorf("unknown target %q (want sqlite or postgres)", name)
 	}
-	out, err := exec.CommandContext(ctx, cfg.Server, append([]string{"tenant", "create", "--name", "压测影楼", "--admin-phone", "13900000000"}, where...)...).CombinedOutput()
+	password, err := benchhost.NewStudio(ctx, cfg.Server, where, "压测影楼", "13900000000", 1000)
 	if err != nil {
-		return nil, fmt.Errorf("tenant create: %v: %s", err, out)
-	}
-	password := regexp.MustCompile(`admin password: (\S+)`).FindSubmatch(out)
-	tenant := regexp.MustCompile(`studio id:\s+(\d+)`).FindSubmatch(out)
-	if password == nil || tenant == nil {
-		return nil, fmt.Errorf("tenant create said: %s", out)
-	}
-	if out, err := exec.CommandContext(ctx, cfg.Server, append([]string{"credits", "topup", "--tenant", string(tenant[1]), "--credits", "1000"}, where...)...).CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("credits topup: %v: %s", err, out)
+		return nil, err
 	}
 	t := &target{name: name}
 	for range replicas {
@@ -112,7 +103,7 @@ func deploy(ctx context.Context, cfg Config, name, work string) (*target, error)
 		}
 		t.replicas, t.urls = append(t.replicas, cmd), append(t.urls, u)
 	}
-	if err := t.prepare(ctx, cfg, string(password[1])); err != nil {
+	if err := t.prepare(ctx, cfg, password); err != nil {
 		t.stop()
 		return nil, err
 	}
@@ -121,37 +112,11 @@ func deploy(ctx context.Context, cfg Config, name, work string) (*target, error)
 
 // startServer runs one replica and waits for its address.
 func startServer(ctx context.Context, bin string, args []string) (*exec.Cmd, string, error) {
-	cmd := exec.Command(bin, args...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, "", err
-	}
 	logf, err := os.CreateTemp("", "studiodesk-load-server-*.log")
 	if err != nil {
 		return nil, "", err
 	}
-	cmd.Stderr = logf
-	if err := cmd.Start(); err != nil {
-		return nil, "", err
-	}
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-	}()
-	select {
-	case u := <-found:
-		return cmd, u, nil
-	case <-time.After(60 * time.Second):
-	case <-ctx.Done():
-	}
-	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
-	return nil, "", fmt.Errorf("server did not start in 60 s (log: %s)", logf.Name())
+	return benchhost.StartServer(bin, args, logf)
 }
 
 func createDatabase(ctx context.Context, server, name string) (string, error) {
