@@ -20,6 +20,7 @@ var albumTests = []struct {
 	{"AlbumsCRUDAndOrder", testAlbums},
 	{"AlbumsTenantIsolation", testAlbumIsolation},
 	{"PhotosContentAddressedAndCounted", testPhotos},
+	{"PhotoOriginalPending", testPhotoOriginalPending},
 	{"PhotosListInShootOrder", testPhotoOrder},
 }
 
@@ -356,4 +357,59 @@ func testPhotos(t *testing.T, s store.Store) {
 		}
 		return nil
 	}))
+}
+
+// testPhotoOriginalPending: a photo whose renditions came first waits for its original
+// (PendingOriginals finds it); completing it records the real size and CRCs and corrects the
+// album's bytes; another studio can do neither.
+func testPhotoOriginalPending(t *testing.T, s store.Store) {
+	a := newFixture(t, s, "甲", "13800000001")
+	b := newFixture(t, s, "乙", "13800000002")
+	ctx := context.Background()
+	var al album.Album
+	var p album.Photo
+	update(t, s, a.tenant.ID, func(ctx context.Context, tx store.Tx) error {
+		o, err := tx.InsertOrder(ctx, newOrder(a, "王小姐", "13600000001", "ABCD2345"))
+		must(t, err)
+		al, err = tx.InsertAlbum(ctx, newAlbum(o.ID, album.KindRaw, "底片", 0))
+		must(t, err)
+		p, err = tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf('a'), Size: 1000, Filename: "IMG_1.JPG", ContentType: "image/jpeg",
+			Kind: "image", Status: album.PhotoReady, OriginalPending: true, CreatedAt: t0, UpdatedAt: t0})
+		must(t, err)
+		_, err = tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf('b'), Size: 500, Filename: "IMG_2.JPG", ContentType: "image/jpeg",
+			Kind: "image", Status: album.PhotoProcessing, CreatedAt: t0, UpdatedAt: t0})
+		return err
+	})
+	must(t, s.Update(ctx, b.tenant.ID, func(tx store.Tx) error {
+		if got, err := tx.PendingOriginals(ctx, al.ID); err != nil || len(got) != 0 {
+			t.Errorf("B sees A's pending photos: %v %v", got, err)
+		}
+		if _, err := tx.CompletePhotoOriginal(ctx, p.ID, album.OriginalSums{Size: 1}, t0); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("B completes A's photo: %v", err)
+		}
+		return nil
+	}))
+	update(t, s, a.tenant.ID, func(ctx context.Context, tx store.Tx) error {
+		got, err := tx.PendingOriginals(ctx, al.ID)
+		if err != nil || len(got) != 1 || got[hashOf('a')] != p.ID {
+			t.Fatalf("pending %v %v", got, err)
+		}
+		if g, _ := tx.GetPhoto(ctx, p.ID); !g.OriginalPending || g.Status != album.PhotoReady {
+			t.Fatalf("stored %+v", g)
+		}
+		done, err := tx.CompletePhotoOriginal(ctx, p.ID, album.OriginalSums{Size: 1200, ContentType: "image/jpeg", CRC: 7, CRCNoEXIF: 8, CRCNoGPS: 9}, t0.Add(time.Minute))
+		if err != nil || done.OriginalPending || done.Size != 1200 || done.CRC != 7 || done.CRCNoGPS != 9 || !done.UpdatedAt.Equal(t0.Add(time.Minute)) {
+			t.Fatalf("completed %+v %v", done, err)
+		}
+		if al, err := tx.GetAlbum(ctx, al.ID); err != nil || al.Bytes != 1700 || al.PhotoCount != 2 {
+			t.Fatalf("album counters %+v %v", al, err)
+		}
+		if again, err := tx.CompletePhotoOriginal(ctx, p.ID, album.OriginalSums{Size: 5}, t0); err != nil || again.Size != 1200 {
+			t.Fatalf("completing twice changed it: %+v %v", again, err)
+		}
+		if got, _ := tx.PendingOriginals(ctx, al.ID); len(got) != 0 {
+			t.Fatalf("still pending %v", got)
+		}
+		return nil
+	})
 }
