@@ -1,10 +1,14 @@
 // Package ingest gets the files of a shoot into their album exactly once: a persistent
 // queue (a SQLite file beside the desktop's other local state) records each file's state,
-// and an engine hashes, skips what the album already holds and uploads the rest over tus,
-// resuming from the server's offset. The queue survives kill -9 and power loss: every
-// step is recorded before the next starts, and on restart unfinished items continue from
-// their last recorded state (an upload from its stored tus URL, a finished upload is
-// recognised by its hash in the album), so nothing is uploaded twice or skipped.
+// and an engine hashes, skips what the album already holds, makes and sends each photo's
+// thumb and preview first (the photo shows in the album at once) and then its original
+// over tus, resuming from the server's offset; the original completes the same photo.
+// The queue survives kill -9 and power loss: every step is recorded before the next
+// starts, and on restart unfinished items continue from their last recorded state (an
+// upload from its stored tus URL; renditions recorded as sent are not sent again, and
+// renditions the server got just before a crash show up as a photo waiting for its
+// original; a finished upload is recognised by its hash in the album), so nothing is
+// uploaded twice or skipped.
 package ingest
 
 import (
