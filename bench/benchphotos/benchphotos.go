@@ -129,12 +129,17 @@ func Photo(seed uint64) []byte {
 	return buf.Bytes()
 }
 
-// withComment inserts a JPEG comment (COM segment) right after the start-of-image marker.
+// withComment inserts a JPEG comment (COM segment) after the application segments (EXIF
+// stays first, where readers look for the orientation).
 func withComment(jpg []byte, text string) []byte {
+	at := 2
+	for at+4 <= len(jpg) && jpg[at] == 0xFF && jpg[at+1] >= 0xE0 && jpg[at+1] <= 0xEF {
+		at += 2 + int(jpg[at+2])<<8 + int(jpg[at+3])
+	}
 	seg := []byte{0xFF, 0xFE, byte((len(text) + 2) >> 8), byte(len(text) + 2)}
 	out := make([]byte, 0, len(jpg)+len(seg)+len(text))
-	out = append(out, jpg[:2]...)
+	out = append(out, jpg[:at]...)
 	out = append(out, seg...)
 	out = append(out, text...)
-	return append(out, jpg[2:]...)
+	return append(out, jpg[at:]...)
 }
