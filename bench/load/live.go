@@ -27,17 +27,17 @@ import (
 
 // liveResult is one target's live run.
 type liveResult struct {
-	target            string
-	replicas, guests  int
-	photos            int
-	expected, got     int
-	lat               []time.Duration // sorted
-	connect           time.Duration   // until every guest's stream was open
-	rss               int64           // replicas' resident memory (KiB) with the guests connected
-	cpu               cpuUse          // replicas' CPU during the upload phase
-	elapsed           time.Duration
-	load              string
-	firstErr          string
+	target           string
+	replicas, guests int
+	photos           int
+	expected, got    int
+	lat              []time.Duration // sorted
+	connect          time.Duration   // until every guest's stream was open
+	rss              int64           // replicas' resident memory (KiB) with the guests connected
+	cpu              cpuUse          // replicas' CPU during the upload phase
+	elapsed          time.Duration
+	load             string
+	firstErr         string
 }
 
 func runLive(ctx context.Context, cfg Config, name, work string) (liveResult, error) {
