@@ -103,6 +103,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 0 && (args[0] == "upload" || args[0] == "watch") {
 		return runHeadless(ctx, args[0], args[1:], getenv, stdout, stderr)
 	}
+	limitMemory(getenv) // the window runs the same upload engine
 	o, err := parseOptions(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil

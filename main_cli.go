@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -31,6 +32,7 @@ import (
 // They log in as the desktop app on this PC is logged in (its --config folder), or with
 // --token / STUDIODESK_TOKEN. Progress goes to stderr.
 func runHeadless(ctx context.Context, cmd string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	limitMemory(getenv)
 	fl := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	albumID := fl.Int64("album", 0, "the album to upload into (required; its id is shown in the album's page)")
@@ -305,4 +307,17 @@ func serveStatus(ctx context.Context, addr string, eng *ingest.Engine) (stop fun
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	return func() { _ = srv.Shutdown(context.WithoutCancel(ctx)) }, nil
+}
+
+// desktopMemoryLimit is the Go heap's soft limit for the desktop's engine (GOMEMLIMIT
+// overrides it): renditions allocate ~35 MB of short-lived pixels per photo, and on a loaded
+// machine the collector's default pacing (GOGC=100) let the process reach 630 MB in a
+// 500-photo ingest; with the limit it collects sooner and stays within the 400 MB budget
+// (docs/benchmarks.md, "Issue 6").
+const desktopMemoryLimit = 256 << 20
+
+func limitMemory(getenv func(string) string) {
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(desktopMemoryLimit)
+	}
 }

@@ -57,7 +57,10 @@ type Item struct {
 
 // Queue is the persistent queue. Safe for concurrent use.
 type Queue struct {
-	db  *sql.DB
+	db  *sql.DB // the one writer connection
+	// rdb reads beside the writer (WAL): a progress or status call never waits behind a
+	// write's fsync, which a disk busy with a shoot can make last a few hundred ms.
+	rdb *sql.DB
 	now func() time.Time
 }
 
@@ -105,11 +108,21 @@ func OpenQueue(ctx context.Context, path string) (*Queue, error) {
 		db.Close()
 		return nil, fmt.Errorf("open upload queue %q: %w", path, err)
 	}
-	return &Queue{db: db, now: time.Now}, nil
+	ro := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "query_only(1)"} {
+		ro.Add("_pragma", p)
+	}
+	rdb, err := sql.Open("sqlite", "file:"+path+"?"+ro.Encode())
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open upload queue %q: %w", path, err)
+	}
+	rdb.SetMaxOpenConns(4)
+	return &Queue{db: db, rdb: rdb, now: time.Now}, nil
 }
 
 // Close closes the queue file.
-func (q *Queue) Close() error { return q.db.Close() }
+func (q *Queue) Close() error { return errors.Join(q.rdb.Close(), q.db.Close()) }
 
 // Add queues one version of a file for an album; the same version queued again (a rescan,
 // a restart) is a no-op. It reports whether the item is new.
@@ -137,7 +150,7 @@ func scanItem(r interface{ Scan(...any) error }) (Item, error) {
 
 // list returns up to limit items matching where (with args), oldest first.
 func (q *Queue) list(ctx context.Context, limit int, where string, args ...any) ([]Item, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+itemCols+` FROM items WHERE `+where+` ORDER BY id LIMIT ?`, append(args, limit)...)
+	rows, err := q.rdb.QueryContext(ctx, `SELECT `+itemCols+` FROM items WHERE `+where+` ORDER BY id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("read upload queue: %w", err)
 	}
@@ -295,7 +308,7 @@ type Counts struct {
 
 // Counts sums the queue (for one album, or every album with 0).
 func (q *Queue) Counts(ctx context.Context, albumID int64) (Counts, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT state, COUNT(*), COALESCE(SUM(size), 0) FROM items
+	rows, err := q.rdb.QueryContext(ctx, `SELECT state, COUNT(*), COALESCE(SUM(size), 0) FROM items
 		WHERE ? = 0 OR album_id = ? GROUP BY state`, albumID, albumID)
 	if err != nil {
 		return Counts{}, fmt.Errorf("count upload queue: %w", err)
