@@ -57,7 +57,7 @@ type Item struct {
 
 // Queue is the persistent queue. Safe for concurrent use.
 type Queue struct {
-	db  *sql.DB // the one writer connection
+	db *sql.DB // the one writer connection
 	// rdb reads beside the writer (WAL): a progress or status call never waits behind a
 	// write's fsync, which a disk busy with a shoot can make last a few hundred ms.
 	rdb *sql.DB
