@@ -42,7 +42,7 @@ type Config struct {
 	// nil: originals only, the server renders.
 	Renderer media.Renderer
 	// RenderWorkers bounds renditions made at once (default 2: each holds one file and its
-	// decoded picture in memory). HashWorkers bounds files hashed at once (default 1).
+	// decoded picture in memory; 1 with the pure-Go renderer, whose picture is full size). HashWorkers bounds files hashed at once (default 1).
 	RenderWorkers, HashWorkers int
 	// Lang picks the language of the engine's own failure reasons: "en…" English, anything
 	// else Simplified Chinese.
@@ -75,6 +75,11 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RenderWorkers <= 0 {
 		c.RenderWorkers = 2
+		if _, pureGo := c.Renderer.(media.Std); pureGo {
+			// Std decodes the full picture (~130 MB for 24 megapixels): one at a time keeps
+			// the desktop within its memory budget (two reached 616 MB).
+			c.RenderWorkers = 1
+		}
 	}
 	if c.HashWorkers <= 0 {
 		c.HashWorkers = 1
