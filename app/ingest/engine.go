@@ -44,6 +44,12 @@ type Config struct {
 	// RenderWorkers bounds renditions made at once (default 2: each holds one file and its
 	// decoded picture in memory; 1 with the pure-Go renderer, whose picture is full size). HashWorkers bounds files hashed at once (default 1).
 	RenderWorkers, HashWorkers int
+	// OriginalsWhenIdle: an upload slot that finds no file with its renditions sent takes a
+	// hashed file as it is (original first; the server renders it) instead of waiting for
+	// the renderer. On by default with the pure-Go renderer (media.Std, ~1 s of CPU per
+	// 24-megapixel photo), whose rendering would otherwise hold the uplink idle in a bulk
+	// upload; a live shoot (one file at a time) still gets its renditions first.
+	OriginalsWhenIdle bool
 	// Lang picks the language of the engine's own failure reasons: "en…" English, anything
 	// else Simplified Chinese.
 	Lang string
@@ -80,6 +86,9 @@ func (c Config) withDefaults() Config {
 			// the desktop within its memory budget (two reached 616 MB).
 			c.RenderWorkers = 1
 		}
+	}
+	if _, pureGo := c.Renderer.(media.Std); pureGo {
+		c.OriginalsWhenIdle = true
 	}
 	if c.HashWorkers <= 0 {
 		c.HashWorkers = 1
@@ -295,7 +304,9 @@ func (e *Engine) step(ctx context.Context, wg *sync.WaitGroup, firstRound bool) 
 	// Uploads: resumable ones first, then those whose renditions are there, then (without
 	// desktop renditions) new ones, up to the allowed concurrency.
 	upStates := []State{Uploading, Rendered}
-	if e.renditions == nil {
+	if e.renditions == nil || e.cfg.OriginalsWhenIdle {
+		// With a slow renderer, uploads that would wait for renditions take hashed files
+		// as they are (the server renders those): rendering never holds the uplink idle.
 		upStates = append(upStates, Hashed)
 	}
 	for _, st := range upStates {
@@ -325,6 +336,10 @@ func (e *Engine) step(ctx context.Context, wg *sync.WaitGroup, firstRound bool) 
 func (e *Engine) startWork(ctx context.Context, wg *sync.WaitGroup, it Item, limit int, fn func(context.Context, Item) error) (started, more bool) {
 	e.mu.Lock()
 	if _, busy := e.working[it.ID]; busy {
+		e.mu.Unlock()
+		return false, true
+	}
+	if _, uploading := e.inflight[it.ID]; uploading { // sent as it is (OriginalsWhenIdle)
 		e.mu.Unlock()
 		return false, true
 	}
@@ -524,6 +539,10 @@ func (e *Engine) startUpload(ctx context.Context, wg *sync.WaitGroup, it Item) (
 	if _, busy := e.inflight[it.ID]; busy {
 		e.mu.Unlock()
 		return false, true // already going; look at the next
+	}
+	if _, rendering := e.working[it.ID]; rendering {
+		e.mu.Unlock()
+		return false, true
 	}
 	if e.paused || len(e.inflight) >= e.allowed {
 		e.mu.Unlock()
