@@ -296,11 +296,17 @@ func (v variant) open(ctx context.Context, b blob.Bucket, off, n int64) (io.Read
 	if err != nil {
 		return nil, err
 	}
-	return struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(first, rest), rest}, nil
+	return headAndRest{io.MultiReader(first, rest), rest}, nil
 }
+
+// headAndRest is a sanitized head followed by the stored rest; WriteTo keeps the rest's own
+// WriteTo reachable (a file goes to the connection with sendfile).
+type headAndRest struct {
+	io.Reader // io.MultiReader: its WriteTo copies each part with io.Copy
+	io.Closer
+}
+
+func (h headAndRest) WriteTo(w io.Writer) (int64, error) { return io.Copy(w, h.Reader) }
 
 // variantFile is a variant as an io.ReadSeeker for http.ServeContent (Range, HEAD).
 type variantFile struct {
@@ -496,9 +502,28 @@ func (s *Server) publicZip(c *call) error {
 	}
 	r := a.Open(c.ctx)
 	defer r.Close()
-	http.ServeContent(c.w, c.r, "", newest, r)
+	http.ServeContent(zipResponse{c.w, r}, c.r, "", newest, r)
 	return nil
 }
+
+// zipResponse lets the copy http.ServeContent makes (io.CopyN: a LimitedReader of the
+// archive) reach the archive's WriteN, which hands each stored file to the connection
+// (sendfile) instead of copying it 32 KiB at a time through Read.
+type zipResponse struct {
+	http.ResponseWriter
+	zr *zipstream.Reader
+}
+
+func (z zipResponse) ReadFrom(src io.Reader) (int64, error) {
+	if lr, ok := src.(*io.LimitedReader); ok && lr.R == z.zr {
+		n, err := z.zr.WriteN(z.ResponseWriter, lr.N)
+		lr.N -= n
+		return n, err
+	}
+	return io.Copy(z.ResponseWriter, src)
+}
+
+func (z zipResponse) Unwrap() http.ResponseWriter { return z.ResponseWriter }
 
 // uniqueName keeps zip entry names distinct: a second "IMG_0001.JPG" (two cameras) becomes
 // "IMG_0001 (2).JPG".

@@ -331,6 +331,19 @@ func (r *reader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// WriteTo hands the file (limited to the range) to io.Copy, so a network connection's
+// ReadFrom sends it with sendfile instead of copying it through this process.
+func (r *reader) WriteTo(w io.Writer) (int64, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, fmt.Errorf("read %q: %w", r.key, err)
+	}
+	n, err := io.Copy(w, r.r)
+	if err != nil {
+		err = fmt.Errorf("read %q: %w", r.key, err)
+	}
+	return n, err
+}
+
 func (r *reader) Close() error {
 	return r.f.Close()
 }
