@@ -96,11 +96,10 @@ func (c *call) resolveLinkVia(cache *linkCache) (sharedAlbum, error) {
 	if token == "" || len(token) > 100 {
 		return sa, apiErr(http.StatusNotFound, "link_not_found", "", nil)
 	}
-	hash := auth.HashToken(token)
-	if e, ok := cache.link(string(hash), c.now); ok {
+	if e, ok := cache.link(token, c.now); ok {
 		sa.link, sa.album, c.tenant = e.link, e.album, e.tenant
 	} else {
-		l, err := c.s.cfg.Store.ShareLinkByToken(c.ctx, hash)
+		l, err := c.s.cfg.Store.ShareLinkByToken(c.ctx, auth.HashToken(token))
 		if errors.Is(err, store.ErrNotFound) {
 			return sa, apiErr(http.StatusNotFound, "link_not_found", "", nil)
 		}
@@ -122,7 +121,7 @@ func (c *call) resolveLinkVia(cache *linkCache) (sharedAlbum, error) {
 		if err != nil {
 			return sa, err
 		}
-		cache.putLink(string(hash), cachedLink{link: l, album: sa.album, tenant: c.tenant}, c.now)
+		cache.putLink(token, &cachedLink{link: l, album: sa.album, tenant: c.tenant}, c.now)
 	}
 	l := sa.link
 	switch l.State(c.now, sa.album) {
@@ -385,29 +384,27 @@ func (s *Server) publicPhotoFile(c *call) error {
 	if err != nil || p.AlbumID != sa.album.ID || p.Status != album.PhotoReady {
 		return apiErr(http.StatusNotFound, "not_found", "", nil) // another album's photo is as missing as a deleted one
 	}
-	bucket := s.tenantBucket(sa.link.TenantID)
 	var v variant
 	h := c.w.Header()
 	switch variantName := c.r.PathValue("variant"); {
 	case (variantName == "thumb" || variantName == "preview") && p.Kind == "image":
-		key := renditionKey(p.Hash, variantName, p.RenditionMark)
-		data, err := s.renditions.get(c.ctx, bucket, fmt.Sprintf("%d/%s", sa.link.TenantID, key), key)
+		r, err := s.renditions.get(c.ctx, renditionID{sa.link.TenantID, p.Hash, variantName, p.RenditionMark},
+			func() blob.Bucket { return s.tenantBucket(sa.link.TenantID) })
 		if err != nil {
 			return fmt.Errorf("rendition of photo %d: %w", p.ID, err)
 		}
-		h.Set("Cache-Control", "private, max-age=86400")
-		h.Set("Content-Type", "image/jpeg")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("ETag", `"`+variantName+"-"+p.Hash[:16]+"-"+p.RenditionMark+`"`) // what the key names
 		if !conditional(c.r) {
-			// The common case in one write, without ServeContent's range and validator work.
-			h.Set("Accept-Ranges", "bytes")
-			h.Set("Content-Length", strconv.Itoa(len(data)))
-			h.Set("Last-Modified", p.CreatedAt.UTC().Format(http.TimeFormat))
-			_, _ = c.w.Write(data)
+			// The common case: headers built once, one write, no range or validator work.
+			for k, v := range r.full {
+				h[k] = v
+			}
+			_, _ = c.w.Write(r.data)
 			return nil
 		}
-		http.ServeContent(c.w, c.r, "", p.CreatedAt, bytes.NewReader(data))
+		for k, v := range r.base {
+			h[k] = v
+		}
+		http.ServeContent(c.w, c.r, "", r.modTime, bytes.NewReader(r.data))
 		return nil
 	case variantName == "video" && p.Kind == "video":
 		v = variantOf(p, sa.album, album.DownloadOriginal)
@@ -431,7 +428,7 @@ func (s *Server) publicPhotoFile(c *call) error {
 	}
 	h.Set("Content-Type", v.contentType)
 	h.Set("X-Content-Type-Options", "nosniff")
-	f := &variantFile{ctx: c.ctx, b: bucket, v: v}
+	f := &variantFile{ctx: c.ctx, b: s.tenantBucket(sa.link.TenantID), v: v}
 	defer f.Close()
 	http.ServeContent(c.w, c.r, "", p.CreatedAt, f)
 	return nil
@@ -440,13 +437,19 @@ func (s *Server) publicPhotoFile(c *call) error {
 // conditional reports whether r asks for a range or carries a validator (ServeContent
 // answers those).
 func conditional(r *http.Request) bool {
-	for _, h := range []string{"Range", "If-Range", "If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since"} {
-		if r.Header.Get(h) != "" {
+	if r.Method != http.MethodGet {
+		return true
+	}
+	for _, h := range conditionalHeaders {
+		if len(r.Header[h]) > 0 {
 			return true
 		}
 	}
-	return r.Method != http.MethodGet
+	return false
 }
+
+// conditionalHeaders are in canonical form (looked up without canonicalizing).
+var conditionalHeaders = [...]string{"Range", "If-Range", "If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since"}
 
 // publicZip streams the album as a stored zip: exact Content-Length, Range to resume, no
 // temporary file. Files that are not ready, or whose stored object is gone, are left out
