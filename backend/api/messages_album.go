@@ -56,6 +56,7 @@ var albumMessages = map[string]text{
 	"heic_unsupported":        {"暂不支持 HEIC 格式（「{filename}」）。请在 iPhone「设置 → 相机 → 格式」选择「兼容性最佳」，或导出为 JPEG 后上传。", "HEIC files are not supported yet (“{filename}”). On the iPhone choose Settings → Camera → Formats → Most Compatible, or export as JPEG, then upload."},
 	"file_type_unsupported":   {"「{filename}」不是支持的照片或视频（支持 JPEG、PNG、WebP、MP4、MOV），未上传。", "“{filename}” is not a supported photo or video (JPEG, PNG, WebP, MP4, MOV); it was not uploaded."},
 	"file_too_large":          {"「{filename}」太大（上限 {max}）。", "“{filename}” is too large (limit {max})."},
+	"upload_offset_mismatch":  {"上传位置与服务器记录不一致，请重试：会从服务器已收到的位置继续。", "The upload offset does not match what the server holds; try again (it carries on from where the server is)."},
 	"upload_hash_mismatch":    {"「{filename}」上传后内容与原文件不一致（可能传输出错），未保存。请重新上传。", "“{filename}” arrived different from the original (a transfer error); it was not kept. Upload it again."},
 	"link_not_found":          {"链接不存在。请向影楼确认链接是否完整。", "This link does not exist; check with the studio that it is complete."},
 	"link_expired":            {"链接已过期，相册不再开放。如需查看，请联系影楼。", "This link has expired and the album is closed; contact the studio to see it again."},

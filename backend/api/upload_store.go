@@ -1,0 +1,230 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/tus/tusd/v2/pkg/filestore"
+	tusd "github.com/tus/tusd/v2/pkg/handler"
+
+	"github.com/studiodesk/studiodesk/backend/media"
+)
+
+// summingStore is tusd's file store with the upload's sums (content hash, CRC-32s of the
+// downloadable variants) computed while its bytes arrive: each PATCH body passes through
+// them on its way to disk, and their state is saved beside the upload after every request
+// (<id>.sums), so a resumed upload carries on summing and finishing needs no second read
+// of the file. When the saved state does not match the bytes on disk (a write failed
+// after the bytes were summed, a crash between the two), it is dropped and the finish reads
+// the file as before.
+type summingStore struct {
+	filestore.FileStore
+}
+
+func (s summingStore) UseIn(composer *tusd.StoreComposer) {
+	composer.UseCore(s)
+	composer.UseTerminater(s)
+}
+
+func (s summingStore) NewUpload(ctx context.Context, info tusd.FileInfo) (tusd.Upload, error) {
+	up, err := s.FileStore.NewUpload(ctx, info)
+	if err != nil {
+		return nil, err
+	}
+	info, err = up.GetInfo(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &summingUpload{Upload: up, store: s, id: info.ID}, nil
+}
+
+func (s summingStore) GetUpload(ctx context.Context, id string) (tusd.Upload, error) {
+	up, err := s.FileStore.GetUpload(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &summingUpload{Upload: up, store: s, id: id}, nil
+}
+
+func (s summingStore) AsTerminatableUpload(up tusd.Upload) tusd.TerminatableUpload {
+	return up.(*summingUpload)
+}
+
+func (s summingStore) sumsPath(id string) string { return filepath.Join(s.Path, id+".sums") }
+
+// summingUpload is one upload of a summingStore.
+type summingUpload struct {
+	tusd.Upload
+	store summingStore
+	id    string
+}
+
+func (u *summingUpload) WriteChunk(ctx context.Context, offset int64, src io.Reader) (int64, error) {
+	sm := u.load(offset)
+	if sm != nil {
+		src = io.TeeReader(src, sm)
+	}
+	n, err := u.Upload.WriteChunk(ctx, offset, src)
+	if sm != nil {
+		if sm.n == offset+n {
+			if serr := u.save(sm); serr != nil {
+				_ = os.Remove(u.store.sumsPath(u.id))
+			}
+		} else { // bytes summed that did not reach the file: the state no longer matches it
+			_ = os.Remove(u.store.sumsPath(u.id))
+		}
+	}
+	return n, err
+}
+
+func (u *summingUpload) Terminate(ctx context.Context) error {
+	if err := os.Remove(u.store.sumsPath(u.id)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return u.Upload.(tusd.TerminatableUpload).Terminate(ctx)
+}
+
+// load returns the summing state at offset: a new one at 0, the saved one if it reached
+// exactly offset, else nil (the finish then reads the file).
+func (u *summingUpload) load(offset int64) *summer {
+	if offset == 0 {
+		return newSummer()
+	}
+	b, err := os.ReadFile(u.store.sumsPath(u.id))
+	if err != nil {
+		return nil
+	}
+	sm := newSummer()
+	if err := sm.UnmarshalBinary(b); err != nil || sm.n != offset {
+		return nil
+	}
+	return sm
+}
+
+func (u *summingUpload) save(sm *summer) error {
+	b, err := sm.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	tmp := u.store.sumsPath(u.id) + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o640); err != nil {
+		return err
+	}
+	return os.Rename(tmp, u.store.sumsPath(u.id))
+}
+
+// sums returns the finished upload's sums when its saved state covers all size bytes.
+func (u *summingUpload) sums(size int64) (sums, bool) {
+	sm := u.load(size)
+	if sm == nil || size == 0 {
+		return sums{}, false
+	}
+	return sm.sums(), true
+}
+
+// sums are what one pass over an uploaded file learns: its content address and the CRC-32s
+// of the variants guests may download (as stored, without EXIF, without GPS).
+type sums struct {
+	sha256                   string
+	crc, crcNoEXIF, crcNoGPS uint32
+}
+
+// summer computes sums from a stream of writes. The variants differ only in their first
+// media.HeadLen bytes (the metadata is sanitized in place), so the head is kept until it is
+// complete and the three CRC-32s go on from there over the same bytes.
+type summer struct {
+	n        int64
+	head     []byte // the first bytes, until headDone
+	headDone bool
+	sha      hash.Hash
+	crc      [3]uint32 // as stored, without EXIF, without GPS
+}
+
+func newSummer() *summer { return &summer{sha: sha256.New()} }
+
+func (s *summer) Write(p []byte) (int, error) {
+	n := len(p)
+	s.n += int64(n)
+	s.sha.Write(p)
+	if !s.headDone {
+		k := min(len(p), media.HeadLen-len(s.head))
+		s.head = append(s.head, p[:k]...)
+		p = p[k:]
+		if len(s.head) < media.HeadLen {
+			return n, nil
+		}
+		s.closeHead()
+	}
+	for i := range s.crc {
+		s.crc[i] = crc32.Update(s.crc[i], crc32.IEEETable, p)
+	}
+	return n, nil
+}
+
+// closeHead starts the CRC-32s from the head of each variant.
+func (s *summer) closeHead() {
+	noEXIF, noGPS := append([]byte(nil), s.head...), append([]byte(nil), s.head...)
+	media.Sanitize(noEXIF, media.Strip{EXIF: true})
+	media.Sanitize(noGPS, media.Strip{GPS: true})
+	s.crc = [3]uint32{crc32.ChecksumIEEE(s.head), crc32.ChecksumIEEE(noEXIF), crc32.ChecksumIEEE(noGPS)}
+	s.head, s.headDone = nil, true
+}
+
+// sums ends the stream (a file shorter than the head is all head).
+func (s *summer) sums() sums {
+	if !s.headDone {
+		s.closeHead()
+	}
+	return sums{sha256: hex.EncodeToString(s.sha.Sum(nil)), crc: s.crc[0], crcNoEXIF: s.crc[1], crcNoGPS: s.crc[2]}
+}
+
+// summerState is a summer at rest (JSON: the SHA-256 state as its own binary encoding).
+type summerState struct {
+	N        int64     `json:"n"`
+	Head     []byte    `json:"head,omitempty"`
+	HeadDone bool      `json:"head_done"`
+	SHA256   []byte    `json:"sha256"`
+	CRC      [3]uint32 `json:"crc"`
+}
+
+func (s *summer) MarshalBinary() ([]byte, error) {
+	sha, err := s.sha.(encoding.BinaryMarshaler).MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(summerState{N: s.n, Head: s.head, HeadDone: s.headDone, SHA256: sha, CRC: s.crc})
+}
+
+func (s *summer) UnmarshalBinary(b []byte) error {
+	var st summerState
+	if err := json.Unmarshal(b, &st); err != nil {
+		return err
+	}
+	if !st.HeadDone && int64(len(st.Head)) != st.N || len(st.Head) > media.HeadLen {
+		return fmt.Errorf("summing state: %d head bytes at %d", len(st.Head), st.N)
+	}
+	if err := s.sha.(encoding.BinaryUnmarshaler).UnmarshalBinary(st.SHA256); err != nil {
+		return err
+	}
+	s.n, s.head, s.headDone, s.crc = st.N, st.Head, st.HeadDone, st.CRC
+	return nil
+}
+
+// fileSums reads r to its end and returns its sums.
+func fileSums(r io.Reader) (sums, error) {
+	s := newSummer()
+	if _, err := io.CopyBuffer(s, r, make([]byte, 256<<10)); err != nil {
+		return sums{}, err
+	}
+	return s.sums(), nil
+}

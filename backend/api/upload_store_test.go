@@ -1,0 +1,101 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"hash/crc32"
+	"io"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/tus/tusd/v2/pkg/filestore"
+	tusd "github.com/tus/tusd/v2/pkg/handler"
+
+	"github.com/studiodesk/studiodesk/backend/media"
+	"github.com/studiodesk/studiodesk/backend/media/mediatest"
+)
+
+// wantSums computes what a finished upload's sums must be, straight from the whole file.
+func wantSums(data []byte) sums {
+	variant := func(st media.Strip) uint32 {
+		v := bytes.Clone(data)
+		media.Sanitize(v[:min(len(v), media.HeadLen)], st)
+		return crc32.ChecksumIEEE(v)
+	}
+	h := sha256.Sum256(data)
+	return sums{sha256: hex.EncodeToString(h[:]), crc: crc32.ChecksumIEEE(data),
+		crcNoEXIF: variant(media.Strip{EXIF: true}), crcNoGPS: variant(media.Strip{GPS: true})}
+}
+
+// cutReader yields n bytes of r, then fails like a dropped connection.
+type cutReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *cutReader) Read(p []byte) (int, error) {
+	if c.n <= 0 {
+		return 0, errors.New("connection dropped")
+	}
+	k, err := c.r.Read(p[:min(len(p), c.n)])
+	c.n -= k
+	return k, err
+}
+
+// TestSummingStoreSumsAsBytesArrive: a photo with EXIF and GPS, sent in pieces of which some
+// are cut mid-way (the store then resumes from its saved state), ends with the same sums as
+// one pass over the whole file; a state that does not match the file is not used.
+func TestSummingStoreSumsAsBytesArrive(t *testing.T) {
+	ctx := context.Background()
+	photo := mediatest.WithGPS()
+	rng := rand.New(rand.NewPCG(5, 6))
+	tail := make([]byte, media.HeadLen+3<<20)
+	for i := range tail {
+		tail[i] = byte(rng.Uint32())
+	}
+	for _, data := range [][]byte{photo, append(bytes.Clone(photo), tail...)} {
+		st := summingStore{filestore.New(t.TempDir())}
+		up, err := st.NewUpload(ctx, tusd.FileInfo{Size: int64(len(data))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := up.(*summingUpload).id
+		var off int64
+		for off < int64(len(data)) {
+			n := min(int64(len(data))-off, 1+rng.Int64N(int64(len(data))/3+1))
+			var src io.Reader = bytes.NewReader(data[off : off+n])
+			if rng.IntN(2) == 0 {
+				src = &cutReader{r: src, n: int(rng.Int64N(n))}
+			}
+			up, err = st.GetUpload(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			k, _ := up.WriteChunk(ctx, off, src)
+			off += k
+		}
+		up, err = st.GetUpload(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := sumsOf(up, int64(len(data)))
+		if want := wantSums(data); !ok || got != want {
+			t.Fatalf("%d bytes: sums %+v (%v), want %+v", len(data), got, ok, want)
+		}
+		if got.crcNoEXIF == got.crc || got.crcNoGPS == got.crc {
+			t.Fatal("the photo's metadata was not part of the variants' CRCs")
+		}
+		if _, ok := sumsOf(up, int64(len(data))-1); ok {
+			t.Fatal("sums for a size the state does not cover")
+		}
+		if err := st.AsTerminatableUpload(up).Terminate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := up.(*summingUpload).sums(int64(len(data))); ok {
+			t.Fatal("state left behind after Terminate")
+		}
+	}
+}
