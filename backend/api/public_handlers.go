@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/account"
@@ -270,22 +271,19 @@ func variantOf(p album.Photo, a album.Album, dl album.Download) variant {
 	return v
 }
 
-// open returns n bytes of the variant from off: the head, sanitized, from memory; the rest
-// straight from storage.
+// open returns n bytes of the variant from off: the sanitized part of the head from memory,
+// the rest straight from storage (a file there goes to the connection with sendfile).
 func (v variant) open(ctx context.Context, b blob.Bucket, off, n int64) (io.ReadCloser, error) {
 	if (!v.strip.EXIF && !v.strip.GPS) || off >= media.HeadLen {
 		return b.GetRange(ctx, v.key, off, n)
 	}
-	rc, err := b.GetRange(ctx, v.key, 0, min(int64(media.HeadLen), v.size))
+	head, err := sanitizedHead(ctx, b, v)
 	if err != nil {
 		return nil, err
 	}
-	head, err := io.ReadAll(rc)
-	rc.Close()
-	if err != nil {
-		return nil, err
+	if off >= int64(len(head)) { // past what sanitizing changed: all from storage
+		return b.GetRange(ctx, v.key, off, n)
 	}
-	media.Sanitize(head, v.strip)
 	end := min(off+n, int64(len(head)))
 	first := bytes.NewReader(head[off:end])
 	if off+n <= int64(len(head)) {
@@ -296,6 +294,42 @@ func (v variant) open(ctx context.Context, b blob.Bucket, off, n int64) (io.Read
 		return nil, err
 	}
 	return headAndRest{io.MultiReader(first, rest), rest}, nil
+}
+
+var headBufs = sync.Pool{New: func() any { return new([2][media.HeadLen]byte) }}
+
+// sanitizedHead reads the variant's head and returns it sanitized, cut after the last byte
+// sanitizing changed (often a few KiB: the metadata segments; empty when nothing changed).
+func sanitizedHead(ctx context.Context, b blob.Bucket, v variant) ([]byte, error) {
+	rc, err := b.GetRange(ctx, v.key, 0, min(int64(media.HeadLen), v.size))
+	if err != nil {
+		return nil, err
+	}
+	bufs := headBufs.Get().(*[2][media.HeadLen]byte)
+	defer headBufs.Put(bufs)
+	k, err := io.ReadFull(rc, bufs[0][:min(int64(media.HeadLen), v.size)])
+	rc.Close()
+	if err != nil {
+		return nil, err
+	}
+	orig, head := bufs[0][:k], bufs[1][:k]
+	copy(head, orig)
+	if !media.Sanitize(head, v.strip) {
+		return nil, nil
+	}
+	end := k
+	for end > 0 { // the last changed byte, comparing 4 KiB blocks from the end
+		from := max(0, end-4096)
+		if bytes.Equal(head[from:end], orig[from:end]) {
+			end = from
+			continue
+		}
+		for head[end-1] == orig[end-1] {
+			end--
+		}
+		break
+	}
+	return bytes.Clone(head[:end]), nil
 }
 
 // headAndRest is a sanitized head followed by the stored rest; WriteTo keeps the rest's own
