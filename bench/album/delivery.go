@@ -24,6 +24,7 @@ type deliveryConfig struct {
 	Connections int           // concurrent clients of the thumbnail GETs
 	Duration    time.Duration // of each wrk run
 	ZipRounds   int           // zip downloads (and cat passes)
+	TusRounds   int           // tus upload passes (and curl -T passes)
 	Profile     string        // directory for one CPU profile per phase
 }
 
@@ -52,27 +53,41 @@ func delivery(c deliveryConfig) error {
 	fmt.Printf("delivery: %d photos, %.1f MB\n", len(files), mb)
 	warm(files)
 
-	// 1. tus upload vs curl -T.
-	e, err := startEnv(filepath.Join(c.Dir, "server"))
-	if err != nil {
-		return err
+	// 1. tus upload vs curl -T. Rounds alternate between the tools; each tus round uploads
+	// into a fresh server (a second pass into the same one would find every file stored).
+	var e *env
+	var tusTime, put, putSync time.Duration
+	for round := range max(c.TusRounds, 1) {
+		if e != nil {
+			e.close()
+		}
+		if e, err = startEnv(filepath.Join(c.Dir, "server")); err != nil {
+			return err
+		}
+		stopProf := func() {}
+		if round == 0 {
+			stopProf = profile(c, "tus")
+		}
+		start := time.Now()
+		if _, err := e.upload(files); err != nil {
+			return err
+		}
+		tusTime += time.Since(start)
+		stopProf()
+		d, err := curlPut(filepath.Join(c.Dir, "put"), files, false)
+		if err != nil {
+			return err
+		}
+		put += d
+		if d, err = curlPut(filepath.Join(c.Dir, "put"), files, true); err != nil {
+			return err
+		}
+		putSync += d
 	}
 	defer e.close()
-	stopProf := profile(c, "tus")
-	start := time.Now()
-	if _, err := e.upload(files); err != nil {
-		return err
-	}
-	tus := mb / time.Since(start).Seconds()
-	stopProf()
-	put, err := curlPut(filepath.Join(c.Dir, "put"), files, false)
-	if err != nil {
-		return err
-	}
-	putSync, err := curlPut(filepath.Join(c.Dir, "put"), files, true)
-	if err != nil {
-		return err
-	}
+	rounds := float64(max(c.TusRounds, 1))
+	tus := mb * rounds / tusTime.Seconds()
+	put, putSync = time.Duration(float64(put)/rounds), time.Duration(float64(putSync)/rounds)
 	fmt.Printf("  tus upload (apiclient.UploadFile, 8 MiB chunks, hash + store)   %7.1f MB/s\n", tus)
 	fmt.Printf("  curl -T to a plain Go PUT handler writing to disk                %7.1f MB/s\n", mb/put.Seconds())
 	fmt.Printf("  the same handler with fsync before answering (durable, as tus)  %7.1f MB/s\n", mb/putSync.Seconds())
@@ -127,7 +142,7 @@ func delivery(c deliveryConfig) error {
 		if round == 0 {
 			stopProf = profile(c, "zip")
 		}
-		start = time.Now()
+		start := time.Now()
 		n, err := download(zipURL)
 		if err != nil {
 			return err
@@ -320,10 +335,36 @@ func thumbs(c deliveryConfig, e *env, ids []int64, scratch, port string) error {
 		ours = append(ours, p)
 		static = append(static, fmt.Sprintf("/thumbs/%d.jpg", id))
 	}
-	// Two rounds each, alternating, so a change in the machine's load falls on both; the
+	// A third server for scale: bare net/http answering the same paths with the same bytes
+	// from a map in memory (what Go's HTTP server costs by itself, before any of our work).
+	bodies := map[string][]byte{}
+	for i, p := range ours {
+		b, err := os.ReadFile(filepath.Join(www, strings.TrimPrefix(static[i], "/thumbs/")))
+		if err != nil {
+			return err
+		}
+		bodies[p] = b
+	}
+	bareLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	bare := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, ok := bodies[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "image/jpeg")
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		_, _ = w.Write(b)
+	})}
+	go func() { _ = bare.Serve(bareLn) }()
+	defer bare.Close()
+	// Two rounds each, alternating, so a change in the machine's load falls on all; the
 	// rates are averaged, the worse p99 is kept.
-	var nRate, oRate float64
-	var nP99, oP99 time.Duration
+	var nRate, oRate, bRate float64
+	var nP99, oP99, bP99 time.Duration
 	for round := range 2 {
 		r, p, err := wrk(c, "http://127.0.0.1:"+port, static, scratch)
 		if err != nil {
@@ -340,9 +381,15 @@ func thumbs(c deliveryConfig, e *env, ids []int64, scratch, port string) error {
 			return fmt.Errorf("studiodesk: %w", err)
 		}
 		oRate, oP99 = oRate+r/2, max(oP99, p)
+		if r, p, err = wrk(c, "http://"+bareLn.Addr().String(), ours, scratch); err != nil {
+			return fmt.Errorf("bare net/http: %w", err)
+		}
+		bRate, bP99 = bRate+r/2, max(bP99, p)
 	}
 	fmt.Printf("  thumbnail GETs, %d clients, 2×wrk %s: studiodesk %8.0f req/s, p99 %v\n", c.Connections, c.Duration, oRate, oP99.Round(10*time.Microsecond))
 	fmt.Printf("  same thumbs from nginx (static files)          %8.0f req/s, p99 %v\n", nRate, nP99.Round(10*time.Microsecond))
+	fmt.Printf("  same bytes from bare net/http (map in memory)  %8.0f req/s, p99 %v (bare / nginx = %.2f×, studiodesk / bare = %.2f×)\n",
+		bRate, bP99.Round(10*time.Microsecond), bRate/nRate, oRate/bRate)
 	fmt.Printf("  ratio studiodesk / nginx = %.2f×\n", oRate/nRate)
 	return nil
 }
