@@ -100,7 +100,10 @@ func (s *Server) newUploads() (*uploads, error) {
 		memorylocker.New().UseIn(composer)
 		st = s3s
 	} else {
-		fs := summingStore{filestore.New(s.cfg.UploadDir)}
+		fs := summingStore{FileStore: filestore.New(s.cfg.UploadDir)}
+		if a, ok := s.cfg.Blobs.(blob.Adopter); ok {
+			fs.reserve = a.ReservedHeader() // finished files move into the blob store by rename
+		}
 		fs.UseIn(composer)
 		filelocker.New(s.cfg.UploadDir).UseIn(composer)
 		st = fs
@@ -165,8 +168,16 @@ func (s *Server) uploadGate(next http.Handler) http.Handler {
 				info, err = up.GetInfo(r.Context())
 			}
 			if err != nil {
-				// Gone: finished earlier (say which photo it became) or never ours.
-				if done, ferr := s.finished(r.Context(), id); ferr == nil && done.TenantID == c.tenant.ID {
+				// Gone: finished (say which photo it became), or never ours. A finish
+				// running here may have moved the file already: wait for it first.
+				done, ferr := s.finished(r.Context(), id)
+				if ferr != nil {
+					mu := finishLock(id)
+					mu.Lock()
+					mu.Unlock() //nolint:staticcheck // only waits for a running finish
+					done, ferr = s.finished(r.Context(), id)
+				}
+				if ferr == nil && done.TenantID == c.tenant.ID {
 					s.answerFinished(w, r, done)
 					return
 				}
@@ -526,9 +537,19 @@ func sumsOf(data tusd.Upload, size int64) (sums, bool) {
 	return sums{}, false
 }
 
-// storeOriginal copies a finished upload into the blob store (a second read: on S3 the
-// upload is an object of its own).
+// storeOriginal moves a finished upload into the blob store: with a rename when the blob
+// store is the local disk and the upload's file is ready for it (summingStore), else as a
+// copy (a second read: on S3 the upload is an object of its own).
 func storeOriginal(ctx context.Context, bucket blob.Bucket, key string, data tusd.Upload, size int64, contentType string) error {
+	if su, ok := data.(*summingUpload); ok {
+		moved, err := su.adopt(ctx, bucket, key, contentType)
+		if err != nil {
+			return fmt.Errorf("store original: %w", err)
+		}
+		if moved {
+			return nil
+		}
+	}
 	f, err := data.GetReader(ctx)
 	if err != nil {
 		return fmt.Errorf("open finished upload: %w", err)

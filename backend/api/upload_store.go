@@ -13,11 +13,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 
 	"github.com/tus/tusd/v2/pkg/filestore"
 	tusd "github.com/tus/tusd/v2/pkg/handler"
 
+	"github.com/studiodesk/studiodesk/backend/blob"
 	"github.com/studiodesk/studiodesk/backend/media"
 )
 
@@ -30,7 +32,15 @@ import (
 // the file as before.
 type summingStore struct {
 	filestore.FileStore
+	// reserve is how many bytes new uploads keep free at the start of their file, so the
+	// blob store can adopt the finished file with a rename (blob.Adopter: fsblob's header);
+	// 0 when it cannot. An upload records its reserve in its info (storageKeyReserved).
+	reserve int64
 }
+
+// storageKeyReserved is the upload info's Storage entry saying how many bytes the upload's
+// file reserves before its content.
+const storageKeyReserved = "StudioDeskReserved"
 
 func (s summingStore) UseIn(composer *tusd.StoreComposer) {
 	composer.UseCore(s)
@@ -42,11 +52,34 @@ func (s summingStore) NewUpload(ctx context.Context, info tusd.FileInfo) (tusd.U
 	if err != nil {
 		return nil, err
 	}
-	info, err = up.GetInfo(ctx)
-	if err != nil {
+	if info, err = up.GetInfo(ctx); err != nil {
 		return nil, err
 	}
-	return &summingUpload{Upload: up, store: s, id: info.ID}, nil
+	if s.reserve > 0 {
+		if err := reserveStart(info, s.reserve); err != nil {
+			_ = up.(tusd.TerminatableUpload).Terminate(ctx)
+			return nil, err
+		}
+	}
+	return s.GetUpload(ctx, info.ID)
+}
+
+// reserveStart writes n zero bytes at the start of a new upload's file and records them in
+// its info file (the file store writes that file only at creation).
+func reserveStart(info tusd.FileInfo, n int64) error {
+	if err := os.WriteFile(info.Storage[filestore.StorageKeyPath], make([]byte, n), 0o640); err != nil {
+		return err
+	}
+	info.Storage[storageKeyReserved] = strconv.FormatInt(n, 10)
+	b, err := json.Marshal(info)
+	if err != nil {
+		return err
+	}
+	path := info.Storage[filestore.StorageKeyInfoPath]
+	if err := os.WriteFile(path+".tmp", b, 0o640); err != nil {
+		return err
+	}
+	return os.Rename(path+".tmp", path)
 }
 
 func (s summingStore) GetUpload(ctx context.Context, id string) (tusd.Upload, error) {
@@ -54,7 +87,17 @@ func (s summingStore) GetUpload(ctx context.Context, id string) (tusd.Upload, er
 	if err != nil {
 		return nil, err
 	}
-	return &summingUpload{Upload: up, store: s, id: id}, nil
+	info, err := up.GetInfo(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u := &summingUpload{Upload: up, store: s, id: id, path: info.Storage[filestore.StorageKeyPath]}
+	if r := info.Storage[storageKeyReserved]; r != "" {
+		if u.reserved, err = strconv.ParseInt(r, 10, 64); err != nil || u.reserved < 0 || info.Offset < u.reserved {
+			return nil, fmt.Errorf("upload %s: bad reserve %q for %d bytes", id, r, info.Offset)
+		}
+	}
+	return u, nil
 }
 
 func (s summingStore) AsTerminatableUpload(up tusd.Upload) tusd.TerminatableUpload {
@@ -66,26 +109,40 @@ func (s summingStore) sumsPath(id string) string { return filepath.Join(s.Path, 
 // summingUpload is one upload of a summingStore.
 type summingUpload struct {
 	tusd.Upload
-	store summingStore
-	id    string
+	store    summingStore
+	id       string
+	path     string // the upload's file
+	reserved int64  // bytes at the file's start before the content
+}
+
+// GetInfo counts the upload's bytes without the reserved ones.
+func (u *summingUpload) GetInfo(ctx context.Context) (tusd.FileInfo, error) {
+	info, err := u.Upload.GetInfo(ctx)
+	info.Offset -= u.reserved
+	return info, err
+}
+
+// GetReader reads the content (after the reserved bytes).
+func (u *summingUpload) GetReader(context.Context) (io.ReadCloser, error) {
+	f, err := os.Open(u.path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Seek(u.reserved, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // WriteChunk appends the request's bytes to the upload's file, as the file store does, but
 // through the sums and with 1 MiB writes (the store's io.Copy writes 32 KiB at a time).
-func (u *summingUpload) WriteChunk(ctx context.Context, offset int64, src io.Reader) (int64, error) {
-	info, err := u.Upload.GetInfo(ctx)
-	if err != nil {
-		return 0, err
-	}
-	path := info.Storage[filestore.StorageKeyPath]
-	if path == "" {
-		return u.Upload.WriteChunk(ctx, offset, src)
-	}
+func (u *summingUpload) WriteChunk(_ context.Context, offset int64, src io.Reader) (int64, error) {
 	sm := u.load(offset)
 	if sm != nil {
 		src = io.TeeReader(src, sm)
 	}
-	n, err := appendTo(path, src)
+	n, err := appendTo(u.path, src)
 	if sm != nil {
 		if sm.n == offset+n {
 			if serr := u.save(sm); serr != nil {
@@ -96,6 +153,20 @@ func (u *summingUpload) WriteChunk(ctx context.Context, offset int64, src io.Rea
 		}
 	}
 	return n, err
+}
+
+// adopt hands the finished file to bucket as the object at key without copying it, when the
+// file reserves what the bucket needs; ok is false when it cannot (then copy it).
+func (u *summingUpload) adopt(ctx context.Context, bucket blob.Bucket, key, contentType string) (bool, error) {
+	a, ok := bucket.(blob.Adopter)
+	if !ok || u.reserved == 0 || a.ReservedHeader() != u.reserved {
+		return false, nil
+	}
+	_, err := a.Adopt(ctx, key, u.path, contentType)
+	if errors.Is(err, blob.ErrOtherFilesystem) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 var chunkBufs = sync.Pool{New: func() any { return new([1 << 20]byte) }}

@@ -9,11 +9,15 @@ import (
 	"hash/crc32"
 	"io"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/tus/tusd/v2/pkg/filestore"
 	tusd "github.com/tus/tusd/v2/pkg/handler"
 
+	"github.com/studiodesk/studiodesk/backend/blob"
+	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
+	"github.com/studiodesk/studiodesk/backend/blob/memblob"
 	"github.com/studiodesk/studiodesk/backend/media"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
 )
@@ -56,8 +60,8 @@ func TestSummingStoreSumsAsBytesArrive(t *testing.T) {
 	for i := range tail {
 		tail[i] = byte(rng.Uint32())
 	}
-	for _, data := range [][]byte{photo, append(bytes.Clone(photo), tail...)} {
-		st := summingStore{filestore.New(t.TempDir())}
+	for i, data := range [][]byte{photo, append(bytes.Clone(photo), tail...)} {
+		st := summingStore{FileStore: filestore.New(t.TempDir()), reserve: int64(i * 512)} // with and without a reserved start
 		up, err := st.NewUpload(ctx, tusd.FileInfo{Size: int64(len(data))})
 		if err != nil {
 			t.Fatal(err)
@@ -81,6 +85,18 @@ func TestSummingStoreSumsAsBytesArrive(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if info, err := up.GetInfo(ctx); err != nil || info.Offset != int64(len(data)) {
+			t.Fatalf("offset %d of %d (%v)", info.Offset, len(data), err)
+		}
+		r, err := up.GetReader(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		content, _ := io.ReadAll(r)
+		r.Close()
+		if !bytes.Equal(content, data) {
+			t.Fatal("the upload's content differs from what was sent")
+		}
 		got, ok := sumsOf(up, int64(len(data)))
 		if want := wantSums(data); !ok || got != want {
 			t.Fatalf("%d bytes: sums %+v (%v), want %+v", len(data), got, ok, want)
@@ -96,6 +112,51 @@ func TestSummingStoreSumsAsBytesArrive(t *testing.T) {
 		}
 		if _, ok := up.(*summingUpload).sums(int64(len(data))); ok {
 			t.Fatal("state left behind after Terminate")
+		}
+	}
+}
+
+// TestFinishedUploadMovesIntoTheBlobStore: on local disk the finished upload's file becomes
+// the stored original by a rename (it is gone from the upload directory before the upload
+// is removed); a bucket that cannot adopt files gets a copy.
+func TestFinishedUploadMovesIntoTheBlobStore(t *testing.T) {
+	ctx := context.Background()
+	data := mediatest.WithGPS()
+	disk, err := fsblob.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bucket := range []blob.Bucket{blob.Prefixed(disk, "studios/1"), memblob.New()} {
+		reserve := int64(0)
+		if a, ok := bucket.(blob.Adopter); ok {
+			reserve = a.ReservedHeader()
+		}
+		st := summingStore{FileStore: filestore.New(t.TempDir()), reserve: reserve}
+		up, err := st.NewUpload(ctx, tusd.FileInfo{Size: int64(len(data))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := up.WriteChunk(ctx, 0, bytes.NewReader(data)); err != nil {
+			t.Fatal(err)
+		}
+		if err := storeOriginal(ctx, bucket, "originals/x", up, int64(len(data)), "image/jpeg"); err != nil {
+			t.Fatal(err)
+		}
+		_, statErr := os.Stat(up.(*summingUpload).path)
+		if moved := errors.Is(statErr, os.ErrNotExist); moved != (reserve > 0) {
+			t.Fatalf("reserve %d: upload file moved %v", reserve, moved)
+		}
+		r, _, err := bucket.Get(ctx, "originals/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, _ := io.ReadAll(r)
+		r.Close()
+		if !bytes.Equal(stored, data) {
+			t.Fatalf("reserve %d: stored bytes differ", reserve)
+		}
+		if err := st.AsTerminatableUpload(up).Terminate(ctx); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
