@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,6 +66,9 @@ func (s *Server) tenantBucket(tenantID int64) blob.Bucket {
 type uploads struct {
 	handler *tusd.Handler
 	store   uploadStore
+	// finishedDir keeps finished-upload records as local files (file store); "" keeps
+	// them in the blob store (S3: every replica sees them).
+	finishedDir string
 }
 
 // uploadStore is what the server needs of a tus store: uploads by id, and their removal.
@@ -123,7 +127,14 @@ func (s *Server) newUploads() (*uploads, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tus handler: %w", err)
 	}
-	return &uploads{handler: h, store: st}, nil
+	up := &uploads{handler: h, store: st}
+	if _, ok := st.(summingStore); ok {
+		up.finishedDir = filepath.Join(s.cfg.UploadDir, "finished")
+		if err := os.MkdirAll(up.finishedDir, 0o750); err != nil {
+			return nil, fmt.Errorf("upload directory %q: %w", up.finishedDir, err)
+		}
+	}
+	return up, nil
 }
 
 func (s *Server) uploadRoutes(m *http.ServeMux) {
@@ -340,8 +351,9 @@ func (s *Server) tusFinish(hook tusd.HookEvent) (tusd.HTTPResponse, error) {
 
 // finishedUpload is what the server remembers of an upload it turned into a photo, so a
 // client that did not hear the answer (its connection dropped after the last byte, the app
-// stopped) learns it when it resumes instead of sending the file again. Kept in the blob
-// store (every replica sees it) under finishedPrefix.
+// stopped) learns it when it resumes instead of sending the file again. Kept beside the
+// uploads (file store: <UploadDir>/finished) or in the blob store under finishedPrefix (S3
+// store: every replica sees it).
 type finishedUpload struct {
 	TenantID  int64  `json:"tenant_id"`
 	Size      int64  `json:"size"`
@@ -364,16 +376,40 @@ func (f finishedUpload) header() map[string]string {
 	return h
 }
 
-// finished returns the remembered outcome of upload id (blob.ErrNotFound: none).
+// finished returns the remembered outcome of upload id (an error: none).
 func (s *Server) finished(ctx context.Context, id string) (finishedUpload, error) {
 	var f finishedUpload
-	r, _, err := s.cfg.Blobs.Get(ctx, finishedKey(id))
+	var r io.ReadCloser
+	var err error
+	if dir := s.uploads.finishedDir; dir != "" {
+		r, err = os.Open(filepath.Join(dir, hex.EncodeToString([]byte(id))))
+	} else {
+		r, _, err = s.cfg.Blobs.Get(ctx, finishedKey(id))
+	}
 	if err != nil {
 		return f, err
 	}
 	defer r.Close()
 	err = json.NewDecoder(io.LimitReader(r, 4096)).Decode(&f)
 	return f, err
+}
+
+// remember records the outcome of upload id. A record only spares a client that lost the
+// answer from sending the file again, so a local one is not fsynced.
+func (s *Server) remember(ctx context.Context, id string, f finishedUpload) error {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	if dir := s.uploads.finishedDir; dir != "" {
+		name := filepath.Join(dir, hex.EncodeToString([]byte(id)))
+		if err := os.WriteFile(name+".tmp", b, 0o640); err != nil {
+			return err
+		}
+		return os.Rename(name+".tmp", name)
+	}
+	_, err = s.cfg.Blobs.Put(ctx, finishedKey(id), bytes.NewReader(b), int64(len(b)), "application/json")
+	return err
 }
 
 // finishLocks serialize finishing one upload in this process (the finishing PATCH and a
@@ -413,8 +449,7 @@ func (s *Server) finishUpload(c *call, info tusd.FileInfo) (finishedUpload, erro
 	var done finishedUpload
 	if err == nil {
 		done = finishedUpload{TenantID: c.tenant.ID, Size: info.Size, PhotoID: p.ID, Status: string(p.Status), Duplicate: dup}
-		b, _ := json.Marshal(done)
-		if _, perr := s.cfg.Blobs.Put(ctx, finishedKey(info.ID), bytes.NewReader(b), int64(len(b)), "application/json"); perr != nil {
+		if perr := s.remember(ctx, info.ID, done); perr != nil {
 			s.log.WarnContext(ctx, "remember finished upload", "upload", info.ID, "err", perr) // a lost answer then means one more send
 		}
 	}
