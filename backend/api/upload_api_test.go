@@ -144,15 +144,22 @@ func (f *failAfter) Read(p []byte) (int, error) {
 	return k, err
 }
 
-func TestUploadResumesAtARandomOffset(t *testing.T) {
-	t.Parallel()
-	u := newUploadEnv(t)
-	data := make([]byte, 3<<20+12345)
-	rng := rand.New(rand.NewPCG(1, 2))
+// randomVideo is n random bytes that sniff as an MP4 (a video: no renditions, charged
+// video.upload).
+func randomVideo(rng *rand.Rand, n int) []byte {
+	data := make([]byte, n)
 	for i := range data {
 		data[i] = byte(rng.Uint32())
 	}
-	copy(data, "\x00\x00\x00\x18ftypisom") // a video: no renditions, charged video.upload
+	copy(data, "\x00\x00\x00\x18ftypisom")
+	return data
+}
+
+func TestUploadResumesAtARandomOffset(t *testing.T) {
+	t.Parallel()
+	u := newUploadEnv(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	data := randomVideo(rng, 3<<20+12345)
 	c := u.client(u.s.admin)
 	ctx := context.Background()
 	req := apiclient.UploadRequest{AlbumID: u.albumID, Filename: "婚礼快剪.mp4", Size: int64(len(data)), SHA256: hexSHA(data)}

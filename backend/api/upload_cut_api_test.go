@@ -56,12 +56,8 @@ func rawPatch(t *testing.T, uploadURL, token string, offset, total int64, body [
 func TestUploadCutPatchKeepsTheBytesThatArrived(t *testing.T) {
 	t.Parallel()
 	u := newUploadEnv(t)
-	data := make([]byte, 5<<20+777)
 	rng := rand.New(rand.NewPCG(3, 4))
-	for i := range data {
-		data[i] = byte(rng.Uint32())
-	}
-	copy(data, "\x00\x00\x00\x18ftypisom")
+	data := randomVideo(rng, 5<<20+777)
 	c := u.client(u.s.admin)
 	ctx := context.Background()
 	req := apiclient.UploadRequest{AlbumID: u.albumID, Filename: "快剪.mp4", Size: int64(len(data)), SHA256: hexSHA(data)}

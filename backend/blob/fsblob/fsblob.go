@@ -193,19 +193,8 @@ func (b *Bucket) put(ctx context.Context, key string, r io.Reader, size int64, c
 
 	dst := objectPath(key)
 	dir := filepath.Dir(dst)
-	for attempt := 1; ; attempt++ {
-		err = b.root.MkdirAll(dir, dirPerm)
-		if err == nil {
-			err = b.root.Rename(tmp, dst)
-		}
-		if err == nil {
-			break
-		}
-		// Delete prunes empty directories; it may remove ours between
-		// MkdirAll and Rename. Recreate it and try again.
-		if !errors.Is(err, fs.ErrNotExist) || attempt == renameAttempts {
-			return blob.Info{}, fmt.Errorf("rename into place: %w", err)
-		}
+	if err := b.place(dst, func() error { return b.root.Rename(tmp, dst) }); err != nil {
+		return blob.Info{}, fmt.Errorf("rename into place: %w", err)
 	}
 	committed = true
 	// Best effort: the object is already visible, so failing now would
@@ -268,26 +257,32 @@ func (b *Bucket) adopt(ctx context.Context, key, path, contentType string) (blob
 		return blob.Info{}, err
 	}
 	dst := objectPath(key)
-	dir := filepath.Dir(dst)
+	// The directory is made through the root (no symlink leads out of it); the file comes
+	// from outside the root, so the rename itself names the full path.
+	err = b.place(dst, func() error { return os.Rename(path, filepath.Join(b.root.Name(), dst)) })
+	if errors.Is(err, syscall.EXDEV) {
+		return blob.Info{}, blob.ErrOtherFilesystem
+	}
+	if err != nil {
+		return blob.Info{}, fmt.Errorf("rename into place: %w", err)
+	}
+	b.syncDir(filepath.Dir(dst))
+	return blob.Info{Key: key, Size: fi.Size() - headerSize, ModTime: fi.ModTime(), ContentType: ct}, nil
+}
+
+// place runs rename (a file to dst under objects/) after making dst's directory. Delete
+// prunes empty directories and may remove it between the two: then it is made again and
+// the rename tried again.
+func (b *Bucket) place(dst string, rename func() error) error {
 	for attempt := 1; ; attempt++ {
-		// The directory is made through the root (no symlink leads out of it); the file
-		// comes from outside the root, so the rename itself names the full path.
-		err = b.root.MkdirAll(dir, dirPerm)
+		err := b.root.MkdirAll(filepath.Dir(dst), dirPerm)
 		if err == nil {
-			err = os.Rename(path, filepath.Join(b.root.Name(), dst))
+			err = rename()
 		}
-		if err == nil {
-			break
-		}
-		if errors.Is(err, syscall.EXDEV) {
-			return blob.Info{}, blob.ErrOtherFilesystem
-		}
-		if !errors.Is(err, fs.ErrNotExist) || attempt == renameAttempts {
-			return blob.Info{}, fmt.Errorf("rename into place: %w", err)
+		if err == nil || !errors.Is(err, fs.ErrNotExist) || attempt == renameAttempts {
+			return err
 		}
 	}
-	b.syncDir(dir)
-	return blob.Info{Key: key, Size: fi.Size() - headerSize, ModTime: fi.ModTime(), ContentType: ct}, nil
 }
 
 // syncDir makes a rename into dir durable. Windows cannot fsync a directory
