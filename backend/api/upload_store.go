@@ -136,19 +136,21 @@ func (u *summingUpload) GetReader(context.Context) (io.ReadCloser, error) {
 }
 
 // WriteChunk appends the request's bytes to the upload's file, as the file store does, but
-// through the sums and with 1 MiB writes (the store's io.Copy writes 32 KiB at a time).
+// with 1 MiB writes (the store's io.Copy writes 32 KiB at a time), summing each written
+// buffer on a second goroutine while the next one is received.
 func (u *summingUpload) WriteChunk(_ context.Context, offset int64, src io.Reader) (int64, error) {
 	sm := u.load(offset)
+	var sink io.Writer
 	if sm != nil {
-		src = io.TeeReader(src, sm)
+		sink = sm
 	}
-	n, err := appendTo(u.path, src)
+	n, err := appendTo(u.path, src, sink)
 	if sm != nil {
 		if sm.n == offset+n {
 			if serr := u.save(sm); serr != nil {
 				_ = os.Remove(u.store.sumsPath(u.id))
 			}
-		} else { // bytes summed that did not reach the file: the state no longer matches it
+		} else { // the state no longer matches the file
 			_ = os.Remove(u.store.sumsPath(u.id))
 		}
 	}
@@ -171,15 +173,53 @@ func (u *summingUpload) adopt(ctx context.Context, bucket blob.Bucket, key, cont
 
 var chunkBufs = sync.Pool{New: func() any { return new([1 << 20]byte) }}
 
-// appendTo appends src to the file at path (the file store's binary file).
-func appendTo(path string, src io.Reader) (int64, error) {
+// appendTo appends src to the file at path (the file store's binary file) and, when sink is
+// not nil, writes every appended byte to it too, on its own goroutine, one buffer behind.
+func appendTo(path string, src io.Reader, sink io.Writer) (int64, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return 0, err
 	}
-	buf := chunkBufs.Get().(*[1 << 20]byte)
-	defer chunkBufs.Put(buf)
-	n, err := io.CopyBuffer(struct{ io.Writer }{f}, src, buf[:])
+	free := make(chan *[1 << 20]byte, 2)
+	full := make(chan []byte, 2)
+	for range 2 {
+		free <- chunkBufs.Get().(*[1 << 20]byte)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := range full {
+			if sink != nil {
+				_, _ = sink.Write(b)
+			}
+			free <- (*[1 << 20]byte)(b[:1<<20])
+		}
+	}()
+	var n int64
+	for {
+		buf := <-free
+		k, rerr := io.ReadFull(src, buf[:])
+		var wn int
+		if k > 0 {
+			wn, err = f.Write(buf[:k])
+			n += int64(wn)
+		}
+		full <- buf[:wn:1<<20]
+		if err != nil {
+			break
+		}
+		if rerr != nil {
+			if rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
+				err = rerr
+			}
+			break
+		}
+	}
+	close(full)
+	<-done
+	for range 2 {
+		chunkBufs.Put(<-free)
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
