@@ -18,7 +18,9 @@ import (
 	"github.com/studiodesk/studiodesk/app"
 	"github.com/studiodesk/studiodesk/app/apptest"
 	"github.com/studiodesk/studiodesk/app/bridge"
+	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
+	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -33,7 +35,11 @@ type env struct {
 
 func newEnv(t *testing.T, ui fstestFS) *env {
 	t.Helper()
-	s := apptest.NewServer(t)
+	bucket, err := fsblob.New(t.TempDir()) // photo storage on: the album and logo methods reach their routes
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := apptest.NewServer(t, func(c *api.Config) { c.Blobs, c.UploadDir = bucket, t.TempDir() })
 	a, _ := apptest.NewApp(t, s.URL, nil)
 	var cfg bridge.Config
 	cfg.App, cfg.Logger = a, quiet
