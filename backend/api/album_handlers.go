@@ -300,7 +300,7 @@ func (s *Server) createAlbum(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	a, err := album.NormalizeAlbum(album.Album{Kind: in.Kind, Title: in.Title, SortOrder: in.SortOrder, Settings: in.Settings})
+	a, err := album.NormalizeAlbum(album.Album{Kind: in.Kind, Title: in.Title, SortOrder: in.SortOrder, Settings: in.Settings, Live: in.Live})
 	if err != nil {
 		return nil, err
 	}

@@ -122,6 +122,12 @@ func TestAlbumLiveFlag(t *testing.T) {
 	if len(after) != len(before) || len(after) < 2 || after[0].(map[string]any)["id"] != before[len(before)-1].(map[string]any)["id"] {
 		t.Fatalf("live album photos not newest first: %v then %v", before, after)
 	}
+	// An album can be created live.
+	orderID := int64(a["order_id"].(float64))
+	if r := s.must(201, "POST", fmt.Sprintf("/api/v1/orders/%d/albums", orderID), s.s.admin,
+		map[string]any{"kind": "raw", "title": "现场", "live": true}); r.Body["live"] != true {
+		t.Fatalf("create live: %s", r.Raw)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", s.srv.URL+s.path+"/events", nil)
