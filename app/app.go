@@ -91,7 +91,7 @@ type App struct {
 	mu  sync.Mutex
 	set settings
 
-	wsh wsHolder // the lead workspace of the logged-in user
+	wsh  wsHolder // the lead workspace of the logged-in user
 	up   *uploads // the upload queue and engine (app_uploads.go)
 	fold *folders // the watched folders (app_folders.go)
 }
