@@ -172,6 +172,7 @@ type folders struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	ops    sync.Mutex // one pause/unbind at a time, so a binding never runs two watchers
 
 	mu     sync.Mutex
 	root   string
@@ -258,18 +259,25 @@ func (f *folders) start(fb FolderBinding) error {
 
 func (f *folders) watch(b *binding) {
 	ctx, cancel := context.WithCancel(f.ctx)
-	b.stop, b.done = cancel, make(chan struct{})
+	done := make(chan struct{})
+	b.mu.Lock()
+	b.stop, b.done = cancel, done
+	b.mu.Unlock()
 	f.wg.Go(func() {
-		defer close(b.done)
+		defer close(done)
 		f.run(ctx, b)
 	})
 }
 
+// halt stops the binding's watcher, if it runs, and waits for it.
 func (b *binding) halt() {
-	if b.stop != nil {
-		b.stop()
-		<-b.done
-		b.stop = nil
+	b.mu.Lock()
+	stop, done := b.stop, b.done
+	b.stop, b.done = nil, nil
+	b.mu.Unlock()
+	if stop != nil {
+		stop()
+		<-done
 	}
 }
 
@@ -645,6 +653,15 @@ func (b *binding) snapshot(p FolderProgress) FolderBinding {
 		kind, title, rule := SubFolderAlbum(s)
 		out.Albums = append(out.Albums, FolderAlbum{Folder: s, AlbumID: b.albums[s], Kind: kind, Title: title, Rule: rule})
 	}
+	// A sub-folder not resolved yet whose album another one already found (the loose files
+	// and 底片 both go to the raw-proofs album) is shown with it.
+	for i, fa := range out.Albums {
+		for _, o := range out.Albums {
+			if fa.AlbumID == 0 && o.AlbumID != 0 && o.Kind == fa.Kind && o.Title == fa.Title {
+				out.Albums[i].AlbumID = o.AlbumID
+			}
+		}
+	}
 	return out
 }
 
@@ -721,6 +738,8 @@ func (f *folders) get(id int64) (*binding, error) {
 // again by the rule.
 func (a *App) UnbindFolder(id int64) error {
 	f := a.fold
+	f.ops.Lock()
+	defer f.ops.Unlock()
 	b, err := f.get(id)
 	if err != nil {
 		return err
@@ -744,6 +763,8 @@ func (a *App) UnbindFolder(id int64) error {
 // meanwhile.
 func (a *App) PauseFolder(id int64, paused bool) (FolderBinding, error) {
 	f := a.fold
+	f.ops.Lock()
+	defer f.ops.Unlock()
 	b, err := f.get(id)
 	if err != nil {
 		return FolderBinding{}, err

@@ -171,6 +171,19 @@ func TestFolderBindingUploadsBySubFolderAndSurvivesARestart(t *testing.T) {
 		"花絮": {"IMG_0100.JPG"},
 	})
 
+	v, err := a1.ListFolders()
+	if err != nil || len(v.Bindings) != 1 {
+		t.Fatalf("folders %+v %v", v, err)
+	}
+	shown := map[string]app.FolderAlbum{}
+	for _, fa := range v.Bindings[0].Albums {
+		shown[fa.Folder] = fa
+	}
+	if shown[""].AlbumID != ids["底片"] || shown["底片"].AlbumID != ids["底片"] || shown["精修"].AlbumID != ids["精修"] ||
+		shown["花絮"].AlbumID != ids["花絮"] || shown["花絮"].Rule != "other" || shown[""].Rule != "default" {
+		t.Fatalf("sub-folder albums %+v, albums %v", shown, ids)
+	}
+
 	// Refusals name the field.
 	_, err = a1.BindFolder(app.FolderBindRequest{Path: shoot, OrderID: o.ID})
 	folderErr(t, err, app.CodeFolderAlreadyBound, "path")
@@ -214,7 +227,7 @@ func TestFolderBindingUploadsBySubFolderAndSurvivesARestart(t *testing.T) {
 	defer stop2()
 	a2 := folderApp(t, ctx2, dir, s.URL, nil)
 	defer app.Stop(a2)
-	v, err := a2.ListFolders()
+	v, err = a2.ListFolders()
 	if err != nil || len(v.Bindings) != 1 || v.Bindings[0].ID != b.ID || v.Bindings[0].Path != b.Path {
 		t.Fatalf("after restart %+v %v", v, err)
 	}

@@ -6,7 +6,8 @@
 //   the folder's 底片 sub-folder slowly, in chunks (as tethering software does); the desktop's
 //   watcher hands it on only when complete, the engine uploads it, the server renders it and
 //   the page shows it without a reload; a second photo appears before the first (newest
-//   first). Screenshots go to test-results/.
+//   first). The studio's 监控文件夹 page then shows the binding with both files done.
+//   Screenshots go to test-results/.
 //
 //   Same settings as setup.e2e.mjs (STUDIO_URL, SERVER_URL, ADMIN_PHONE, ADMIN_PASSWORD); the
 //   studio needs credits for one album (e2e.sh tops it up).
@@ -15,7 +16,7 @@ import assert from 'node:assert/strict'
 import { mkdir, mkdtemp, open, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { JPEG, SERVER_URL, TIMEOUT, bridge, byTestId, env, launchBrowser, recorder } from './lib.mjs'
+import { JPEG, SERVER_URL, STUDIO_URL, TIMEOUT, bridge, byTestId, env, launchBrowser, newPage, recorder } from './lib.mjs'
 
 const { step } = recorder('live')
 
@@ -110,6 +111,21 @@ test('a photo written into a watched folder appears on a live album’s phone pa
     })
   } finally {
     await context.close()
+  }
+
+  // The studio's 监控文件夹 page shows the binding, its sub-folder album and the two files done.
+  const studio = await newPage(browser)
+  try {
+    await step(studio, 'studio-folders', async () => {
+      await studio.goto(`${STUDIO_URL()}/#/folders`)
+      const card = byTestId(studio, 'folder-binding').filter({ hasText: order.code })
+      await card.waitFor()
+      assert.equal((await card.locator('[data-testid="folder-path"]').innerText()).trim(), shoot)
+      await card.locator('[data-testid="folder-progress"]').getByText('已完成 2').waitFor()
+      assert.match(await card.locator('[data-testid="folder-albums"]').innerText(), /底片/)
+    })
+  } finally {
+    await studio.context().close()
     await bridge('UnbindFolder', binding.id).catch(() => {})
   }
 })
