@@ -266,12 +266,18 @@ test('on a PC: the whole album downloads as a zip of the exact announced length'
 
 test('live: a photo uploaded while a guest has the album open appears there without a reload', async () => {
   assert.ok(state.shareURL && state.albumId, 'the studio step did not share the album')
+  // Only a live album's page follows new photos: the studio marks it live first.
+  const { orders } = await bridge('ListOrders', { q: state.orderCode })
+  const { albums } = await bridge('GetOrder', orders[0].id)
+  const al = albums.find((a) => a.id === state.albumId)
+  assert.equal((await bridge('SaveAlbum', orders[0].id, { ...al, live: true })).live, true)
   const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
   await step(page, 'live-open', async () => {
     await page.goto(state.shareURL)
     await byTestId(page, 'album-code').locator('input').fill('2580')
     await byTestId(page, 'album-unlock').click()
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="album-photo"]').length === 3)
+    await byTestId(page, 'album-live').waitFor()
   })
   await step(page, 'live-new-photo', async () => {
     const navigations = []
