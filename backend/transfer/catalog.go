@@ -16,6 +16,7 @@ package transfer
 //	                  top-level "id" ("json:" none, "json:audit" by the entry's entity)
 //	"fn:NAME"         a column whose meaning depends on another column (rowRules)
 //	"reset"           not carried over: NULL / the column's zero (job leases)
+//	"derived"         copied, then kept by the target's own triggers (not compared by Verify)
 //
 // Table scopes:
 //
@@ -42,7 +43,7 @@ var ignoredTables = []string{"schema_migrations"}
 
 var catalog = map[string]tableSpec{
 	"tenants": {Scope: scopeTenant, Tenant: "id", Cols: map[string]string{
-		"id": "id", "name": "", "seat_limit": "", "created_at": "", "authz_gen": "",
+		"id": "id", "name": "", "seat_limit": "", "created_at": "", "authz_gen": "derived",
 	}},
 	"brands": {Scope: scopeTenant, Tenant: "tenant_id", Cols: map[string]string{
 		"id": "id", "tenant_id": "tenant", "name": "", "type": "", "duplicate_policy": "", "timezone": "",

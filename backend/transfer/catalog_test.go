@@ -126,7 +126,7 @@ var plainIDs = map[string]bool{"devices.id": true, "device_branches.device_id": 
 
 func knownRole(role string) bool {
 	switch {
-	case role == "", role == "id", role == "tenant", role == "reset":
+	case role == "", role == "id", role == "tenant", role == "reset", role == "derived":
 		return true
 	case strings.HasPrefix(role, "ref:"), strings.HasPrefix(role, "json:"):
 		return true

@@ -2,3 +2,13 @@ package transfer
 
 // SetBatchRows changes the batch size for a test and returns the old one.
 func SetBatchRows(n int) int { old := batchRows; batchRows = n; return old }
+
+// NewID is the target id of a source row of table in a move's state (tests compare the two
+// servers' answers through it).
+func (s *State) NewID(table string, old int64) int64 {
+	var n int64
+	if err := s.db.QueryRow(`SELECT new FROM idmap WHERE tbl = ? AND old = ?`, table, old).Scan(&n); err != nil {
+		return -old // never equal: the test reports the difference
+	}
+	return n
+}

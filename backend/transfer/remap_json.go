@@ -155,6 +155,8 @@ func (w *jsonWalker) str(s string) error {
 
 func (w *jsonWalker) object(idTable, keyTable string) error {
 	w.out.WriteByte('{')
+	refType := "" // a ledger entry's ref_type, which says what its ref_id names
+
 	for i := 0; w.dec.More(); i++ {
 		if i > 0 {
 			w.out.WriteByte(',')
@@ -187,8 +189,22 @@ func (w *jsonWalker) object(idTable, keyTable string) error {
 			continue
 		}
 		num := jsonKeys[k]
-		if k == "id" {
+		switch k {
+		case "id":
 			num = idTable
+		case "ref_type":
+			tok, err := w.dec.Token()
+			if err != nil {
+				return err
+			}
+			refType, _ = tok.(string)
+			b, _ := json.Marshal(tok)
+			w.out.Write(b)
+			continue
+		case "ref_id":
+			if num, err = ledgerRefTable(refType); err != nil {
+				return err
+			}
 		}
 		if keyTable != "" {
 			num = "" // counters

@@ -512,7 +512,7 @@ func (m *mover) remapRow(ctx context.Context, table string, cols []string, row [
 		}
 		var err error
 		switch {
-		case role == "":
+		case role == "", role == "derived":
 		case role == "id":
 			v, err = m.mapID(ctx, table, toInt(v))
 		case role == "tenant":
@@ -535,6 +535,9 @@ func (m *mover) remapRow(ctx context.Context, table string, cols []string, row [
 				}
 				if err == nil {
 					v, err = remapJSON(s, idTable, mp)
+				}
+				if err != nil && role == "json:audit" {
+					err = fmt.Errorf("audit entry %s: %w", text(get("action")), err)
 				}
 			}
 		case role == "fn:audit_entity" || role == "fn:change_entity":
@@ -676,7 +679,7 @@ func (m *mover) compareRows(ctx context.Context, table string, newTenant int64) 
 			if err != nil {
 				return []Mismatch{{What: "rows", Name: table, Detail: err.Error()}}, nil
 			}
-			want[rowString(rd.cols, nr)]++
+			want[rowString(table, rd.cols, nr)]++
 		}
 	}
 	td, err := newReader(ctx, m, m.Dst, table, newTenant)
@@ -693,7 +696,7 @@ func (m *mover) compareRows(ctx context.Context, table string, newTenant int64) 
 			break
 		}
 		for _, r := range batch {
-			k := rowString(td.cols, r)
+			k := rowString(table, td.cols, r)
 			if want[k] == 0 {
 				out = append(out, Mismatch{What: "rows", Name: table, Detail: "a row differs from its source row with ids mapped: " + short(k)})
 				continue
@@ -706,9 +709,12 @@ func (m *mover) compareRows(ctx context.Context, table string, newTenant int64) 
 
 // rowString is a row's comparable form, column by name (the two engines may order columns
 // added by migrations differently) with values in one spelling.
-func rowString(cols []string, row []any) string {
-	parts := make([]string, len(cols))
+func rowString(table string, cols []string, row []any) string {
+	parts := make([]string, 0, len(cols))
 	for i, c := range cols {
+		if catalog[table].Cols[c] == "derived" {
+			continue
+		}
 		var v string
 		switch x := row[i].(type) {
 		case nil:
@@ -718,7 +724,7 @@ func rowString(cols []string, row []any) string {
 		default:
 			v = fmt.Sprint(x)
 		}
-		parts[i] = c + "=" + v
+		parts = append(parts, c+"="+v)
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, "\x00")
