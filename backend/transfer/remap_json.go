@@ -31,8 +31,8 @@ var jsonKeys = map[string]string{
 	"order_id": "orders",
 	"album_id": "albums",
 	"photo_id": "photos", "cover_photo_id": "photos",
-	"link_id": "share_links",
-	"request_id": "transfer_requests",
+	"link_id":     "share_links",
+	"request_id":  "transfer_requests",
 	"purchase_id": "credit_purchases",
 }
 

@@ -189,4 +189,3 @@ func progressPrinter(stderr io.Writer) func(transfer.Progress) {
 		}
 	}
 }
-
