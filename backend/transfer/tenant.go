@@ -161,11 +161,13 @@ func movedTables(ctx context.Context, src, dst DB) ([]string, error) {
 		if !ok {
 			return nil, fmt.Errorf("table %s is not in the move's catalog (backend/transfer/catalog.go)", t)
 		}
-		if spec.Scope == scopeTenant {
+		if spec.Scope == scopeTenant && t != "jobs" {
 			out = append(out, t)
 		}
 	}
-	return out, nil
+	// Jobs last: the target's replicas run a studio's jobs as soon as they see them, and
+	// a job should find the studio whole.
+	return append(out, "jobs"), nil
 }
 
 // Move copies the studio's rows, then its objects.

@@ -468,7 +468,7 @@ func TestMoveOneStudio(t *testing.T) {
 	}
 	defer disk.Close()
 	src := startServer(t, lite, disk)
-	seedStudio(t, src, "一号影楼", "1380001", 5)
+	first := seedStudio(t, src, "一号影楼", "1380001", 5)
 	moving := seedStudio(t, src, "二号影楼", "1380002", 25)
 
 	pg, err := postgres.Open(ctx, pgtest.DSN(t))
@@ -517,14 +517,25 @@ func TestMoveOneStudio(t *testing.T) {
 	if bad, err := mv.Verify(ctx); err != nil || len(bad) > 0 {
 		t.Fatalf("verify: %v %+v", err, bad)
 	}
+	// A row changed in the target after the move is what Verify reports.
+	tamper := func(from, to string) {
+		if _, err := pg.WritePool().ExecContext(ctx, `UPDATE leads SET doc = replace(doc, $1, $2) WHERE tenant_id = $3`, from, to, rep.NewTenant); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tamper(`"客户0"`, `"客户X"`)
+	if bad, err := mv.Verify(ctx); err != nil || len(bad) != 1 || bad[0].Name != "leads" {
+		t.Fatalf("verify after a lead changed in the target: %v %+v", err, bad)
+	}
+	tamper(`"客户X"`, `"客户0"`)
+
 	if after := fingerprint(t, pg.WritePool(), bucket, others); after != before {
 		t.Fatal("the move changed rows or objects of the target's other studios")
 	}
 	pgView := read(t, cluster.url, moving.adminPhone, moving.password, moving, state.NewID("albums", moving.album))
 	sameStudio(t, srcView, pgView, state)
 
-	// A slug taken in the target stops the move of another studio before it writes.
-	// And back out: the studio alone on a new SQLite server.
+	// Back out: the studio alone on a new SQLite server.
 	back, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "back.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -551,4 +562,42 @@ func TestMoveOneStudio(t *testing.T) {
 	backSrv := startServer(t, back, backDisk)
 	backView := read(t, backSrv.url, moving.adminPhone, moving.password, moving, state2.NewID("albums", pgView.photos[0].AlbumID))
 	sameStudio(t, pgView, backView, state2)
+
+	// The first studio's page address is another studio's in the cluster: its move stops
+	// before writing anything, and goes through with a new address.
+	var slug string
+	if err := lite.WritePool().QueryRowContext(ctx, `SELECT slug FROM studio_pages WHERE tenant_id = ?`, first.tenant).Scan(&slug); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pg.WritePool().ExecContext(ctx, `UPDATE studio_pages SET slug = $1 WHERE tenant_id = $2`, slug, others[0]); err != nil {
+		t.Fatal(err)
+	}
+	state3, err := transfer.OpenState(ctx, filepath.Join(dir, "first.state"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer state3.Close()
+	var tenants int
+	pg.WritePool().QueryRowContext(ctx, `SELECT COUNT(*) FROM tenants`).Scan(&tenants)
+	firstMove := transfer.TenantMove{Src: mv.Src, Dst: mv.Dst, SrcBlobs: disk, DstBlobs: bucket, Tenant: first.tenant, State: state3, Target: "cluster"}
+	var taken *transfer.SlugTakenError
+	if _, err := firstMove.Move(ctx); !errors.As(err, &taken) || taken.Slug != slug {
+		t.Fatalf("a taken slug: %v", err)
+	}
+	var now int
+	pg.WritePool().QueryRowContext(ctx, `SELECT COUNT(*) FROM tenants`).Scan(&now)
+	if now != tenants {
+		t.Fatalf("the refused move wrote a studio: %d studios, %d before", now, tenants)
+	}
+	firstMove.Slug = "first-studio"
+	firstRep, err := firstMove.Move(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad, err := firstMove.Verify(ctx); err != nil || len(bad) > 0 {
+		t.Fatalf("verify the first studio: %v %+v", err, bad)
+	}
+	if id, err := pg.TenantBySlug(ctx, "first-studio"); err != nil || id != firstRep.NewTenant {
+		t.Fatalf("the first studio's new page: %d %v, want %d", id, err, firstRep.NewTenant)
+	}
 }
