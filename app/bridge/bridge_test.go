@@ -353,6 +353,23 @@ func TestEveryMethod(t *testing.T) {
 					t.Fatalf("save notify settings %s", raw)
 				}
 			}},
+		{"TestNotify", func() []any { return []any{map[string]any{"channel": "email", "to": "wang@example.com"}} }, 409,
+			func(t *testing.T, raw []byte) {
+				if !strings.Contains(string(raw), "notify_test_not_set_up") {
+					t.Fatalf("test message %s", raw)
+				}
+			}},
+		{"StudioLogo", nil, 200, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), `"data_url":""`) {
+				t.Fatalf("logo %s", raw)
+			}
+		}},
+		{"SetStudioLogo", func() []any { return []any{"bm90IGFuIGltYWdl"} }, 422, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), "logo_not_media") {
+				t.Fatalf("set logo %s", raw)
+			}
+		}},
+		{"DeleteStudioLogo", nil, 200, nil},
 		{"NotifyAlbum", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
 		{"AlbumAnalytics", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
 		{"ExtendAlbum", func() []any { return []any{999999, 1} }, 404, func(t *testing.T, raw []byte) {}},

@@ -34,6 +34,14 @@ func (s *Server) logoRoutes(m *http.ServeMux) {
 	m.Handle("DELETE /api/v1/studio/logo", s.authed(s.deleteLogo))
 }
 
+// LogoInfo describes a stored logo.
+type LogoInfo struct {
+	Width       int    `json:"width"`
+	Height      int    `json:"height"`
+	Size        int    `json:"size"`
+	ContentType string `json:"content_type"`
+}
+
 // putLogo stores the request body as the studio's logo after decoding it fully (a file that
 // would fail every watermark later is refused now).
 func (s *Server) putLogo(c *call) (any, error) {
@@ -69,7 +77,7 @@ func (s *Server) putLogo(c *call) (any, error) {
 	if _, err := s.tenantBucket(c.tenant.ID).Put(c.ctx, logoKey, bytes.NewReader(b), int64(len(b)), ctype); err != nil {
 		return nil, fmt.Errorf("store logo: %w", err)
 	}
-	out := map[string]any{"width": img.Bounds().Dx(), "height": img.Bounds().Dy(), "size": len(b), "content_type": ctype}
+	out := LogoInfo{Width: img.Bounds().Dx(), Height: img.Bounds().Dy(), Size: len(b), ContentType: ctype}
 	err = s.cfg.Store.Update(c.ctx, c.tenant.ID, func(tx store.Tx) error {
 		if err := scheduleRemark(c.ctx, tx, 0, c.now); err != nil { // watermarked albums follow
 			return err

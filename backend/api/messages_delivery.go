@@ -20,6 +20,8 @@ var deliveryFieldLabels = map[string]text{
 	"webhook.secret": {"Webhook 签名密钥", "webhook signing secret"},
 	"sms.provider":   {"短信服务商", "SMS provider"},
 	"months":         {"延长月数", "months to add"},
+	"channel":        {"通知方式", "channel"},
+	"to":             {"测试接收人", "test recipient"},
 }
 
 var deliveryMessages = map[string]text{
@@ -36,6 +38,10 @@ var deliveryMessages = map[string]text{
 		"“{field}” needs at least {min} characters; the receiver uses it to check messages come from us."},
 	"notify_sms_unknown": {"「{field}」不可用。本服务器可用的短信服务商：{allowed}。如为空，请联系运营开通。",
 		"“{field}” is not available. SMS providers on this server: {allowed}. If none are listed, ask the operator."},
+	"notify_test_not_set_up": {"「{field}」还没有启用，请先打开并保存设置，再发送测试消息。",
+		"“{field}” is not enabled yet: turn it on and save the settings, then send a test message."},
+	"notify_test_failed": {"测试消息发送失败：{reason}。请检查设置后重试。",
+		"The test message could not be sent: {reason}. Check the settings and try again."},
 	"notify_too_soon": {"刚刚已通知过客户，请 {retry_after_seconds} 秒后再试。",
 		"The customer was just notified; try again in {retry_after_seconds} seconds."},
 	"page_not_found": {"页面不存在。请向影楼确认地址是否完整。", "This page does not exist; check the address with the studio."},

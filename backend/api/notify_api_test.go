@@ -468,3 +468,64 @@ func TestNotifyLongUploadSession(t *testing.T) {
 		t.Fatalf("%d messages telling %d photos", msgs, photos)
 	}
 }
+
+// The settings page's "send a test message" goes out at once through the saved settings and
+// answers with the provider's own failure; it needs settings.manage and is audited.
+func TestNotifyTestMessage(t *testing.T) {
+	t.Parallel()
+	mb := newMailbox(t)
+	hook := newHookReceiver(t, "test-hook-secret-000000", 1)
+	sms := &notifytest.SMS{Key: "testsms"}
+	u := newUploadEnv(t, func(c *api.Config) { c.SMS = append(c.SMS, sms); c.AllowPrivateWebhooks = true })
+
+	if r := u.req("POST", "/api/v1/notify/test", u.s.admin, map[string]any{"channel": "email", "to": "wang@example.com"}); r.Status != 409 ||
+		r.code() != "notify_test_not_set_up" || r.errField("field") != "channel" {
+		t.Fatalf("e-mail not set up: %d %s", r.Status, r.Raw)
+	}
+	u.must(200, "PUT", "/api/v1/notify/settings", u.s.admin, map[string]any{
+		"email": map[string]any{"enabled": true, "host": "127.0.0.1", "port": mb.addr.Port, "security": "none",
+			"username": mb.user, "password": mb.pw, "from": "甲影楼 <studio@example.com>"},
+		"webhook": map[string]any{"enabled": true, "url": hook.URL, "secret": "test-hook-secret-000000"},
+		"sms":     map[string]any{"enabled": true, "provider": "testsms"},
+	})
+	for _, c := range []struct {
+		body         map[string]any
+		status       int
+		code, field  string
+		wantInReason string
+	}{
+		{map[string]any{"channel": "email", "to": "not-an-address"}, 422, "notify_email_invalid", "to", ""},
+		{map[string]any{"channel": "sms", "to": "12345"}, 400, "phone_invalid", "to", ""},
+		{map[string]any{"channel": "fax", "to": "x"}, 422, "invalid_value", "channel", ""},
+		{map[string]any{"channel": "email", "to": "nobody@example.com"}, 422, "notify_test_failed", "channel", "550"},
+		{map[string]any{"channel": "webhook"}, 422, "notify_test_failed", "channel", "503"}, // the receiver fails once
+	} {
+		r := u.req("POST", "/api/v1/notify/test", u.s.admin, c.body)
+		if r.Status != c.status || r.code() != c.code || r.errField("field") != c.field || !strings.Contains(r.errField("message"), c.wantInReason) {
+			t.Fatalf("%v: %d %s", c.body, r.Status, r.Raw)
+		}
+	}
+	if r := u.must(200, "POST", "/api/v1/notify/test", u.s.admin, map[string]any{"channel": "email", "to": "wang@example.com"}); r.Body["to"] == "wang@example.com" {
+		t.Fatalf("recipient answered unmasked: %s", r.Raw)
+	}
+	if _, _, rcpts := mb.received(); len(rcpts) != 1 || rcpts[0] != "wang@example.com" {
+		t.Fatalf("mail to %v", rcpts)
+	}
+	u.must(200, "POST", "/api/v1/notify/test", u.s.admin, map[string]any{"channel": "webhook"})
+	if calls, got, bad := hook.snapshot(); calls != 2 || bad != 0 || len(got) != 1 || got[0].Kind != notify.KindTest {
+		t.Fatalf("webhook calls %d, bodies %v, bad signatures %d", calls, got, bad)
+	}
+	u.must(200, "POST", "/api/v1/notify/test", u.s.admin, map[string]any{"channel": "sms", "to": "+86 139-0000-1111"})
+	if sent := sms.Sent(); len(sent) != 1 || sent[0].Phone != "13900001111" || !strings.Contains(sent[0].Text, "测试消息") {
+		t.Fatalf("sms %v", sent)
+	}
+	if r := u.req("POST", "/api/v1/notify/test", u.s.tokens["intake"], map[string]any{"channel": "sms", "to": "13900001111"}); r.Status != 403 {
+		t.Fatalf("without settings.manage: %d %s", r.Status, r.Raw)
+	}
+	if len(sms.Sent()) != 1 {
+		t.Fatal("a refused test still sent a message")
+	}
+	if list := u.outbox(u.albumID); len(list) != 0 {
+		t.Fatalf("test messages reached the outbox: %v", list)
+	}
+}

@@ -32,6 +32,7 @@ const (
 	KindAlbumFinished    = "album_finished"
 	KindAlbumReady       = "album_ready" // the studio pressed "notify"
 	KindRetentionWarning = "retention_warning"
+	KindTest             = "test" // the settings page's "send a test message"
 )
 
 // Message is one notification to one recipient over one channel.

@@ -95,46 +95,18 @@ func (c *Client) BaseURL() string { return c.base }
 // answer is decoded into out (when not nil). Failures are *Error (the server answered) or
 // wrap ErrUnreachable (it did not).
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
-	target := c.base + path
-	if len(query) > 0 {
-		target += "?" + query.Encode()
-	}
 	var body io.Reader
+	ctype := ""
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
 			return fmt.Errorf("%s %s: encode request: %w", method, path, err)
 		}
-		body = bytes.NewReader(b)
+		body, ctype = bytes.NewReader(b), "application/json"
 	}
-	req, err := http.NewRequestWithContext(ctx, method, target, body)
+	res, raw, err := c.exchange(ctx, method, path, query, body, ctype)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Accept-Language", c.lang)
-	req.Header.Set("User-Agent", c.ua)
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	res, err := c.hc.Do(req)
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("%s %s: %w", method, path, err)
-		}
-		// The *url.Error names the URL, never the Authorization header.
-		return fmt.Errorf("%w: %s %s: %w", ErrUnreachable, method, path, err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, maxResponse))
-	if err != nil {
-		return fmt.Errorf("%w: %s %s: read response: %w", ErrUnreachable, method, path, err)
-	}
-	if res.StatusCode < 200 || res.StatusCode > 299 {
-		return decodeError(res, raw)
+		return err
 	}
 	if out == nil || res.StatusCode == http.StatusNoContent {
 		return nil
@@ -143,6 +115,45 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		return unexpected(res, fmt.Sprintf("decode %s %s: %v", method, path, err))
 	}
 	return nil
+}
+
+// exchange sends one request with a body of the given type and reads a 2xx answer whole
+// (a non-2xx one becomes *Error).
+func (c *Client) exchange(ctx context.Context, method, path string, query url.Values, body io.Reader, ctype string) (*http.Response, []byte, error) {
+	target := c.base + path
+	if len(query) > 0 {
+		target += "?" + query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept-Language", c.lang)
+	req.Header.Set("User-Agent", c.ua)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, nil, fmt.Errorf("%s %s: %w", method, path, err)
+		}
+		// The *url.Error names the URL, never the Authorization header.
+		return nil, nil, fmt.Errorf("%w: %s %s: %w", ErrUnreachable, method, path, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, maxResponse))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %s %s: read response: %w", ErrUnreachable, method, path, err)
+	}
+	if res.StatusCode < 200 || res.StatusCode > 299 {
+		return nil, nil, decodeError(res, raw)
+	}
+	return res, raw, nil
 }
 
 // send is do for endpoints that answer with one value.

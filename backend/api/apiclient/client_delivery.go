@@ -1,7 +1,9 @@
 package apiclient
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 
 	"github.com/studiodesk/studiodesk/backend/album"
@@ -45,4 +47,35 @@ func (c *Client) ExtendAlbum(ctx context.Context, albumID int64, months int) (al
 // AlbumAnalytics returns views, visitors and downloads of an album's links (GET /api/v1/albums/{id}/analytics).
 func (c *Client) AlbumAnalytics(ctx context.Context, albumID int64) (api.AlbumAnalytics, error) {
 	return send[api.AlbumAnalytics](ctx, c, http.MethodGet, idPath("/api/v1/albums", albumID, "analytics"), nil)
+}
+
+// TestNotify sends a test message over one channel through the saved settings (POST /api/v1/notify/test).
+func (c *Client) TestNotify(ctx context.Context, in api.NotifyTest) (api.NotifyTestResult, error) {
+	return send[api.NotifyTestResult](ctx, c, http.MethodPost, "/api/v1/notify/test", in)
+}
+
+// StudioLogo is the studio's watermark logo: the image and its type (GET /api/v1/studio/logo;
+// an *Error with code not_found when there is none).
+func (c *Client) StudioLogo(ctx context.Context) ([]byte, string, error) {
+	res, raw, err := c.exchange(ctx, http.MethodGet, "/api/v1/studio/logo", nil, nil, "")
+	if err != nil {
+		return nil, "", err
+	}
+	return raw, res.Header.Get("Content-Type"), nil
+}
+
+// SetStudioLogo stores a PNG or JPEG as the studio's logo; watermarked albums are re-rendered
+// (PUT /api/v1/studio/logo).
+func (c *Client) SetStudioLogo(ctx context.Context, image []byte) (api.LogoInfo, error) {
+	var out api.LogoInfo
+	_, raw, err := c.exchange(ctx, http.MethodPut, "/api/v1/studio/logo", nil, bytes.NewReader(image), "application/octet-stream")
+	if err == nil {
+		err = json.Unmarshal(raw, &out)
+	}
+	return out, err
+}
+
+// DeleteStudioLogo removes the logo (DELETE /api/v1/studio/logo).
+func (c *Client) DeleteStudioLogo(ctx context.Context) error {
+	return c.do(ctx, http.MethodDelete, "/api/v1/studio/logo", nil, nil, nil)
 }

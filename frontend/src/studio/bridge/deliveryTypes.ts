@@ -42,6 +42,30 @@ export interface OutboxMessage {
   sent_at?: string
 }
 
+/** A test message over one channel the studio set up (POST /api/v1/notify/test). */
+export interface NotifyTest {
+  channel: 'email' | 'sms' | 'webhook'
+  /** E-mail address or mobile number; empty for the webhook. */
+  to: string
+}
+
+export interface NotifyTestResult {
+  channel: string
+  /** The recipient, masked. */
+  to?: string
+}
+
+export interface StudioLogo {
+  data_url: string
+}
+
+export interface LogoInfo {
+  width: number
+  height: number
+  size: number
+  content_type: string
+}
+
 export interface MyPhotosPage {
   path: string
   url?: string

@@ -66,7 +66,17 @@ import type {
   ShareLink,
   UploadReport,
 } from './albumTypes'
-import type { AlbumAnalytics, MyPhotosPage, NotifySettings, NotifySettingsView, OutboxMessage } from './deliveryTypes'
+import type {
+  AlbumAnalytics,
+  LogoInfo,
+  MyPhotosPage,
+  NotifySettings,
+  NotifySettingsView,
+  NotifyTest,
+  NotifyTestResult,
+  OutboxMessage,
+  StudioLogo,
+} from './deliveryTypes'
 
 export const bridge = {
   Info: () => call<Info>('Info'),
@@ -179,6 +189,13 @@ export const bridge = {
   // Pocket album: delivery (notifications, "my photos").
   NotifySettings: () => call<NotifySettingsView>('NotifySettings'),
   SaveNotifySettings: (s: NotifySettings) => call<NotifySettingsView>('SaveNotifySettings', [s]),
+  /** Sends one test message through the SAVED settings; fails with the provider's reason. */
+  TestNotify: (req: NotifyTest) => call<NotifyTestResult>('TestNotify', [req]),
+  /** The watermark logo as a data: URL ('' when the studio has none). */
+  StudioLogo: () => call<StudioLogo>('StudioLogo'),
+  /** A PNG or JPEG, base64; albums with a watermark are re-rendered with it. */
+  SetStudioLogo: (imageBase64: string) => call<LogoInfo>('SetStudioLogo', [imageBase64]),
+  DeleteStudioLogo: () => call<void>('DeleteStudioLogo'),
   NotifyAlbum: (albumId: number) => call<OutboxMessage[]>('NotifyAlbum', [albumId]),
   AlbumNotifications: (albumId: number) => call<OutboxMessage[]>('AlbumNotifications', [albumId]),
   MyPhotosPage: () => call<MyPhotosPage>('MyPhotosPage'),
