@@ -435,7 +435,12 @@ func (m *mover) copyTable(ctx context.Context, table string) (int64, error) {
 			out = kept
 		}
 		if len(out) > 0 {
-			if err := insertNew(ctx, m.Dst, table, list, len(rd.cols), out, idCol < 0); err != nil {
+			// Rows without an id of their own that are there already (a resumed batch) stay.
+			suffix := ""
+			if idCol < 0 {
+				suffix = ` ON CONFLICT DO NOTHING`
+			}
+			if err := insertRows(ctx, m.Dst, table, list, len(rd.cols), out, suffix); err != nil {
 				return copied, err
 			}
 		}
@@ -466,33 +471,6 @@ func (m *mover) existingIDs(ctx context.Context, table string, rows [][]any, idC
 		have[id] = true
 	}
 	return have, rs.Err()
-}
-
-// insertNew writes a batch in one statement; rows without an id of their own that are
-// there already (a resumed batch) are left as they are.
-func insertNew(ctx context.Context, d DB, table, list string, ncols int, batch [][]any, ignoreExisting bool) error {
-	var sb strings.Builder
-	sb.WriteString(`INSERT INTO ` + ident(table) + ` (` + list + `) VALUES `)
-	args := make([]any, 0, len(batch)*ncols)
-	for r, row := range batch {
-		if r > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteByte('(')
-		for c, v := range row {
-			if c > 0 {
-				sb.WriteString(", ")
-			}
-			args = append(args, v)
-			sb.WriteString(param(d, len(args)))
-		}
-		sb.WriteByte(')')
-	}
-	if ignoreExisting {
-		sb.WriteString(` ON CONFLICT DO NOTHING`)
-	}
-	_, err := d.Pool.ExecContext(ctx, sb.String(), args...)
-	return err
 }
 
 // remapRow returns the target's version of a source row.

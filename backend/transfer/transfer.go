@@ -252,7 +252,7 @@ func copyTable(ctx context.Context, src, dst DB, table string, progress func(Pro
 		for i, r := range batch {
 			rows[i] = r[1:]
 		}
-		if err := insertRows(ctx, dst, table, list, len(cols), rows); err != nil {
+		if err := insertRows(ctx, dst, table, list, len(cols), rows, ""); err != nil {
 			return copied, err
 		}
 		copied += int64(len(batch))
@@ -300,8 +300,9 @@ func readRows(ctx context.Context, d DB, q string, args []any, n int) ([][]any, 
 	return out, rows.Err()
 }
 
-// insertRows writes a batch in one statement and one transaction.
-func insertRows(ctx context.Context, d DB, table, list string, ncols int, batch [][]any) error {
+// insertRows writes a batch in one statement and one transaction; suffix ends the statement
+// (e.g. an ON CONFLICT clause).
+func insertRows(ctx context.Context, d DB, table, list string, ncols int, batch [][]any, suffix string) error {
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO ` + ident(table) + ` (` + list + `) VALUES `)
 	args := make([]any, 0, len(batch)*ncols)
@@ -319,6 +320,7 @@ func insertRows(ctx context.Context, d DB, table, list string, ncols int, batch 
 		}
 		sb.WriteByte(')')
 	}
+	sb.WriteString(suffix)
 	_, err := d.Pool.ExecContext(ctx, sb.String(), args...)
 	return err
 }

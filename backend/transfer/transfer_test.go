@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,27 +15,16 @@ import (
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
 	"github.com/studiodesk/studiodesk/backend/auth"
-	"github.com/studiodesk/studiodesk/backend/blob"
 	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 	"github.com/studiodesk/studiodesk/backend/blob/s3blob/s3test"
 	"github.com/studiodesk/studiodesk/backend/lead"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
-	"github.com/studiodesk/studiodesk/backend/store"
 	"github.com/studiodesk/studiodesk/backend/store/postgres"
 	"github.com/studiodesk/studiodesk/backend/store/postgres/pgtest"
 	"github.com/studiodesk/studiodesk/backend/store/sqldb"
 	"github.com/studiodesk/studiodesk/backend/store/sqlite"
 	"github.com/studiodesk/studiodesk/backend/transfer"
 )
-
-// serve runs the real API on st + blobs and returns an admin's client (a new studio when
-// phone is not empty).
-func serve(t *testing.T, st store.Store, blobs blob.Bucket) string {
-	t.Helper()
-	srv := httptest.NewServer(api.New(api.Config{Store: st, Password: auth.Fast, Blobs: blobs, UploadDir: t.TempDir()}))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
 
 func login(t *testing.T, url, phone, password string) *apiclient.Client {
 	t.Helper()
@@ -76,7 +64,7 @@ func TestMoveToPostgresAndS3AndBack(t *testing.T) {
 	if _, err := api.TopUp(ctx, src, p.Tenant.ID, 100, "", "", true, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	c := login(t, serve(t, src, disk), p.Admin.Phone, p.Password)
+	c := login(t, startServer(t, src, disk).url, p.Admin.Phone, p.Password)
 	brand, _ := c.CreateBrand(ctx, account.Brand{Name: "婚纱", Type: account.BrandWedding})
 	branch, _ := c.CreateBranch(ctx, account.Branch{BrandID: brand.ID, Name: "一店"})
 	for i := range 40 {
@@ -137,7 +125,7 @@ func TestMoveToPostgresAndS3AndBack(t *testing.T) {
 
 	// The moved studio serves from PostgreSQL + S3: same leads, photos downloadable, and new
 	// rows continue after the copied ids.
-	c2 := login(t, serve(t, dst, bucket), p.Admin.Phone, p.Password)
+	c2 := login(t, startServer(t, dst, bucket).url, p.Admin.Phone, p.Password)
 	page, err := c2.ListLeads(ctx, apiclient.LeadQuery{Limit: 100})
 	if err != nil || len(page.Leads) != 40 {
 		t.Fatalf("leads after the move: %d %v", len(page.Leads), err)
