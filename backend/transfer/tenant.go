@@ -616,27 +616,8 @@ func (tm *TenantMove) Verify(ctx context.Context) ([]Mismatch, error) {
 	if tm.SrcBlobs == nil {
 		return out, nil
 	}
-	src, dst := blob.Prefixed(tm.SrcBlobs, studioPrefix(tm.Tenant)), blob.Prefixed(tm.DstBlobs, studioPrefix(newTenant))
-	var n int64
-	err = src.List(ctx, "", func(info blob.Info) error {
-		n++
-		a, err := objectHash(ctx, src, info.Key)
-		if err != nil {
-			return err
-		}
-		b, err := objectHash(ctx, dst, info.Key)
-		switch {
-		case errors.Is(err, blob.ErrNotFound):
-			out = append(out, Mismatch{What: "object", Name: info.Key, Detail: "missing in the target"})
-		case err != nil:
-			return err
-		case a != b:
-			out = append(out, Mismatch{What: "object", Name: info.Key, Detail: "content differs (SHA-256)"})
-		}
-		report(tm.Progress, Progress{Stage: "verify", Objects: n})
-		return nil
-	})
-	return out, err
+	bad, err := compareObjects(ctx, blob.Prefixed(tm.SrcBlobs, studioPrefix(tm.Tenant)), blob.Prefixed(tm.DstBlobs, studioPrefix(newTenant)), tm.Progress)
+	return append(out, bad...), err
 }
 
 // compareRows holds every target row of the studio against its source row, ids mapped.

@@ -404,8 +404,15 @@ func Verify(ctx context.Context, srcDB, dstDB DB, src, dst blob.Bucket, progress
 	if src == nil {
 		return out, nil
 	}
+	bad, err := compareObjects(ctx, src, dst, progress)
+	return append(out, bad...), err
+}
+
+// compareObjects holds every object of src against dst by SHA-256.
+func compareObjects(ctx context.Context, src, dst blob.Bucket, progress func(Progress)) ([]Mismatch, error) {
+	var out []Mismatch
 	var n int64
-	err = src.List(ctx, "", func(info blob.Info) error {
+	err := src.List(ctx, "", func(info blob.Info) error {
 		n++
 		a, err := objectHash(ctx, src, info.Key)
 		if err != nil {
