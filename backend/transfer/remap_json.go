@@ -33,6 +33,7 @@ var jsonKeys = map[string]string{
 	"photo_id": "photos", "cover_photo_id": "photos",
 	"link_id":     "share_links",
 	"request_id":  "transfer_requests",
+	"rule_id":     "assign_rules",
 	"purchase_id": "credit_purchases",
 }
 

@@ -14,7 +14,7 @@ var entityTables = map[string]string{
 	"tenant": "tenants", "brand": "brands", "branch": "branches", "department": "departments", "role": "roles",
 	"staff": "staff", "channel_group": "channel_groups", "channel": "channels", "lead": "leads", "order": "orders",
 	"album": "albums", "photo": "photos", "share_link": "share_links", "purchase": "credit_purchases",
-	"transfer_request": "transfer_requests", "device": "", "assign_rules": "", "credits": "credit_ledger",
+	"transfer_request": "transfer_requests", "device": "", "assign_rules": "assign_rules", "credits": "credit_ledger",
 }
 
 // auditJSONTables: actions whose before/after hold another entity than the entry names.

@@ -94,7 +94,7 @@ func seedStudio(t *testing.T, s server, name, phonePrefix string, leads int) stu
 		t.Fatal(err)
 	}
 	out := studio{tenant: p.Tenant.ID, adminPhone: p.Admin.Phone, password: p.Password}
-	c := login(t, s.url, p.Admin.Phone, p.Password)
+	c, token := loginToken(t, s.url, p.Admin.Phone, p.Password)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -142,6 +142,26 @@ func seedStudio(t *testing.T, s server, name, phonePrefix string, leads int) stu
 	_, err = intake.RequestTransfer(ctx, out.leads[1], api.TransferRequestBody{Phone: fmt.Sprintf("15%s%04d", phonePrefix[2:], 1), Reason: "老客户介绍的"})
 	must(err)
 
+	// Distribution: the booker checks in, a weighted rule sends the channel's new leads to
+	// the booking department (its state is keyed by staff ids).
+	_, err = c.CheckIn(ctx, api.CheckInRequest{StaffID: booker.Staff.ID})
+	must(err)
+	for range 2 { // twice: the second audit entry's "before" holds the first rules' ids
+		putJSON(t, s.url+"/api/v1/assign-rules", token, []map[string]any{{"channel_id": channel.ID, "target_department_id": dept.ID, "method": "weighted"}})
+	}
+	for i := range 2 {
+		l, err := c.CreateLead(ctx, lead.Lead{BrandID: brand.ID, BranchID: branch.ID, ChannelID: channel.ID, Phone: fmt.Sprintf("16%s%04d", phonePrefix[2:], i),
+			Name: "分配客户", Source: lead.SourceAd})
+		must(err)
+		out.leads = append(out.leads, l.Lead.ID)
+	}
+	// A role made and deleted: the audit keeps its id, which no row holds any more.
+	role, err := c.CreateRole(ctx, account.Role{Name: "临时", Scope: account.ScopeOwn, Permissions: []account.Permission{account.PermLeadCreate}})
+	must(err)
+	must(c.DeleteRole(ctx, role.ID))
+	_, err = c.BuyCredits(ctx, 100, "manual")
+	must(err)
+
 	o, err := c.CreateOrder(ctx, album.Order{BrandID: brand.ID, BranchID: branch.ID, OwnerID: booker.Staff.ID, CustomerName: "王小姐",
 		Phone: phonePrefix + "0009", Package: "A", LeadID: out.leads[0]})
 	must(err)
@@ -165,7 +185,28 @@ func seedStudio(t *testing.T, s server, name, phonePrefix string, leads int) stu
 	s.runJobs(t)
 	_, err = c.NotifyAlbum(ctx, a.ID)
 	must(err)
+	a.Status = album.StatusFinished
+	_, err = c.UpdateAlbum(ctx, a)
+	must(err)
 	return out
+}
+
+// putJSON sends a PUT the client has no method for.
+func putJSON(t *testing.T, url, token string, body any) {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPut, url, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		msg, _ := io.ReadAll(res.Body)
+		t.Fatalf("PUT %s: %d %s", url, res.StatusCode, msg)
+	}
 }
 
 // view is what a studio's staff and customers read through the API, in one server's ids.

@@ -28,13 +28,20 @@ import (
 
 func login(t *testing.T, url, phone, password string) *apiclient.Client {
 	t.Helper()
+	c, _ := loginToken(t, url, phone, password)
+	return c
+}
+
+// loginToken signs in and returns the client and its session token.
+func loginToken(t *testing.T, url, phone, password string) (*apiclient.Client, string) {
+	t.Helper()
 	c, _ := apiclient.New(apiclient.Config{BaseURL: url})
 	s, err := c.Login(context.Background(), api.LoginRequest{Phone: phone, Password: password, DeviceID: "t", DeviceName: "t"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c, _ = apiclient.New(apiclient.Config{BaseURL: url, Token: s.Token})
-	return c
+	return c, s.Token
 }
 
 // TestMoveToPostgresAndS3AndBack: a studio on SQLite + disk (leads, an album with photos)
