@@ -45,7 +45,7 @@ type server struct {
 	blobs blob.Bucket
 }
 
-func startServer(t *testing.T, st store.Store, blobs blob.Bucket) server {
+func startServer(t testing.TB, st store.Store, blobs blob.Bucket) server {
 	t.Helper()
 	a := api.New(api.Config{Store: st, Password: auth.Fast, Blobs: blobs, UploadDir: t.TempDir()})
 	srv := httptest.NewServer(a)
@@ -54,7 +54,7 @@ func startServer(t *testing.T, st store.Store, blobs blob.Bucket) server {
 }
 
 // runJobs works every due job (renditions, notices, sweeps) until none is left.
-func (s server) runJobs(t *testing.T) {
+func (s server) runJobs(t testing.TB) {
 	t.Helper()
 	for range 1000 {
 		ran, err := s.api.RunOneJob(context.Background(), "test")
@@ -83,7 +83,7 @@ type studio struct {
 // seedStudio opens a studio through the real store and API: an org, custom fields, staff,
 // leads (assigned, followed up, one transfer request), an order with an album of photos
 // and renditions, a share link with an access code, credits, notices, and the audit of it all.
-func seedStudio(t *testing.T, s server, name, phonePrefix string, leads int) studio {
+func seedStudio(t testing.TB, s server, name, phonePrefix string, leads int) studio {
 	t.Helper()
 	ctx := context.Background()
 	p, err := api.CreateTenant(ctx, s.st, auth.Fast, api.NewTenant{Name: name, AdminPhone: phonePrefix + "0001", AdminName: "老板", Seats: 10}, time.Now())
@@ -192,7 +192,7 @@ func seedStudio(t *testing.T, s server, name, phonePrefix string, leads int) stu
 }
 
 // putJSON sends a PUT the client has no method for.
-func putJSON(t *testing.T, url, token string, body any) {
+func putJSON(t testing.TB, url, token string, body any) {
 	t.Helper()
 	b, _ := json.Marshal(body)
 	req, _ := http.NewRequest(http.MethodPut, url, bytes.NewReader(b))

@@ -26,14 +26,14 @@ import (
 	"github.com/studiodesk/studiodesk/backend/transfer"
 )
 
-func login(t *testing.T, url, phone, password string) *apiclient.Client {
+func login(t testing.TB, url, phone, password string) *apiclient.Client {
 	t.Helper()
 	c, _ := loginToken(t, url, phone, password)
 	return c
 }
 
 // loginToken signs in and returns the client and its session token.
-func loginToken(t *testing.T, url, phone, password string) (*apiclient.Client, string) {
+func loginToken(t testing.TB, url, phone, password string) (*apiclient.Client, string) {
 	t.Helper()
 	c, _ := apiclient.New(apiclient.Config{BaseURL: url})
 	s, err := c.Login(context.Background(), api.LoginRequest{Phone: phone, Password: password, DeviceID: "t", DeviceName: "t"})
