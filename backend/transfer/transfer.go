@@ -5,8 +5,12 @@
 // already there. Verify compares row counts and object SHA-256s of both sides.
 //
 // Both databases must be opened (and so migrated) by their drivers first: the schemas are
-// the same table for table (the PostgreSQL driver's tests hold them equal). The target
-// should be empty apart from an earlier, interrupted move of the same source.
+// the same table for table (the PostgreSQL driver's tests hold them equal). For CopyRows the
+// target should be empty apart from an earlier, interrupted move of the same source.
+//
+// TenantMove (tenant.go) moves one studio instead, into a target that holds others: new ids
+// from the target, every reference remapped as the catalog (catalog.go) says, the id map in
+// a State file so the move resumes; its Verify compares every row with its source row.
 package transfer
 
 import (
