@@ -13,7 +13,8 @@ package transfer
 //	"ref:TABLE"       an id of a row of TABLE (with or without a declared foreign key);
 //	                  0 and NULL stay as they are
 //	"json:TABLE"      JSON holding ids, rewritten by key (remap_json.go); TABLE names the
-//	                  top-level "id" ("json:" none, "json:audit" by the entry's entity)
+//	                  top-level "id" ("json:" none, "json:audit" by the entry's entity,
+//	                  "json:dist" the distribution state's own keys)
 //	"fn:NAME"         a column whose meaning depends on another column (rowRules)
 //	"reset"           not carried over: NULL / the column's zero (job leases)
 //	"derived"         copied, then kept by the target's own triggers (not compared by Verify)
@@ -114,7 +115,7 @@ var catalog = map[string]tableSpec{
 		"tenant_id": "tenant", "staff_id": "ref:staff", "day": "", "in_at": "", "out_at": "", "by_id": "ref:staff",
 	}},
 	"dist_state": {Scope: scopeTenant, Tenant: "tenant_id", Cols: map[string]string{
-		"tenant_id": "tenant", "key": "fn:dist_key", "state": "json:",
+		"tenant_id": "tenant", "key": "fn:dist_key", "state": "json:dist",
 	}},
 	"custom_fields": {Scope: scopeTenant, Tenant: "tenant_id", Cols: map[string]string{
 		"id": "id", "tenant_id": "tenant", "brand_id": "ref:brands", "key": "", "def": "json:", "sort": "",

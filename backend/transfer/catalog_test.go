@@ -128,8 +128,11 @@ func knownRole(role string) bool {
 	switch {
 	case role == "", role == "id", role == "tenant", role == "reset", role == "derived":
 		return true
-	case strings.HasPrefix(role, "ref:"), strings.HasPrefix(role, "json:"):
+	case strings.HasPrefix(role, "ref:"):
 		return true
+	case strings.HasPrefix(role, "json:"):
+		t := role[5:]
+		return t == "" || t == "audit" || t == "dist" || catalog[t].Cols["id"] == "id"
 	case strings.HasPrefix(role, "fn:"):
 		return slices.Contains([]string{"fn:audit_entity", "fn:change_entity", "fn:ledger_ref", "fn:job_key", "fn:dedupe_key", "fn:dist_key", "fn:slug"}, role)
 	}

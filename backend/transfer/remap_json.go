@@ -26,7 +26,7 @@ var jsonKeys = map[string]string{
 	"staff_id": "staff", "staff_ids": "staff", "owner_id": "staff", "intake_owner_id": "staff", "booking_owner_id": "staff",
 	"store_owner_id": "staff", "prev_owner_id": "staff", "referrer_staff_id": "staff", "created_by": "staff",
 	"actor_id": "staff", "on_behalf_of": "staff", "requester_id": "staff", "decided_by": "staff", "by_id": "staff",
-	"people": "staff", "last": "staff",
+	"people": "staff",
 	"lead_id": "leads", "lead_ids": "leads",
 	"order_id": "orders",
 	"album_id": "albums",
@@ -43,9 +43,12 @@ var jsonNested = map[string]string{
 	"branches": "branches", "album": "albums", "photo": "photos", "photos": "photos", "order": "orders", "rules": "assign_rules",
 }
 
-// jsonIDKeyed: objects under these keys are keyed by ids of the table (distribution state's
-// per-staff counters).
-var jsonIDKeyed = map[string]string{"current": "staff"}
+// The distribution state (dist_state.state, "json:dist"): the round-robin's last staff
+// member, and the weighted chooser's counters keyed by staff id. Only there.
+var (
+	distKeys    = map[string]string{"last": "staff"}
+	distIDKeyed = map[string]string{"current": "staff"}
+)
 
 // jsonOpaque: values under these keys are the studio's own data (custom field values by
 // field key) and hold no ids of ours.
@@ -64,6 +67,9 @@ func remapJSON(raw string, idTable string, m mapper) (string, error) {
 	dec.UseNumber()
 	var out bytes.Buffer
 	w := jsonWalker{dec: dec, out: &out, m: m}
+	if idTable == "dist" {
+		idTable, w.keys, w.idKeyed = "", distKeys, distIDKeyed
+	}
 	if err := w.value("", "", idTable); err != nil {
 		return "", err
 	}
@@ -76,9 +82,11 @@ func remapJSON(raw string, idTable string, m mapper) (string, error) {
 type mapper func(table string, old int64) (int64, error)
 
 type jsonWalker struct {
-	dec *json.Decoder
-	out *bytes.Buffer
-	m   mapper
+	dec     *json.Decoder
+	out     *bytes.Buffer
+	m       mapper
+	keys    map[string]string // the column's own keys, besides jsonKeys
+	idKeyed map[string]string // keys whose object is keyed by ids of the table
 }
 
 // value copies one value; key is its key, numTable the table its numbers name ("" none),
@@ -92,7 +100,7 @@ func (w *jsonWalker) value(key, numTable, idTable string) error {
 	case json.Delim:
 		switch t {
 		case '{':
-			return w.object(idTable, jsonIDKeyed[key])
+			return w.object(idTable, w.idKeyed[key])
 		case '[':
 			w.out.WriteByte('[')
 			for i := 0; w.dec.More(); i++ {
@@ -190,6 +198,9 @@ func (w *jsonWalker) object(idTable, keyTable string) error {
 			continue
 		}
 		num := jsonKeys[k]
+		if t, ok := w.keys[k]; ok {
+			num = t
+		}
 		switch k {
 		case "id":
 			num = idTable

@@ -24,7 +24,8 @@ func TestRemapJSON(t *testing.T) {
 			`{"id":70,"brand_id":10,"owner_id":30,"custom":{"wechat_id":123,"x":[1]},"name":"王\u003c小\u003e姐","deal_amount":0,"version":2}`, ""},
 		{"change scope", `{"now":{"people":[3,4],"dept":5,"brand":1},"prev":{"people":[3]}}`, "", `{"now":{"people":[30,40],"dept":50,"brand":10},"prev":{"people":[30]}}`, ""},
 		{"nested objects name their id's table", `{"lead":{"id":7},"staff":[{"id":4}]}`, "", `{"lead":{"id":70},"staff":[{"id":40}]}`, ""},
-		{"distribution state keyed by staff", `{"rr":{"last":4},"weighted":{"current":{"3":2,"4":-1}}}`, "", `{"rr":{"last":40},"weighted":{"current":{"30":2,"40":-1}}}`, ""},
+		{"distribution state keyed by staff", `{"rr":{"last":4},"weighted":{"current":{"3":2,"4":-1}}}`, "dist", `{"rr":{"last":40},"weighted":{"current":{"30":2,"40":-1}}}`, ""},
+		{"last and current mean staff in the distribution state only", `{"last":4,"current":{"3":2}}`, "", `{"last":4,"current":{"3":2}}`, ""},
 		{"ledger ref by its type", `{"id":0,"ref_type":"purchase","ref_id":2}`, "", `{"id":0,"ref_type":"purchase","ref_id":20}`, ""},
 		{"zero and null stay", `{"owner_id":0,"lead_id":null,"staff_id":"","at":"2026-01-01T00:00:00Z"}`, "", `{"owner_id":0,"lead_id":null,"staff_id":"","at":"2026-01-01T00:00:00Z"}`, ""},
 		{"numeric string id", `{"lead_id":"7"}`, "", `{"lead_id":"70"}`, ""},
@@ -62,6 +63,8 @@ func TestKeyRules(t *testing.T) {
 		{must(dedupeKey("notifications", "transfer_request:9:3", 0, m)), "transfer_request:900:300"},
 		{must(dedupeKey("notifications", "storage_unpaid:2026-11:3", 0, m)), "storage_unpaid:2026-11:300"},
 		{must(dedupeKey("notify_outbox", "ready:4:2900:log", 0, m)), "ready:400:2900:log"},
+		{must(dedupeKey("notifications", "notify_failed:4:3:12", 0, m)), "notify_failed:400:300:1200"},
+		{must(dedupeKey("notifications", "transfer_decided:9", 7, m)), "transfer_decided:900"},
 		{must(distKey("dept:5", m)), "dept:500"},
 	} {
 		if tc.got != tc.want {

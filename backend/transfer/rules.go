@@ -112,8 +112,10 @@ func dedupeKey(table, key string, leadID int64, m mapper) (string, error) {
 		return remapSegments(key, map[int]string{1: "transfer_requests"}, m)
 	case "storage_unpaid":
 		return remapSegments(key, map[int]string{2: "staff"}, m)
-	case "album_expiring", "album_hidden", "notify_failed":
+	case "album_expiring", "album_hidden":
 		return remapSegments(key, map[int]string{1: "albums", 2: "staff"}, m)
+	case "notify_failed": // …:album:staff:outbox message
+		return remapSegments(key, map[int]string{1: "albums", 2: "staff", 3: "notify_outbox"}, m)
 	}
 	if leadID != 0 { // lead reminders: kind:lead:staff:when
 		return remapSegments(key, map[int]string{1: "leads", 2: "staff"}, m)
