@@ -26,7 +26,7 @@ var jsonKeys = map[string]string{
 	"staff_id": "staff", "staff_ids": "staff", "owner_id": "staff", "intake_owner_id": "staff", "booking_owner_id": "staff",
 	"store_owner_id": "staff", "prev_owner_id": "staff", "referrer_staff_id": "staff", "created_by": "staff",
 	"actor_id": "staff", "on_behalf_of": "staff", "requester_id": "staff", "decided_by": "staff", "by_id": "staff",
-	"people": "staff",
+	"people":  "staff",
 	"lead_id": "leads", "lead_ids": "leads",
 	"order_id": "orders",
 	"album_id": "albums",
