@@ -14,7 +14,8 @@ package transfer
 //	                  0 and NULL stay as they are
 //	"json:TABLE"      JSON holding ids, rewritten by key (remap_json.go); TABLE names the
 //	                  top-level "id" ("json:" none, "json:audit" by the entry's entity,
-//	                  "json:dist" the distribution state's own keys)
+//	                  "json:dist" / "json:event": the distribution state's and a lead
+//	                  event's own keys, remap_json.go)
 //	"fn:NAME"         a column whose meaning depends on another column (rowRules)
 //	"reset"           not carried over: NULL / the column's zero (job leases)
 //	"derived"         copied, then kept by the target's own triggers (not compared by Verify)
@@ -101,7 +102,7 @@ var catalog = map[string]tableSpec{
 	"lead_events": {Scope: scopeTenant, Tenant: "tenant_id", Cols: map[string]string{
 		"id": "id", "tenant_id": "tenant", "lead_id": "ref:leads", "type": "", "axis": "", "from_state": "", "to_state": "",
 		"reason": "", "actor_id": "ref:staff", "on_behalf_of": "ref:staff", "owner_id": "ref:staff", "channel_id": "ref:channels",
-		"data": "json:", "created_at": "",
+		"data": "json:event", "created_at": "",
 	}},
 	"tenant_seqs": {Scope: scopeTenant, Tenant: "tenant_id", Cols: map[string]string{"tenant_id": "tenant", "seq": ""},
 		Why: "the change feed keeps its sequence numbers (they are per studio)"},

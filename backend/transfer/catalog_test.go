@@ -132,7 +132,7 @@ func knownRole(role string) bool {
 		return true
 	case strings.HasPrefix(role, "json:"):
 		t := role[5:]
-		return t == "" || t == "audit" || t == "dist" || catalog[t].Cols["id"] == "id"
+		return t == "" || t == "audit" || t == "dist" || t == "event" || catalog[t].Cols["id"] == "id"
 	case strings.HasPrefix(role, "fn:"):
 		return slices.Contains([]string{"fn:audit_entity", "fn:change_entity", "fn:ledger_ref", "fn:job_key", "fn:dedupe_key", "fn:dist_key", "fn:slug"}, role)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -18,11 +19,11 @@ import (
 var jsonKeys = map[string]string{
 	"tenant_id": "tenants", "studio_id": "tenants",
 	"brand_id": "brands", "brand": "brands",
-	"branch_id": "branches", "booked_branch_id": "branches", "branch_ids": "branches", "branch": "branches",
+	"branch_id": "branches", "booked_branch_id": "branches", "previous_branch_id": "branches", "branch_ids": "branches", "branch": "branches",
 	"department_id": "departments", "owner_department_id": "departments", "target_department_id": "departments", "dept": "departments",
 	"role_ids": "roles", "role_id": "roles",
 	"channel_group_id": "channel_groups", "group_id": "channel_groups", "channel_group_ids": "channel_groups",
-	"channel_id": "channels", "channel_ids": "channels", "channel": "channels",
+	"channel_id": "channels", "channel_ids": "channels", "channel": "channels", "original_channel_id": "channels",
 	"staff_id": "staff", "staff_ids": "staff", "owner_id": "staff", "intake_owner_id": "staff", "booking_owner_id": "staff",
 	"store_owner_id": "staff", "prev_owner_id": "staff", "referrer_staff_id": "staff", "created_by": "staff",
 	"actor_id": "staff", "on_behalf_of": "staff", "requester_id": "staff", "decided_by": "staff", "by_id": "staff",
@@ -42,6 +43,14 @@ var jsonNested = map[string]string{
 	"lead": "leads", "leads": "leads", "staff": "staff", "roles": "roles", "brand": "brands", "branch": "branches",
 	"branches": "branches", "album": "albums", "photo": "photos", "photos": "photos", "order": "orders", "rules": "assign_rules",
 }
+
+// A lead event's data ("json:event"): "from" and "to" are the owners an assignment,
+// transfer or pooling moved the lead between (backend/api distribution_handlers.go,
+// lead/pool.go) — or, in an edit of the channel ({"fields":["channel_id"],...}), the channels.
+var (
+	eventOwnerKeys   = map[string]string{"from": "staff", "to": "staff"}
+	eventChannelKeys = map[string]string{"from": "channels", "to": "channels"}
+)
 
 // The distribution state (dist_state.state, "json:dist"): the round-robin's last staff
 // member, and the weighted chooser's counters keyed by staff id. Only there.
@@ -67,8 +76,18 @@ func remapJSON(raw string, idTable string, m mapper) (string, error) {
 	dec.UseNumber()
 	var out bytes.Buffer
 	w := jsonWalker{dec: dec, out: &out, m: m}
-	if idTable == "dist" {
+	switch idTable {
+	case "dist":
 		idTable, w.keys, w.idKeyed = "", distKeys, distIDKeyed
+	case "event":
+		var ev struct {
+			Fields []string `json:"fields"`
+		}
+		_ = json.Unmarshal([]byte(raw), &ev) // not an object: no fields, and the walk reports it
+		idTable, w.keys = "", eventOwnerKeys
+		if slices.Contains(ev.Fields, "channel_id") {
+			w.keys = eventChannelKeys
+		}
 	}
 	if err := w.value("", "", idTable); err != nil {
 		return "", err

@@ -9,7 +9,7 @@ import (
 func TestRemapJSON(t *testing.T) {
 	ids := map[string]map[int64]int64{
 		"leads": {7: 70}, "staff": {3: 30, 4: 40}, "brands": {1: 10}, "departments": {5: 50}, "transfer_requests": {9: 90},
-		"credit_purchases": {2: 20}, "albums": {2: 200},
+		"credit_purchases": {2: 20}, "albums": {2: 200}, "channels": {1: 10, 2: 20},
 	}
 	m := func(table string, old int64) (int64, error) {
 		if n, ok := ids[table][old]; ok {
@@ -25,6 +25,10 @@ func TestRemapJSON(t *testing.T) {
 		{"change scope", `{"now":{"people":[3,4],"dept":5,"brand":1},"prev":{"people":[3]}}`, "", `{"now":{"people":[30,40],"dept":50,"brand":10},"prev":{"people":[30]}}`, ""},
 		{"nested objects name their id's table", `{"lead":{"id":7},"staff":[{"id":4}]}`, "", `{"lead":{"id":70},"staff":[{"id":40}]}`, ""},
 		{"distribution state keyed by staff", `{"rr":{"last":4},"weighted":{"current":{"3":2,"4":-1}}}`, "dist", `{"rr":{"last":40},"weighted":{"current":{"30":2,"40":-1}}}`, ""},
+		{"an assignment moves a lead between owners", `{"department_id":5,"from":3,"method":"manual","to":4}`, "event", `{"department_id":50,"from":30,"method":"manual","to":40}`, ""},
+		{"an edit of the channel names channels", `{"fields":["channel_id"],"from":1,"to":2}`, "event", `{"fields":["channel_id"],"from":10,"to":20}`, ""},
+		{"a repeat inquiry", `{"channel_id":2,"original_channel_id":1,"repeat_count":2}`, "event", `{"channel_id":20,"original_channel_id":10,"repeat_count":2}`, ""},
+		{"from and to are states elsewhere", `{"from":"pending","to":3}`, "", `{"from":"pending","to":3}`, ""},
 		{"last and current mean staff in the distribution state only", `{"last":4,"current":{"3":2}}`, "", `{"last":4,"current":{"3":2}}`, ""},
 		{"ledger ref by its type", `{"id":0,"ref_type":"purchase","ref_id":2}`, "", `{"id":0,"ref_type":"purchase","ref_id":20}`, ""},
 		{"zero and null stay", `{"owner_id":0,"lead_id":null,"staff_id":"","at":"2026-01-01T00:00:00Z"}`, "", `{"owner_id":0,"lead_id":null,"staff_id":"","at":"2026-01-01T00:00:00Z"}`, ""},

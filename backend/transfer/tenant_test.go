@@ -381,6 +381,16 @@ func sameStudio(t *testing.T, src, dst view, state *transfer.State) {
 			if dt[i].ID != id("lead_events", st[i].ID) || dt[i].Type != st[i].Type || dt[i].ActorID != id("staff", st[i].ActorID) || dt[i].Reason != st[i].Reason {
 				t.Errorf("lead %d event %d: %+v, want %+v with ids mapped", s.ID, i, dt[i], st[i])
 			}
+			// An assignment's data names the owners it moved the lead between.
+			var sd, dd map[string]any
+			json.Unmarshal(st[i].Data, &sd)
+			json.Unmarshal(dt[i].Data, &dd)
+			for _, k := range []string{"from", "to", "department_id"} {
+				table := map[string]string{"from": "staff", "to": "staff", "department_id": "departments"}[k]
+				if v, ok := sd[k].(float64); ok && v != 0 && dd[k] != float64(id(table, int64(v))) {
+					t.Errorf("lead %d %s event: data %s, want %s with ids mapped", s.ID, st[i].Type, dt[i].Data, st[i].Data)
+				}
+			}
 		}
 	}
 	if len(src.photos) != len(dst.photos) || len(src.photos) == 0 {
