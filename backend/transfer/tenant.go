@@ -101,6 +101,26 @@ func (m *mover) remember(table string, old, new int64) {
 	m.pending = append(m.pending, idPair{table, old, new})
 }
 
+// studioID is the studio's id in the target: never the id it had in the source, so a
+// desktop's sync cursor (which names the studio) and its local copy (a file per server,
+// studio and staff member) from before the move are refused and started over, not
+// continued with old ids, even when the server keeps its address.
+func (m *mover) studioID(ctx context.Context) (int64, error) {
+	if n, ok := m.ids["tenants"][m.Tenant]; ok {
+		return n, nil
+	}
+	for {
+		news, err := m.reserve(ctx, "tenants", 1)
+		if err != nil {
+			return 0, err
+		}
+		if news[0] != m.Tenant {
+			m.remember("tenants", m.Tenant, news[0])
+			return news[0], nil
+		}
+	}
+}
+
 // reserve takes n new ids of table from the target: from its identity sequence on
 // PostgreSQL (never handed out again), after the highest id in the table and in the state
 // on SQLite (the target is then a server of its own that nothing else writes during the move).
@@ -188,7 +208,7 @@ func (tm *TenantMove) Move(ctx context.Context) (TenantReport, error) {
 	if exists == 0 {
 		return rep, fmt.Errorf("studio %d does not exist in the source", tm.Tenant)
 	}
-	if rep.NewTenant, err = m.mapID(ctx, "tenants", tm.Tenant); err != nil {
+	if rep.NewTenant, err = m.studioID(ctx); err != nil {
 		return rep, err
 	}
 	if err := m.flush(ctx); err != nil {

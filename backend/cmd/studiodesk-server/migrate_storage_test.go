@@ -61,6 +61,15 @@ func TestMigrateStorageTenantCommand(t *testing.T) {
 		t.Fatalf("the studio's own server: %v %s", err, out)
 	}
 
+	// A studio never keeps its id: a desktop's cursor and local copy from before the move
+	// must be refused, not continued with the old ids.
+	alone := t.TempDir()
+	out, errb, err = runCLI(t, "migrate-storage", "--from-db", dsn, "--to-db", alone+"/studiodesk.db", "--from-blobs", bucket,
+		"--to-blobs", alone, "--tenant", "1", "--state", filepath.Join(alone, "out.state"))
+	if err != nil || !strings.Contains(out, "studio 1 is studio 2 in the target") {
+		t.Fatalf("move studio 1 out: %v\n%s%s", err, out, errb)
+	}
+
 	for _, bad := range [][]string{
 		{"--tenant", "-1"},
 		{"--state", state},
