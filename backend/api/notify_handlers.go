@@ -237,6 +237,7 @@ func (s *Server) notifyAlbum(c *call) (any, error) {
 	if err != nil {
 		return nil, c.albumDenied(err, "album.notify", "album", id)
 	}
+	s.wakeJobs()
 	c.status = http.StatusAccepted
 	return out, nil
 }

@@ -106,6 +106,9 @@ type Server struct {
 	links *linkCache
 
 	principals principals // recent sessions' principals (principal.go)
+	// jobsDue wakes this process's job runner when a request scheduled work due now (a
+	// photo to render), instead of waiting for the next poll (sweep.go).
+	jobsDue chan struct{}
 
 	afterCreatePlan func() // tests only: runs between a REST create's plan and its write
 }
@@ -157,7 +160,7 @@ func New(cfg Config) *Server {
 	if cfg.Payments == nil {
 		cfg.Payments = []payment.Provider{payment.Manual{}} // the operator's top-up is always there
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), jobsDue: make(chan struct{}, 1)}
 	if cfg.RenditionCache == 0 {
 		cfg.RenditionCache = 64 << 20
 	}

@@ -52,7 +52,9 @@ func (s *Server) EnsureJobs(ctx context.Context) error {
 
 // RunJobs works the durable job queue until ctx ends: lease a due job, run it, finish it.
 // Any number of server replicas may run this; each job runs on one of them at a time and a
-// replica that dies mid-job loses its lease to another.
+// replica that dies mid-job loses its lease to another. It looks for due jobs every poll, and
+// at once when a request of this process scheduled one (wakeJobs): a photo uploaded to a live
+// album is rendered now, not up to a poll later.
 func (s *Server) RunJobs(ctx context.Context, worker string, poll time.Duration) error {
 	if err := s.EnsureJobs(ctx); err != nil {
 		return fmt.Errorf("schedule jobs: %w", err)
@@ -73,7 +75,17 @@ func (s *Server) RunJobs(ctx context.Context, worker string, poll time.Duration)
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+		case <-s.jobsDue:
 		}
+	}
+}
+
+// wakeJobs tells this process's job runner that a job became due (after its transaction
+// committed). It never blocks: one pending wake-up covers any number of new jobs.
+func (s *Server) wakeJobs() {
+	select {
+	case s.jobsDue <- struct{}{}:
+	default:
 	}
 }
 

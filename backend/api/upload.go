@@ -390,6 +390,7 @@ func (s *Server) ingest(c *call, up tusd.FileInfo, data tusd.Upload) (album.Phot
 		return c.audit(tx, "photo.upload", "photo", p.ID, nil, p)
 	})
 	if err == nil && !dup {
+		s.wakeJobs()                        // its renditions are made now, not at the next poll
 		s.photoEvent(c.ctx, c.tenant.ID, p) // a video is ready as it lands
 	}
 	return p, dup, err

@@ -22,6 +22,11 @@
 //	album   15%  GET /api/v1/public/links/{token} (the customer page's album JSON)
 //	photos  10%  GET /api/v1/public/links/{token}/photos (the photo list)
 //	thumb   30%  GET /api/v1/public/links/{token}/photos/{id}/thumb (a thumbnail JPEG)
+//
+// -mode live measures a live album instead: -guests customer pages hold its event stream
+// open while photos arrive (live.go), e.g.
+//
+//	go run ./bench/load -mode live -targets sqlite,postgres -guests 500 -live-photos 30 -leads 5 -photos 1
 package main
 
 import (
@@ -51,6 +56,11 @@ type Config struct {
 	Leads    int
 	Out      string
 	Command  string
+	// -mode live: the live-album fan-out (live.go).
+	Mode       string
+	Guests     int
+	LivePhotos int
+	LiveEvery  time.Duration
 }
 
 func main() {
@@ -68,11 +78,16 @@ func main() {
 	flag.IntVar(&cfg.Photos, "photos", 40, "photos in the shared album")
 	flag.IntVar(&cfg.Leads, "leads", 500, "leads the desktops edit")
 	flag.StringVar(&cfg.Out, "out", "", "also write the markdown report to this file")
+	flag.StringVar(&cfg.Mode, "mode", "mix", "mix: the request mix above; live: guests watching a live album while photos arrive (live.go)")
+	flag.IntVar(&cfg.Guests, "guests", 500, "live mode: customer pages holding the album's event stream open")
+	flag.IntVar(&cfg.LivePhotos, "live-photos", 30, "live mode: photos uploaded while the guests watch")
+	flag.DurationVar(&cfg.LiveEvery, "live-every", time.Second, "live mode: one photo every")
 	flag.Parse()
 	cfg.Targets = strings.Split(*targets, ",")
 	cfg.Command = "go run ./bench/load " + strings.Join(os.Args[1:], " ")
-	if cfg.Clients < 1 || cfg.Requests < 1 || cfg.Duration <= 0 || cfg.Photos < 1 || cfg.Leads < 5 {
-		fmt.Fprintln(os.Stderr, "bench/load: -clients, -requests, -duration, -photos must be positive and -leads at least 5")
+	if cfg.Clients < 1 || cfg.Requests < 1 || cfg.Duration <= 0 || cfg.Photos < 1 || cfg.Leads < 5 ||
+		(cfg.Mode != "mix" && cfg.Mode != "live") || cfg.Guests < 1 || cfg.LivePhotos < 1 || cfg.LiveEvery <= 0 {
+		fmt.Fprintln(os.Stderr, "bench/load: -clients, -requests, -duration, -photos, -guests, -live-photos, -live-every must be positive, -leads at least 5, -mode mix or live")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -95,6 +110,18 @@ func run(ctx context.Context, cfg Config) error {
 		}
 	}
 	rep := report{cfg: cfg, began: time.Now(), machine: describeMachine()}
+	if cfg.Mode == "live" {
+		var results []liveResult
+		for _, name := range cfg.Targets {
+			fmt.Fprintf(os.Stderr, "target %s (live)\n", name)
+			res, err := runLive(ctx, cfg, name, work)
+			if err != nil {
+				return fmt.Errorf("target %s: %w", name, err)
+			}
+			results = append(results, res)
+		}
+		return output(cfg, liveMarkdown(cfg, rep.machine, rep.began, results))
+	}
 	for _, name := range cfg.Targets {
 		fmt.Fprintf(os.Stderr, "target %s\n", name)
 		res, err := runTarget(ctx, cfg, name, work)
@@ -103,7 +130,10 @@ func run(ctx context.Context, cfg Config) error {
 		}
 		rep.results, rep.loads = append(rep.results, res), append(rep.loads, loadAverage())
 	}
-	md := rep.markdown()
+	return output(cfg, rep.markdown())
+}
+
+func output(cfg Config, md string) error {
 	fmt.Println(md)
 	if cfg.Out != "" {
 		return os.WriteFile(cfg.Out, []byte(md), 0o644)

@@ -47,6 +47,7 @@ type target struct {
 	admin    string   // the admin's token
 	desks    []string // one session token per desktop client
 	leads    []int64
+	album    int64   // the shared album
 	token    string  // the share link's token
 	photos   []int64 // the album's photo ids
 }
@@ -221,6 +222,7 @@ func (t *target) prepare(ctx context.Context, cfg Config, password string) error
 	if err != nil {
 		return err
 	}
+	t.album = al.ID
 	fmt.Fprintf(os.Stderr, "%d photos", cfg.Photos)
 	for i := range cfg.Photos {
 		photo := mediatest.JPEG(mediatest.Upright(1600, 1067), 1+i%8)
