@@ -7,10 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 	"github.com/studiodesk/studiodesk/backend/store/postgres"
 	"github.com/studiodesk/studiodesk/backend/store/postgres/pgtest"
-	"github.com/studiodesk/studiodesk/backend/store/sqlite"
 	"github.com/studiodesk/studiodesk/backend/transfer"
 )
 
@@ -20,17 +18,7 @@ import (
 // a fresh database. Reports rows per second of both (docs/benchmarks.md).
 func BenchmarkMoveOneStudio(b *testing.B) {
 	ctx := context.Background()
-	dir := b.TempDir()
-	lite, err := sqlite.Open(ctx, filepath.Join(dir, "studiodesk.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer lite.Close()
-	disk, err := fsblob.New(filepath.Join(dir, "blobs"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer disk.Close()
+	lite, disk := openLite(b, b.TempDir())
 	st := seedStudio(b, startServer(b, lite, disk), "基准影楼", "1370001", 2000)
 	from := transfer.DB{Pool: lite.WritePool()}
 	target := func() (transfer.DB, func()) {

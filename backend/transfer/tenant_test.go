@@ -33,9 +33,26 @@ import (
 	"github.com/studiodesk/studiodesk/backend/store"
 	"github.com/studiodesk/studiodesk/backend/store/postgres"
 	"github.com/studiodesk/studiodesk/backend/store/postgres/pgtest"
+	"github.com/studiodesk/studiodesk/backend/store/sqldb"
 	"github.com/studiodesk/studiodesk/backend/store/sqlite"
 	"github.com/studiodesk/studiodesk/backend/transfer"
 )
+
+// openLite opens a one-server set-up in dir: SQLite file and photo folder, closed when t ends.
+func openLite(t testing.TB, dir string) (*sqldb.DB, *fsblob.Bucket) {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "studiodesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	disk, err := fsblob.New(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { disk.Close() })
+	return db, disk
+}
 
 // server is one running API on a store and a bucket.
 type server struct {
@@ -508,16 +525,7 @@ func fingerprint(t *testing.T, db *sql.DB, blobs blob.Bucket, tenants []int64) s
 func TestMoveOneStudio(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	lite, err := sqlite.Open(ctx, filepath.Join(dir, "studiodesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lite.Close()
-	disk, err := fsblob.New(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer disk.Close()
+	lite, disk := openLite(t, dir)
 	src := startServer(t, lite, disk)
 	first := seedStudio(t, src, "一号影楼", "1380001", 5)
 	moving := seedStudio(t, src, "二号影楼", "1380002", 25)
@@ -587,16 +595,7 @@ func TestMoveOneStudio(t *testing.T) {
 	sameStudio(t, srcView, pgView, state)
 
 	// Back out: the studio alone on a new SQLite server.
-	back, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "back.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer back.Close()
-	backDisk, err := fsblob.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer backDisk.Close()
+	back, backDisk := openLite(t, t.TempDir())
 	state2, err := transfer.OpenState(ctx, filepath.Join(dir, "back.state"))
 	if err != nil {
 		t.Fatal(err)

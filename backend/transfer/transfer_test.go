@@ -53,17 +53,7 @@ func TestMoveToPostgresAndS3AndBack(t *testing.T) {
 	bucket := s3test.Bucket(t, "move-"+strings.ToLower(fmt.Sprint(time.Now().UnixNano()%1e9)), false)
 
 	// The source: a studio with 40 leads and an album of 3 photos.
-	dir := t.TempDir()
-	src, err := sqlite.Open(ctx, filepath.Join(dir, "studiodesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	disk, err := fsblob.New(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer disk.Close()
+	src, disk := openLite(t, t.TempDir())
 	p, err := api.CreateTenant(ctx, src, auth.Fast, api.NewTenant{Name: "搬家影楼", AdminPhone: "13800000003", AdminName: "老板", Seats: 5}, time.Now())
 	if err != nil {
 		t.Fatal(err)
