@@ -12,3 +12,6 @@ func (s *State) NewID(table string, old int64) int64 {
 	}
 	return n
 }
+
+// SetAfterFlush sets the hook run between saving a batch's new ids and writing its rows.
+func SetAfterFlush(fn func(table string)) { afterFlush = fn }

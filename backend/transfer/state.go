@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	_ "modernc.org/sqlite" // the state file is a small SQLite database
 )
@@ -93,10 +94,17 @@ func (s *State) save(ctx context.Context, pairs []idPair) error {
 		return err
 	}
 	defer tx.Rollback()
-	for _, p := range pairs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO idmap (tbl, old, new) VALUES (?, ?, ?)`, p.table, p.old, p.new); err != nil {
+	for len(pairs) > 0 { // 300 rows (900 parameters) per statement
+		n := min(len(pairs), 300)
+		q := `INSERT INTO idmap (tbl, old, new) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ")
+		args := make([]any, 0, 3*n)
+		for _, p := range pairs[:n] {
+			args = append(args, p.table, p.old, p.new)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("save new ids: %w", err)
 		}
+		pairs = pairs[n:]
 	}
 	return tx.Commit()
 }

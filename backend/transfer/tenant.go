@@ -412,10 +412,16 @@ func (m *mover) copyTable(ctx context.Context, table string) (int64, error) {
 			break
 		}
 		seen += int64(len(batch))
-		if idCol >= 0 { // new ids for the batch in one round trip
+		// New ids for the batch in one round trip. Rows that had one already (an earlier,
+		// interrupted run, or a reference seen before its row) may be in the target: only
+		// those are looked up there.
+		known := map[int64]bool{}
+		if idCol >= 0 {
 			var fresh []int64
 			for _, r := range batch {
-				if _, ok := m.ids[table][toInt(r[idCol])]; !ok {
+				if n, ok := m.ids[table][toInt(r[idCol])]; ok {
+					known[n] = true
+				} else {
 					fresh = append(fresh, toInt(r[idCol]))
 				}
 			}
@@ -441,8 +447,11 @@ func (m *mover) copyTable(ctx context.Context, table string) (int64, error) {
 		if err := m.flush(ctx); err != nil {
 			return copied, err
 		}
-		if idCol >= 0 {
-			have, err := m.existingIDs(ctx, table, out, idCol)
+		if afterFlush != nil {
+			afterFlush(table)
+		}
+		if len(known) > 0 {
+			have, err := m.existingIDs(ctx, table, known)
 			if err != nil {
 				return copied, err
 			}
@@ -470,12 +479,16 @@ func (m *mover) copyTable(ctx context.Context, table string) (int64, error) {
 	return copied, m.State.markDone(ctx, table)
 }
 
-func (m *mover) existingIDs(ctx context.Context, table string, rows [][]any, idCol int) (map[int64]bool, error) {
-	ph := make([]string, len(rows))
-	args := make([]any, len(rows))
-	for i, r := range rows {
-		args[i] = r[idCol]
-		ph[i] = param(m.Dst, i+1)
+// afterFlush, when set (tests), runs between saving a batch's new ids and writing its rows.
+var afterFlush func(table string)
+
+// existingIDs returns which of ids the target's table holds.
+func (m *mover) existingIDs(ctx context.Context, table string, ids map[int64]bool) (map[int64]bool, error) {
+	ph := make([]string, 0, len(ids))
+	args := make([]any, 0, len(ids))
+	for id := range ids {
+		args = append(args, id)
+		ph = append(ph, param(m.Dst, len(args)))
 	}
 	rs, err := m.Dst.Pool.QueryContext(ctx, `SELECT id FROM `+ident(table)+` WHERE id IN (`+strings.Join(ph, ", ")+`)`, args...)
 	if err != nil {

@@ -562,6 +562,18 @@ func TestMoveOneStudio(t *testing.T) {
 		t.Fatalf("interrupted move: %v", err)
 	}
 	mv.Progress = nil
+	// Cut off again between saving a batch's new ids and writing its rows.
+	cut, cancel = context.WithCancel(ctx)
+	transfer.SetAfterFlush(func(table string) {
+		if table == "lead_events" {
+			cancel()
+		}
+	})
+	_, err = mv.Move(cut)
+	transfer.SetAfterFlush(nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("move cut off after saving ids: %v", err)
+	}
 	rep, err := mv.Move(ctx)
 	if err != nil {
 		t.Fatal(err)
