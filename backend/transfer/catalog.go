@@ -30,6 +30,10 @@ type tableSpec struct {
 	Tenant string            // the column naming the studio ("id" for tenants)
 	Cols   map[string]string // every column -> role
 	Why    string            // the decision, for skipped / special tables
+	// Unique lists the columns that name a row when the target may already hold it
+	// (written by the target's own replicas): such a row is kept, the source's not copied,
+	// and Verify compares only these columns.
+	Unique []string
 }
 
 type scope int
@@ -124,7 +128,9 @@ var catalog = map[string]tableSpec{
 	"jobs": {Scope: scopeTenant, Tenant: "tenant_id", Cols: map[string]string{
 		"id": "id", "kind": "", "tenant_id": "tenant", "key": "fn:job_key", "payload": "json:", "run_at": "",
 		"lease_until": "reset", "leased_by": "reset", "attempts": "", "last_error": "", "done_at": "",
-	}, Why: "the studio's jobs (tenant_id 0 = the server's own, not copied); keys naming rows are rewritten, leases dropped"},
+	}, Why: "the studio's jobs (tenant_id 0 = the server's own, not copied); keys naming rows are rewritten, leases dropped; " +
+		"a target replica starting during the move schedules the studio's recurring jobs itself: those are kept",
+		Unique: []string{"kind", "tenant_id", "key"}},
 	"notifications": {Scope: scopeTenant, Tenant: "tenant_id", Cols: map[string]string{
 		"id": "id", "tenant_id": "tenant", "staff_id": "ref:staff", "kind": "", "lead_id": "ref:leads",
 		"data": "json:", "dedupe_key": "fn:dedupe_key", "created_at": "", "read_at": "",

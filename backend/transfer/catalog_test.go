@@ -52,6 +52,11 @@ func TestCatalogCoversSchema(t *testing.T) {
 					t.Errorf("column %s.%s looks like an id but is copied as it is: give it a role or list it in plainIDs", tb, c)
 				}
 			}
+			for _, c := range spec.Unique {
+				if !slices.Contains(cols, c) {
+					t.Errorf("table %s: unique column %s is not in the schema", tb, c)
+				}
+			}
 			for c := range spec.Cols {
 				if !slices.Contains(cols, c) {
 					t.Errorf("catalog column %s.%s is not in the schema", tb, c)

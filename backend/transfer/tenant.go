@@ -466,7 +466,7 @@ func (m *mover) copyTable(ctx context.Context, table string) (int64, error) {
 		if len(out) > 0 {
 			// Rows without an id of their own that are there already (a resumed batch) stay.
 			suffix := ""
-			if idCol < 0 {
+			if idCol < 0 || catalog[table].Unique != nil {
 				suffix = ` ON CONFLICT DO NOTHING`
 			}
 			if err := insertRows(ctx, m.Dst, table, list, len(rd.cols), out, suffix); err != nil {
@@ -702,11 +702,13 @@ func (m *mover) compareRows(ctx context.Context, table string, newTenant int64) 
 }
 
 // rowString is a row's comparable form, column by name (the two engines may order columns
-// added by migrations differently) with values in one spelling.
+// added by migrations differently) with values in one spelling; columns the target keeps
+// itself ("derived", or all but a table's Unique columns) are left out.
 func rowString(table string, cols []string, row []any) string {
 	parts := make([]string, 0, len(cols))
+	spec := catalog[table]
 	for i, c := range cols {
-		if catalog[table].Cols[c] == "derived" {
+		if spec.Cols[c] == "derived" || (spec.Unique != nil && !slices.Contains(spec.Unique, c)) {
 			continue
 		}
 		var v string

@@ -562,6 +562,11 @@ func TestMoveOneStudio(t *testing.T) {
 		t.Fatalf("interrupted move: %v", err)
 	}
 	mv.Progress = nil
+	// A replica of the cluster starts meanwhile and schedules the half-moved studio's
+	// recurring jobs itself.
+	if err := cluster.api.EnsureJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
 	// Cut off again between saving a batch's new ids and writing its rows.
 	cut, cancel = context.WithCancel(ctx)
 	transfer.SetAfterFlush(func(table string) {
