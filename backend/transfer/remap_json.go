@@ -3,9 +3,7 @@ package transfer
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,15 +65,15 @@ func idLike(key string) bool {
 	return key == "id" || key == "ids" || strings.HasSuffix(key, "_id") || strings.HasSuffix(key, "_ids") || strings.HasSuffix(key, "_by")
 }
 
-// remapJSON rewrites the ids in raw; idTable is the table of the top-level "id".
+// remapJSON rewrites the ids in raw; idTable is the table of the top-level "id". Every
+// other byte is copied as it is (key order, spacing, escapes, number spelling).
 func remapJSON(raw string, idTable string, m mapper) (string, error) {
 	if raw == "" || raw == "null" || raw == "{}" || raw == "[]" {
 		return raw, nil
 	}
-	dec := json.NewDecoder(strings.NewReader(raw))
-	dec.UseNumber()
 	var out bytes.Buffer
-	w := jsonWalker{dec: dec, out: &out, m: m}
+	out.Grow(len(raw) + 16)
+	w := jsonWalker{src: raw, out: &out, m: m}
 	switch idTable {
 	case "dist":
 		idTable, w.keys, w.idKeyed = "", distKeys, distIDKeyed
@@ -92,161 +90,261 @@ func remapJSON(raw string, idTable string, m mapper) (string, error) {
 	if err := w.value("", "", idTable); err != nil {
 		return "", err
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return "", errors.New("trailing data after the JSON value")
+	w.space()
+	if w.pos != len(w.src) {
+		return "", w.fail("trailing data after the JSON value")
 	}
 	return out.String(), nil
 }
 
 type mapper func(table string, old int64) (int64, error)
 
+// jsonWalker copies JSON from src to out byte by byte, rewriting the numbers (and numeric
+// strings) that are ids.
 type jsonWalker struct {
-	dec     *json.Decoder
+	src     string
+	pos     int
 	out     *bytes.Buffer
 	m       mapper
 	keys    map[string]string // the column's own keys, besides jsonKeys
 	idKeyed map[string]string // keys whose object is keyed by ids of the table
+	opaque  int               // > 0 inside a value of jsonOpaque: copied untouched
+}
+
+func (w *jsonWalker) fail(what string) error {
+	return fmt.Errorf("JSON at byte %d: %s", w.pos, what)
+}
+
+// space copies whitespace.
+func (w *jsonWalker) space() {
+	start := w.pos
+	for w.pos < len(w.src) {
+		switch w.src[w.pos] {
+		case ' ', '\t', '\n', '\r':
+			w.pos++
+			continue
+		}
+		break
+	}
+	w.out.WriteString(w.src[start:w.pos])
+}
+
+// expect copies the byte c, which must come next.
+func (w *jsonWalker) expect(c byte) error {
+	w.space()
+	if w.pos >= len(w.src) || w.src[w.pos] != c {
+		return w.fail(fmt.Sprintf("want %q", c))
+	}
+	w.out.WriteByte(c)
+	w.pos++
+	return nil
+}
+
+// str reads a string at pos: its decoded value and its raw bytes (quotes included).
+func (w *jsonWalker) str() (string, string, error) {
+	start := w.pos
+	escaped := false
+	for i := w.pos + 1; i < len(w.src); i++ {
+		switch w.src[i] {
+		case '\\':
+			escaped = true
+			i++
+		case '"':
+			w.pos = i + 1
+			raw := w.src[start:w.pos]
+			if !escaped {
+				return raw[1 : len(raw)-1], raw, nil
+			}
+			var s string
+			if err := json.Unmarshal([]byte(raw), &s); err != nil {
+				return "", "", w.fail("bad string")
+			}
+			return s, raw, nil
+		}
+	}
+	return "", "", w.fail("unterminated string")
+}
+
+// mapped rewrites the id n of table, naming key in errors.
+func (w *jsonWalker) mapped(key, table string, n int64) (string, error) {
+	nn, err := w.m(table, n)
+	if err != nil {
+		return "", fmt.Errorf("JSON key %q: %w", key, err)
+	}
+	return strconv.FormatInt(nn, 10), nil
 }
 
 // value copies one value; key is its key, numTable the table its numbers name ("" none),
 // idTable the table of "id" in it when it is an object.
 func (w *jsonWalker) value(key, numTable, idTable string) error {
-	tok, err := w.dec.Token()
-	if err != nil {
-		return err
+	w.space()
+	if w.pos >= len(w.src) {
+		return w.fail("unexpected end")
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			return w.object(idTable, w.idKeyed[key])
-		case '[':
-			w.out.WriteByte('[')
-			for i := 0; w.dec.More(); i++ {
-				if i > 0 {
-					w.out.WriteByte(',')
-				}
-				if err := w.value(key, numTable, idTable); err != nil {
-					return err
-				}
-			}
-			if _, err := w.dec.Token(); err != nil {
+	switch c := w.src[w.pos]; {
+	case c == '{':
+		keyTable := ""
+		if w.opaque == 0 {
+			keyTable = w.idKeyed[key]
+		}
+		return w.object(idTable, keyTable)
+	case c == '[':
+		w.out.WriteByte('[')
+		w.pos++
+		w.space()
+		if w.pos < len(w.src) && w.src[w.pos] == ']' {
+			w.out.WriteByte(']')
+			w.pos++
+			return nil
+		}
+		for {
+			if err := w.value(key, numTable, idTable); err != nil {
 				return err
 			}
-			w.out.WriteByte(']')
-			return nil
-		}
-		return fmt.Errorf("unexpected %v", t)
-	case json.Number:
-		n, err := strconv.ParseInt(string(t), 10, 64)
-		if err != nil || n == 0 {
-			if err == nil && numTable == "" && n != 0 && idLike(key) {
-				return fmt.Errorf("JSON key %q holds an id the move does not know (add it to jsonKeys)", key)
+			w.space()
+			if w.pos >= len(w.src) {
+				return w.fail("unterminated array")
 			}
-			w.out.WriteString(string(t))
-			return nil
-		}
-		if numTable == "" {
-			if idLike(key) {
-				return fmt.Errorf("JSON key %q holds an id the move does not know (add it to jsonKeys)", key)
+			switch w.src[w.pos] {
+			case ',':
+				w.out.WriteByte(',')
+				w.pos++
+			case ']':
+				w.out.WriteByte(']')
+				w.pos++
+				return nil
+			default:
+				return w.fail("want , or ]")
 			}
-			w.out.WriteString(string(t))
-			return nil
 		}
-		nn, err := w.m(numTable, n)
+	case c == '"':
+		s, raw, err := w.str()
 		if err != nil {
-			return fmt.Errorf("JSON key %q: %w", key, err)
+			return err
 		}
-		w.out.WriteString(strconv.FormatInt(nn, 10))
-		return nil
-	case string:
-		if n, err := strconv.ParseInt(t, 10, 64); err == nil && n != 0 && numTable != "" {
-			nn, err := w.m(numTable, n)
+		if n, perr := strconv.ParseInt(s, 10, 64); w.opaque == 0 && perr == nil && n != 0 && numTable != "" {
+			id, err := w.mapped(key, numTable, n)
 			if err != nil {
-				return fmt.Errorf("JSON key %q: %w", key, err)
+				return err
 			}
-			t = strconv.FormatInt(nn, 10)
+			w.out.WriteString(`"` + id + `"`)
+			return nil
 		}
-		return w.str(t)
-	default: // bool, nil
-		b, _ := json.Marshal(t)
-		w.out.Write(b)
+		w.out.WriteString(raw)
 		return nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		start := w.pos
+		for w.pos < len(w.src) && strings.IndexByte("+-.eE0123456789", w.src[w.pos]) >= 0 {
+			w.pos++
+		}
+		num := w.src[start:w.pos]
+		n, err := strconv.ParseInt(num, 10, 64)
+		switch {
+		case w.opaque > 0 || err != nil || n == 0:
+		case numTable != "":
+			id, err := w.mapped(key, numTable, n)
+			if err != nil {
+				return err
+			}
+			w.out.WriteString(id)
+			return nil
+		case idLike(key):
+			return fmt.Errorf("JSON key %q holds an id the move does not know (add it to jsonKeys)", key)
+		}
+		w.out.WriteString(num)
+		return nil
+	default:
+		for _, lit := range []string{"true", "false", "null"} {
+			if strings.HasPrefix(w.src[w.pos:], lit) {
+				w.out.WriteString(lit)
+				w.pos += len(lit)
+				return nil
+			}
+		}
+		return w.fail("unexpected character")
 	}
-}
-
-func (w *jsonWalker) str(s string) error {
-	b, err := json.Marshal(s)
-	w.out.Write(b)
-	return err
 }
 
 func (w *jsonWalker) object(idTable, keyTable string) error {
 	w.out.WriteByte('{')
+	w.pos++
 	refType := "" // a ledger entry's ref_type, which says what its ref_id names
-
-	for i := 0; w.dec.More(); i++ {
-		if i > 0 {
-			w.out.WriteByte(',')
+	w.space()
+	if w.pos < len(w.src) && w.src[w.pos] == '}' {
+		w.out.WriteByte('}')
+		w.pos++
+		return nil
+	}
+	for {
+		w.space()
+		if w.pos >= len(w.src) || w.src[w.pos] != '"' {
+			return w.fail("want a key")
 		}
-		tok, err := w.dec.Token()
+		k, raw, err := w.str()
 		if err != nil {
 			return err
 		}
-		k := tok.(string)
 		if keyTable != "" {
 			n, err := strconv.ParseInt(k, 10, 64)
 			if err != nil {
 				return fmt.Errorf("JSON object of %s ids has the key %q", keyTable, k)
 			}
-			if n, err = w.m(keyTable, n); err != nil {
+			id, err := w.mapped(k, keyTable, n)
+			if err != nil {
 				return err
 			}
-			k = strconv.FormatInt(n, 10)
+			raw = `"` + id + `"`
 		}
-		if err := w.str(k); err != nil {
+		w.out.WriteString(raw)
+		if err := w.expect(':'); err != nil {
 			return err
-		}
-		w.out.WriteByte(':')
-		if jsonOpaque[k] {
-			var raw json.RawMessage
-			if err := w.dec.Decode(&raw); err != nil {
-				return err
-			}
-			w.out.Write(raw)
-			continue
 		}
 		num := jsonKeys[k]
 		if t, ok := w.keys[k]; ok {
 			num = t
 		}
-		switch k {
-		case "id":
+		switch {
+		case keyTable != "":
+			num = "" // counters
+		case k == "id":
 			num = idTable
-		case "ref_type":
-			tok, err := w.dec.Token()
-			if err != nil {
-				return err
-			}
-			refType, _ = tok.(string)
-			b, _ := json.Marshal(tok)
-			w.out.Write(b)
-			continue
-		case "ref_id":
+		case k == "ref_id":
 			if num, err = ledgerRefTable(refType); err != nil {
 				return err
 			}
 		}
-		if keyTable != "" {
-			num = "" // counters
+		w.space()
+		switch {
+		case k == "ref_type" && w.pos < len(w.src) && w.src[w.pos] == '"':
+			var raw string
+			if refType, raw, err = w.str(); err != nil {
+				return err
+			}
+			w.out.WriteString(raw)
+		case jsonOpaque[k]:
+			w.opaque++
+			err = w.value(k, "", "")
+			w.opaque--
+		default:
+			err = w.value(k, num, jsonNested[k])
 		}
-		if err := w.value(k, num, jsonNested[k]); err != nil {
+		if err != nil {
 			return err
 		}
+		w.space()
+		if w.pos >= len(w.src) {
+			return w.fail("unterminated object")
+		}
+		switch w.src[w.pos] {
+		case ',':
+			w.out.WriteByte(',')
+			w.pos++
+		case '}':
+			w.out.WriteByte('}')
+			w.pos++
+			return nil
+		default:
+			return w.fail("want , or }")
+		}
 	}
-	if _, err := w.dec.Token(); err != nil {
-		return err
-	}
-	w.out.WriteByte('}')
-	return nil
 }

@@ -21,7 +21,12 @@ func TestRemapJSON(t *testing.T) {
 		name, in, idTable, want, err string
 	}{
 		{"lead doc: keys kept in order, ids mapped, custom values untouched", `{"id":7,"brand_id":1,"owner_id":3,"custom":{"wechat_id":123,"x":[1]},"name":"王<小>姐","deal_amount":0,"version":2}`, "leads",
-			`{"id":70,"brand_id":10,"owner_id":30,"custom":{"wechat_id":123,"x":[1]},"name":"王\u003c小\u003e姐","deal_amount":0,"version":2}`, ""},
+			`{"id":70,"brand_id":10,"owner_id":30,"custom":{"wechat_id":123,"x":[1]},"name":"王<小>姐","deal_amount":0,"version":2}`, ""},
+		{"every other byte is kept: spacing, escapes, number spelling", "{ \"lead_id\" : [ 7 , 0 ],\n\"note\":\"a\\\"b\\u003c\", \"amount\": 1.50e2, \"ok\": true, \"x\": null }", "",
+			"{ \"lead_id\" : [ 70 , 0 ],\n\"note\":\"a\\\"b\\u003c\", \"amount\": 1.50e2, \"ok\": true, \"x\": null }", ""},
+		{"an escaped key is read as its value", `{"lead\u005fid":7}`, "", `{"lead\u005fid":70}`, ""},
+		{"broken JSON", `{"lead_id":7`, "", "", "unterminated"},
+		{"trailing data", `{"lead_id":7} x`, "", "", "trailing"},
 		{"change scope", `{"now":{"people":[3,4],"dept":5,"brand":1},"prev":{"people":[3]}}`, "", `{"now":{"people":[30,40],"dept":50,"brand":10},"prev":{"people":[30]}}`, ""},
 		{"nested objects name their id's table", `{"lead":{"id":7},"staff":[{"id":4}]}`, "", `{"lead":{"id":70},"staff":[{"id":40}]}`, ""},
 		{"distribution state keyed by staff", `{"rr":{"last":4},"weighted":{"current":{"3":2,"4":-1}}}`, "dist", `{"rr":{"last":40},"weighted":{"current":{"30":2,"40":-1}}}`, ""},
