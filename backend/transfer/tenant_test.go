@@ -604,6 +604,18 @@ func TestMoveOneStudio(t *testing.T) {
 		t.Fatalf("verify after a lead changed in the target: %v %+v", err, bad)
 	}
 	tamper(`"客户X"`, `"客户0"`)
+	// An object lost in the target is reported, and the move run again copies it back.
+	var key string
+	bucket.List(ctx, fmt.Sprintf("studios/%d/originals/", rep.NewTenant), func(i blob.Info) error { key = i.Key; return nil })
+	if err := bucket.Delete(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if bad, err := mv.Verify(ctx); err != nil || len(bad) != 1 || bad[0].What != "object" {
+		t.Fatalf("verify after an object was lost: %v %+v", err, bad)
+	}
+	if again, err := mv.Move(ctx); err != nil || again.Objects != 1 || again.Rows != 0 {
+		t.Fatalf("the move run again for a lost object: %+v %v", again, err)
+	}
 
 	if after := fingerprint(t, pg.WritePool(), bucket, others); after != before {
 		t.Fatal("the move changed rows or objects of the target's other studios")
