@@ -189,34 +189,16 @@ func (w *jsonWalker) value(key, numTable, idTable string) error {
 		}
 		return w.object(idTable, keyTable)
 	case c == '[':
-		w.out.WriteByte('[')
-		w.pos++
-		w.space()
-		if w.pos < len(w.src) && w.src[w.pos] == ']' {
-			w.out.WriteByte(']')
-			w.pos++
-			return nil
-		}
-		for {
+		for done := w.open(']'); !done; {
 			if err := w.value(key, numTable, idTable); err != nil {
 				return err
 			}
-			w.space()
-			if w.pos >= len(w.src) {
-				return w.fail("unterminated array")
-			}
-			switch w.src[w.pos] {
-			case ',':
-				w.out.WriteByte(',')
-				w.pos++
-			case ']':
-				w.out.WriteByte(']')
-				w.pos++
-				return nil
-			default:
-				return w.fail("want , or ]")
+			var err error
+			if done, err = w.next(']'); err != nil {
+				return err
 			}
 		}
+		return nil
 	case c == '"':
 		s, raw, err := w.str()
 		if err != nil {
@@ -266,16 +248,8 @@ func (w *jsonWalker) value(key, numTable, idTable string) error {
 }
 
 func (w *jsonWalker) object(idTable, keyTable string) error {
-	w.out.WriteByte('{')
-	w.pos++
 	refType := "" // a ledger entry's ref_type, which says what its ref_id names
-	w.space()
-	if w.pos < len(w.src) && w.src[w.pos] == '}' {
-		w.out.WriteByte('}')
-		w.pos++
-		return nil
-	}
-	for {
+	for done := w.open('}'); !done; {
 		w.space()
 		if w.pos >= len(w.src) || w.src[w.pos] != '"' {
 			return w.fail("want a key")
@@ -331,20 +305,37 @@ func (w *jsonWalker) object(idTable, keyTable string) error {
 		if err != nil {
 			return err
 		}
-		w.space()
-		if w.pos >= len(w.src) {
-			return w.fail("unterminated object")
-		}
-		switch w.src[w.pos] {
-		case ',':
-			w.out.WriteByte(',')
-			w.pos++
-		case '}':
-			w.out.WriteByte('}')
-			w.pos++
-			return nil
-		default:
-			return w.fail("want , or }")
+		if done, err = w.next('}'); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// open copies the opening bracket at pos and reports whether close follows at once.
+func (w *jsonWalker) open(close byte) (empty bool) {
+	w.out.WriteByte(w.src[w.pos])
+	w.pos++
+	w.space()
+	if w.pos < len(w.src) && w.src[w.pos] == close {
+		w.out.WriteByte(close)
+		w.pos++
+		return true
+	}
+	return false
+}
+
+// next copies the separator after a member: a comma (more follow) or close (done).
+func (w *jsonWalker) next(close byte) (done bool, err error) {
+	w.space()
+	if w.pos >= len(w.src) {
+		return false, w.fail("unterminated " + map[byte]string{']': "array", '}': "object"}[close])
+	}
+	switch c := w.src[w.pos]; c {
+	case ',', close:
+		w.out.WriteByte(c)
+		w.pos++
+		return c == close, nil
+	}
+	return false, w.fail(fmt.Sprintf("want , or %c", close))
 }
