@@ -288,27 +288,15 @@ func (m *mover) checkClashes(ctx context.Context, newTenant int64) error {
 
 // primaryKey lists a table's primary-key columns (from the SQLite side).
 func primaryKey(ctx context.Context, src, dst DB, table string) ([]string, error) {
-	lite := src
-	if src.Postgres {
-		lite = dst
-	}
-	rows, err := lite.Pool.QueryContext(ctx, `SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, table)
+	lite, err := sqliteSide(src, dst)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
+	out, err := queryStrings(ctx, lite, `SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, table)
+	if err == nil && len(out) == 0 {
+		err = fmt.Errorf("table %s has no primary key", table)
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("table %s has no primary key", table)
-	}
-	return out, rows.Err()
+	return out, err
 }
 
 // reader walks the studio's rows of a table in primary-key order, batch by batch.

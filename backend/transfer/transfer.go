@@ -98,45 +98,26 @@ func CopyRows(ctx context.Context, src, dst DB, progress func(Progress)) (Report
 
 // tableOrder lists the tables parents first, from the SQLite side's foreign keys.
 func tableOrder(ctx context.Context, src, dst DB) ([]string, error) {
-	lite := src
-	if src.Postgres {
-		lite = dst
+	lite, err := sqliteSide(src, dst)
+	if err != nil {
+		return nil, err
 	}
-	if lite.Postgres {
-		return nil, errors.New("one side must be SQLite")
-	}
-	rows, err := lite.Pool.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table'
+	names, err := queryStrings(ctx, lite, `SELECT name FROM sqlite_master WHERE type = 'table'
 		AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		names = append(names, n)
-	}
-	rows.Close()
 	parents := map[string][]string{}
 	for _, n := range names {
-		fk, err := lite.Pool.QueryContext(ctx, `SELECT DISTINCT "table" FROM pragma_foreign_key_list(?)`, n)
+		fk, err := queryStrings(ctx, lite, `SELECT DISTINCT "table" FROM pragma_foreign_key_list(?)`, n)
 		if err != nil {
 			return nil, fmt.Errorf("foreign keys of %s: %w", n, err)
 		}
-		for fk.Next() {
-			var p string
-			if err := fk.Scan(&p); err != nil {
-				fk.Close()
-				return nil, err
-			}
+		for _, p := range fk {
 			if p != n {
 				parents[n] = append(parents[n], p)
 			}
 		}
-		fk.Close()
 	}
 	var order []string
 	done := map[string]bool{}
@@ -163,6 +144,36 @@ func tableOrder(ctx context.Context, src, dst DB) ([]string, error) {
 		}
 	}
 	return order, nil
+}
+
+// sqliteSide is the SQLite one of the two sides, whose catalog (foreign keys, primary keys)
+// a move reads.
+func sqliteSide(src, dst DB) (DB, error) {
+	switch {
+	case !src.Postgres:
+		return src, nil
+	case !dst.Postgres:
+		return dst, nil
+	}
+	return DB{}, errors.New("one side must be SQLite")
+}
+
+// queryStrings returns the one text column of a query's rows.
+func queryStrings(ctx context.Context, d DB, q string, args ...any) ([]string, error) {
+	rows, err := d.Pool.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
 
 func ident(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
