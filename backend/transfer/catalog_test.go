@@ -4,7 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -75,21 +74,10 @@ func TestCatalogCoversSchema(t *testing.T) {
 			}
 		}
 	}
-	liteTables := func() []string {
-		rows, err := lite.WritePool().QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var n string
-			rows.Scan(&n)
-			out = append(out, n)
-		}
-		sort.Strings(out)
-		return out
-	}()
+	liteTables, err := queryStrings(ctx, DB{Pool: lite.WritePool()}, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Run("sqlite", func(t *testing.T) { check(t, DB{Pool: lite.WritePool()}, liteTables) })
 	t.Run("postgres", func(t *testing.T) {
 		pg, err := postgres.Open(ctx, pgtest.DSN(t))
@@ -97,17 +85,10 @@ func TestCatalogCoversSchema(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer pg.Close()
-		rows, err := pg.WritePool().QueryContext(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+		tables, err := PostgresTables(ctx, pg.WritePool())
 		if err != nil {
 			t.Fatal(err)
 		}
-		var tables []string
-		for rows.Next() {
-			var n string
-			rows.Scan(&n)
-			tables = append(tables, n)
-		}
-		rows.Close()
 		check(t, DB{Pool: pg.WritePool(), Postgres: true}, tables)
 	})
 	// Every table a JSON key or a ref names is one the move gives ids to.

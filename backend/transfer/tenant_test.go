@@ -448,17 +448,10 @@ func sameStudio(t *testing.T, src, dst view, state *transfer.State) {
 func fingerprint(t *testing.T, db *sql.DB, blobs blob.Bucket, tenants []int64) string {
 	t.Helper()
 	ctx := context.Background()
-	rows, err := db.QueryContext(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)
+	tables, err := transfer.PostgresTables(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tables []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		tables = append(tables, n)
-	}
-	rows.Close()
 	h := sha256.New()
 	in := make([]string, len(tenants))
 	for i, id := range tenants {
