@@ -644,49 +644,54 @@ func (tm *TenantMove) Verify(ctx context.Context) ([]Mismatch, error) {
 // compareRows holds every target row of the studio against its source row, ids mapped.
 func (m *mover) compareRows(ctx context.Context, table string, newTenant int64) ([]Mismatch, error) {
 	want := map[string]int{}
-	rd, err := newReader(ctx, m, m.Src, table, m.Tenant)
-	if err != nil {
-		return nil, err
-	}
-	for {
-		batch, err := rd.next(ctx)
+	var bad error // a source row that cannot be mapped: the move did not finish
+	err := m.eachRow(ctx, m.Src, table, m.Tenant, func(cols []string, r []any) error {
+		nr, err := m.remapRow(ctx, table, cols, r)
 		if err != nil {
-			return nil, err
+			bad = err
+			return errStop
 		}
-		if len(batch) == 0 {
-			break
-		}
-		for _, r := range batch {
-			nr, err := m.remapRow(ctx, table, rd.cols, r)
-			if err != nil {
-				return []Mismatch{{What: "rows", Name: table, Detail: err.Error()}}, nil
-			}
-			want[rowString(table, rd.cols, nr)]++
-		}
+		want[rowString(table, cols, nr)]++
+		return nil
+	})
+	if bad != nil {
+		return []Mismatch{{What: "rows", Name: table, Detail: bad.Error()}}, nil
 	}
-	td, err := newReader(ctx, m, m.Dst, table, newTenant)
 	if err != nil {
 		return nil, err
 	}
 	var out []Mismatch
-	for {
-		batch, err := td.next(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if len(batch) == 0 {
-			break
-		}
-		for _, r := range batch {
-			k := rowString(table, td.cols, r)
-			if want[k] == 0 {
-				out = append(out, Mismatch{What: "rows", Name: table, Detail: "a row differs from its source row with ids mapped: " + short(k)})
-				continue
-			}
+	err = m.eachRow(ctx, m.Dst, table, newTenant, func(cols []string, r []any) error {
+		k := rowString(table, cols, r)
+		if want[k] == 0 {
+			out = append(out, Mismatch{What: "rows", Name: table, Detail: "a row differs from its source row with ids mapped: " + short(k)})
+		} else {
 			want[k]--
 		}
+		return nil
+	})
+	return out, err
+}
+
+var errStop = errors.New("stop")
+
+// eachRow calls fn with every row of the studio in a table of one side.
+func (m *mover) eachRow(ctx context.Context, db DB, table string, tenant int64, fn func(cols []string, row []any) error) error {
+	rd, err := newReader(ctx, m, db, table, tenant)
+	if err != nil {
+		return err
 	}
-	return out, nil
+	for {
+		batch, err := rd.next(ctx)
+		if err != nil || len(batch) == 0 {
+			return err
+		}
+		for _, r := range batch {
+			if err := fn(rd.cols, r); err != nil {
+				return err
+			}
+		}
+	}
 }
 
 // rowString is a row's comparable form, column by name (the two engines may order columns
