@@ -167,7 +167,7 @@ var catalog = map[string]tableSpec{
 	"albums": {Scope: scopeTenant, Tenant: "tenant_id", Cols: map[string]string{
 		"id": "id", "tenant_id": "tenant", "order_id": "ref:orders", "kind": "", "title": "", "cover_photo_id": "ref:photos",
 		"sort_order": "", "settings": "json:", "status": "", "retain_until": "", "photo_count": "", "bytes": "",
-		"created_by": "ref:staff", "created_at": "", "updated_at": "", "hidden_at": "", "purged_at": "",
+		"created_by": "ref:staff", "created_at": "", "updated_at": "", "hidden_at": "", "purged_at": "", "live": "",
 	}},
 	"photos": {Scope: scopeTenant, Tenant: "tenant_id", Cols: map[string]string{
 		"id": "id", "tenant_id": "tenant", "album_id": "ref:albums", "hash": "", "size": "", "filename": "", "content_type": "",
