@@ -74,7 +74,7 @@ func TestCatalogCoversSchema(t *testing.T) {
 			}
 		}
 	}
-	liteTables, err := queryStrings(ctx, DB{Pool: lite.WritePool()}, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	liteTables, err := Tables(ctx, DB{Pool: lite.WritePool()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestCatalogCoversSchema(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer pg.Close()
-		tables, err := PostgresTables(ctx, pg.WritePool())
+		tables, err := Tables(ctx, DB{Pool: pg.WritePool(), Postgres: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,9 +1,6 @@
 package transfer
 
-import (
-	"context"
-	"database/sql"
-)
+import "context"
 
 // SetBatchRows changes the batch size for a test and returns the old one.
 func SetBatchRows(n int) int { old := batchRows; batchRows = n; return old }
@@ -21,8 +18,11 @@ func (s *State) NewID(table string, old int64) int64 {
 // SetAfterFlush sets the hook run between saving a batch's new ids and writing its rows.
 func SetAfterFlush(fn func(table string)) { afterFlush = fn }
 
-// PostgresTables lists a PostgreSQL database's tables.
-func PostgresTables(ctx context.Context, db *sql.DB) ([]string, error) {
-	return queryStrings(ctx, DB{Pool: db, Postgres: true}, `SELECT table_name FROM information_schema.tables
-		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)
+// Tables lists a database's tables.
+func Tables(ctx context.Context, d DB) ([]string, error) {
+	if d.Postgres {
+		return queryStrings(ctx, d, `SELECT table_name FROM information_schema.tables
+			WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)
+	}
+	return queryStrings(ctx, d, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 }

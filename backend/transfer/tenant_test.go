@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -445,13 +444,14 @@ func sameStudio(t *testing.T, src, dst view, state *transfer.State) {
 
 // fingerprint hashes every row of the given studios in every table (and every row of the
 // tables no studio owns), and every object under their prefixes: what a move must not touch.
-func fingerprint(t *testing.T, db *sql.DB, blobs blob.Bucket, tenants []int64) string {
+func fingerprint(t *testing.T, d transfer.DB, blobs blob.Bucket, tenants []int64) string {
 	t.Helper()
 	ctx := context.Background()
-	tables, err := transfer.PostgresTables(ctx, db)
+	tables, err := transfer.Tables(ctx, d)
 	if err != nil {
 		t.Fatal(err)
 	}
+	db := d.Pool
 	h := sha256.New()
 	in := make([]string, len(tenants))
 	for i, id := range tenants {
@@ -531,8 +531,9 @@ func TestMoveOneStudio(t *testing.T) {
 	bucket := s3test.Bucket(t, "tenant-"+fmt.Sprint(time.Now().UnixNano()%1e9), false)
 	cluster := startServer(t, pg, bucket)
 	others := []int64{seedStudio(t, cluster, "甲影楼", "1390001", 30).tenant, seedStudio(t, cluster, "乙影楼", "1390002", 30).tenant}
-	before := fingerprint(t, pg.WritePool(), bucket, others)
+	before := fingerprint(t, transfer.DB{Pool: pg.WritePool(), Postgres: true}, bucket, others)
 	srcView := read(t, src.url, moving.adminPhone, moving.password, moving, moving.album)
+	source := fingerprint(t, transfer.DB{Pool: lite.WritePool()}, disk, []int64{first.tenant, moving.tenant})
 
 	state, err := transfer.OpenState(ctx, filepath.Join(dir, "move.state"))
 	if err != nil {
@@ -610,8 +611,11 @@ func TestMoveOneStudio(t *testing.T) {
 		t.Fatalf("the move run again for a lost object: %+v %v", again, err)
 	}
 
-	if after := fingerprint(t, pg.WritePool(), bucket, others); after != before {
+	if after := fingerprint(t, transfer.DB{Pool: pg.WritePool(), Postgres: true}, bucket, others); after != before {
 		t.Fatal("the move changed rows or objects of the target's other studios")
+	}
+	if after := fingerprint(t, transfer.DB{Pool: lite.WritePool()}, disk, []int64{first.tenant, moving.tenant}); after != source {
+		t.Fatal("the move changed the source")
 	}
 	pgView := read(t, cluster.url, moving.adminPhone, moving.password, moving, state.NewID("albums", moving.album))
 	sameStudio(t, srcView, pgView, state)
