@@ -60,6 +60,7 @@ var albumMessages = map[string]text{
 	"upload_hash_mismatch":    {"「{filename}」上传后内容与原文件不一致（可能传输出错），未保存。请重新上传。", "“{filename}” arrived different from the original (a transfer error); it was not kept. Upload it again."},
 	"link_not_found":          {"链接不存在。请向影楼确认链接是否完整。", "This link does not exist; check with the studio that it is complete."},
 	"link_expired":            {"链接已过期，相册不再开放。如需查看，请联系影楼。", "This link has expired and the album is closed; contact the studio to see it again."},
+	"album_not_live":          {"此相册未开启直播，没有实时推送。刷新页面即可看到最新照片。", "This album is not live, so it has no live updates; reload the page to see the newest photos."},
 	"link_revoked":            {"影楼已关闭此链接。如需查看，请联系影楼获取新链接。", "The studio has closed this link; ask the studio for a new one."},
 	"access_code_required":    {"请输入访问码（在影楼发给您的消息里）。", "Enter the access code (it is in the studio's message to you)."},
 	"access_code_wrong":       {"访问码不正确，还可以尝试 {attempts_left} 次。", "Wrong access code; {attempts_left} attempts left."},

@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,6 +47,8 @@ type PublicAlbum struct {
 	ExpiresAt  time.Time      `json:"expires_at"`
 	NeedsCode  bool           `json:"needs_code"`
 	Download   album.Download `json:"download"`
+	// Live: the page follows the album's event stream and shows the newest photos first.
+	Live bool `json:"live"`
 }
 
 // PublicPhoto is one photo or video of a shared album.
@@ -169,7 +172,7 @@ func (s *Server) publicAlbum(c *call) (any, error) {
 		c.countView(sa.link)
 	}
 	return PublicAlbum{Studio: c.tenant.Name, Title: sa.album.Title, Kind: sa.album.Kind, PhotoCount: sa.album.PhotoCount,
-		ExpiresAt: minTime(sa.link.ExpiresAt, sa.album.RetainUntil), NeedsCode: !sa.granted, Download: album.EffectiveDownload(sa.link, sa.album)}, nil
+		ExpiresAt: minTime(sa.link.ExpiresAt, sa.album.RetainUntil), NeedsCode: !sa.granted, Download: album.EffectiveDownload(sa.link, sa.album), Live: sa.album.Live}, nil
 }
 
 func minTime(a, b time.Time) time.Time {
@@ -237,6 +240,9 @@ func (s *Server) publicPhotos(c *call) (any, error) {
 			continue // processing or failed: nothing to show yet
 		}
 		out = append(out, publicPhoto(p))
+	}
+	if sa.album.Live { // a live album's guests look for the latest shot: newest first
+		slices.Reverse(out)
 	}
 	return out, err
 }
