@@ -204,7 +204,7 @@ func appendTo(path string, src io.Reader, sink io.Writer) (int64, error) {
 			wn, err = f.Write(buf[:k])
 			n += int64(wn)
 		}
-		full <- buf[:wn:1<<20]
+		full <- buf[: wn : 1<<20]
 		if err != nil {
 			break
 		}
