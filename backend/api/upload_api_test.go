@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -242,6 +243,23 @@ func TestUploadBadInput(t *testing.T) {
 		}
 		if _, _, _, err := c.UploadChunk(ctx, target, 0, bytes.NewReader(good), int64(len(good))); err == nil {
 			t.Fatal("accepted more bytes than declared")
+		}
+	})
+	t.Run("a deferred length is refused in words", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodPost, u.srv.URL+"/api/v1/uploads/", nil)
+		req.Header.Set("Authorization", "Bearer "+u.s.admin)
+		req.Header.Set("Tus-Resumable", "1.0.0")
+		req.Header.Set("Upload-Defer-Length", "1")
+		req.Header.Set("Upload-Metadata", "filename "+base64.StdEncoding.EncodeToString([]byte("a.jpg"))+",album_id "+
+			base64.StdEncoding.EncodeToString([]byte(fmt.Sprint(u.albumID))))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 400 || !strings.Contains(string(body), "upload_length_required") {
+			t.Fatalf("deferred length: %d %s", res.StatusCode, body)
 		}
 	})
 	t.Run("a text file named .jpg is refused when it lands, nothing stored", func(t *testing.T) {

@@ -45,6 +45,11 @@ const storageKeyReserved = "StudioDeskReserved"
 func (s summingStore) UseIn(composer *tusd.StoreComposer) {
 	composer.UseCore(s)
 	composer.UseTerminater(s)
+	composer.UseLengthDeferrer(s) // so a deferred length reaches tusCreate, which refuses it in words
+}
+
+func (s summingStore) AsLengthDeclarableUpload(up tusd.Upload) tusd.LengthDeclarableUpload {
+	return up.(*summingUpload).Upload.(tusd.LengthDeclarableUpload)
 }
 
 func (s summingStore) NewUpload(ctx context.Context, info tusd.FileInfo) (tusd.Upload, error) {
