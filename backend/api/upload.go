@@ -422,15 +422,14 @@ func finishLock(id string) *sync.Mutex {
 	return &finishLocks[h.Sum32()%uint32(len(finishLocks))]
 }
 
-// finishUpload stores the complete upload info content-addressed, adds it to the album (a
+// finishUpload stores the completed upload content-addressed, adds it to the album (a
 // file already there is a no-op), schedules its renditions, remembers the outcome and
 // removes the upload. Once the last byte is in, this runs to its end even if the client has
 // gone. A refusal (wrong type, hash mismatch, album gone) removes the upload too, so
 // nothing half-stored stays behind; a failure of ours (database, storage) keeps it, and the
 // client's next request finishes it (uploadGate).
 func (s *Server) finishUpload(c *call, info tusd.FileInfo) (finishedUpload, error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), 10*time.Minute)
-	defer cancel()
+	ctx := context.WithoutCancel(c.ctx) // no deadline: storing a 50 GB video on S3 takes minutes
 	c.ctx = ctx
 	mu := finishLock(info.ID)
 	mu.Lock()
