@@ -129,6 +129,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if o.bridgeAddr == "" && windowUnavailable(getenv) == "" {
 		// In the window, reminders also show in the OS's notification centre (docs/desktop.md).
 		cfg.Notifier = toast.New("StudioDesk 影楼管家", appIcon)
+		cfg.PickFolder = relay.PickFolder // the system's folder dialog, once the window runs
 	}
 	a, err := app.New(ctx, cfg)
 	if err != nil {
@@ -247,8 +248,20 @@ func demoLogin(ctx context.Context, a *app.App, path string, wait time.Duration,
 
 // emitterRelay is the App's Emitter; the window plugs Wails' event emitter in once it runs.
 type emitterRelay struct {
-	mu sync.RWMutex
-	to app.Emitter
+	mu   sync.RWMutex
+	to   app.Emitter
+	pick func(title string) (string, error) // the window's folder dialog
+}
+
+// PickFolder opens the window's folder dialog ("" when cancelled).
+func (r *emitterRelay) PickFolder(title string) (string, error) {
+	r.mu.RLock()
+	pick := r.pick
+	r.mu.RUnlock()
+	if pick == nil {
+		return "", errors.New("the window is not open")
+	}
+	return pick(title)
 }
 
 var _ app.Emitter = (*emitterRelay)(nil)

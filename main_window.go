@@ -66,6 +66,11 @@ func runWindow(ctx context.Context, a *app.App, ui fs.FS, relay *emitterRelay, o
 			wctx = c
 			mu.Unlock()
 			relay.set(wailsEmitter{ctx: c})
+			relay.mu.Lock()
+			relay.pick = func(title string) (string, error) {
+				return runtime.OpenDirectoryDialog(c, runtime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
+			}
+			relay.mu.Unlock()
 			go func() { // Ctrl-C / SIGTERM close the window like the close button does
 				select {
 				case <-ctx.Done():

@@ -24,6 +24,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/studiodesk/studiodesk/app/watch"
 	"github.com/studiodesk/studiodesk/backend/account"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
 )
@@ -68,6 +69,13 @@ type Config struct {
 	Notifier Notifier
 	// ReminderPoll is how often new reminders are fetched while online; default 30 s.
 	ReminderPoll time.Duration
+	// PickFolder opens the system's folder dialog (the window sets it; browser mode and tests
+	// have none, and the UI asks for a typed path instead).
+	PickFolder func(title string) (string, error)
+	// FolderWatch tunes the watched folders' watchers (app/watch defaults when zero).
+	FolderWatch watch.Config
+	// FolderPoll is how often the shoots root is looked at for new order folders; default 3 s.
+	FolderPoll time.Duration
 }
 
 // App is the service bound to the UI. Its methods are safe for concurrent use (Wails runs
@@ -83,8 +91,9 @@ type App struct {
 	mu  sync.Mutex
 	set settings
 
-	wsh wsHolder // the lead workspace of the logged-in user
-	up  *uploads // the upload queue and engine (app_uploads.go)
+	wsh  wsHolder // the lead workspace of the logged-in user
+	up   *uploads // the upload queue and engine (app_uploads.go)
+	fold *folders // the watched folders (app_folders.go)
 }
 
 // New loads (or creates) the local state in cfg.Dir. ctx bounds the App's life: calls in
@@ -108,6 +117,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 20 * time.Second
+	}
+	if cfg.FolderPoll <= 0 {
+		cfg.FolderPoll = 3 * time.Second
 	}
 	if cfg.ReminderPoll <= 0 {
 		cfg.ReminderPoll = 30 * time.Second
@@ -145,6 +157,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	if err := a.startUploads(); err != nil {
+		return nil, err
+	}
+	if err := a.startFolders(); err != nil {
+		a.stopUploads()
 		return nil, err
 	}
 	a.log.Info("local state", "dir", cfg.Dir, "device", a.device.ID, "settings", a.set)

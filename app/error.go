@@ -111,6 +111,28 @@ func localize(code, lang, field string, params map[string]any) string {
 	case CodeFileChanged:
 		zh = "「{file}」在上传前被移走、删除或改动了。确认文件无误后重新上传。"
 		en = "“{file}” was moved, deleted or changed before it was uploaded. Check the file and upload it again."
+	case CodeFolderMissing:
+		zh = "文件夹「{path}」不存在或不是文件夹。请检查路径（可直接粘贴资源管理器地址栏里的路径），或点「选择文件夹」重新选择。"
+		en = "The folder “{path}” does not exist or is not a folder. Check the path (paste it from the file manager's address bar) or click Choose folder."
+	case CodeFolderUnreadable:
+		zh = "无法读取文件夹「{path}」（{detail}）。请确认这台电脑有权限读取它；网络盘请确认已连接。"
+		en = "Cannot read the folder “{path}” ({detail}). Check that this computer may read it; for a network drive, check that it is connected."
+	case CodeFolderAlreadyBound:
+		zh = "文件夹「{path}」已绑定到订单 {order_code}。如需改绑，请先在列表里解除原绑定。"
+		en = "The folder “{path}” is already bound to order {order_code}. To bind it elsewhere, unbind it in the list first."
+	case CodeFolderNested:
+		zh = "「{path}」与已绑定的文件夹「{other}」互相包含。一个文件夹只能属于一个订单，请选择不重叠的文件夹。"
+		en = "“{path}” and the bound folder “{other}” contain one another. A folder belongs to one order only: choose folders that do not overlap."
+	case CodeOrderNotFound:
+		zh = "找不到订单 {order}。请检查订单号，或在「订单」页确认订单存在且你有权查看。"
+		en = "Order {order} was not found. Check the order code, or check on the Orders page that the order exists and you may see it."
+	case CodeFolderNameNoOrder:
+		zh = "文件夹名「{name}」不符合「订单号_名称」规则（例如 D8K2M4PQ_张三李四），未自动绑定。可改名，或手动绑定。"
+		en = "The folder name “{name}” does not follow the “ordercode_name” rule (e.g. D8K2M4PQ_Zhang), so it was not bound. Rename it or bind it by hand."
+	case CodeFolderPickerUnavailble:
+		zh, en = "这里无法打开文件夹选择框，请直接输入文件夹路径。", "The folder dialog is not available here; type the folder's path instead."
+	case CodeFolderBindingNotFound:
+		zh, en = "该文件夹绑定已不存在，请刷新列表。", "This folder binding no longer exists; refresh the list."
 	case CodeInvalidValue:
 		zh = "「{field}」的值无效，可选值：{allowed}。"
 		en = "“{field}” has an invalid value; allowed: {allowed}."

@@ -26,7 +26,7 @@ const (
 
 // EventNames lists every event the App emits, for the UI's mirror check.
 func EventNames() []string {
-	return append([]string{EventSessionChanged, EventLanguageChanged, EventNotificationsNew, EventUploadProgress}, syncer.EventNames()...)
+	return append([]string{EventSessionChanged, EventLanguageChanged, EventNotificationsNew, EventUploadProgress, EventFoldersProgress}, syncer.EventNames()...)
 }
 
 type discard struct{}

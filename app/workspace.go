@@ -112,6 +112,7 @@ func (ws *workspace) stop(a *App) {
 func Stop(a *App) {
 	a.closeWorkspace()
 	a.wsh.stopping.Wait()
+	a.stopFolders() // before the queue it feeds
 	a.stopUploads()
 }
 

@@ -50,5 +50,6 @@ export SERVER_PID="$server_pid" SERVER_BIN="$root/bin/studiodesk-server" SERVER_
 status=0
 node --test e2e/e2e.test.mjs || status=1
 node --test e2e/album.test.mjs || status=1
+node --test e2e/live.test.mjs || status=1
 node --test e2e/leads.test.mjs || status=1
 exit $status

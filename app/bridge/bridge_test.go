@@ -18,7 +18,9 @@ import (
 	"github.com/studiodesk/studiodesk/app"
 	"github.com/studiodesk/studiodesk/app/apptest"
 	"github.com/studiodesk/studiodesk/app/bridge"
+	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
+	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -33,7 +35,11 @@ type env struct {
 
 func newEnv(t *testing.T, ui fstestFS) *env {
 	t.Helper()
-	s := apptest.NewServer(t)
+	bucket, err := fsblob.New(t.TempDir()) // photo storage on: the album and logo methods reach their routes
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := apptest.NewServer(t, func(c *api.Config) { c.Blobs, c.UploadDir = bucket, t.TempDir() })
 	a, _ := apptest.NewApp(t, s.URL, nil)
 	var cfg bridge.Config
 	cfg.App, cfg.Logger = a, quiet
@@ -340,6 +346,27 @@ func TestEveryMethod(t *testing.T) {
 		{"RevokeShareLink", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
 		{"UploadPaths", func() []any { return []any{999999, []string{}} }, 404, func(t *testing.T, raw []byte) {}},
 		{"RetryUploads", func() []any { return []any{999999, []int64{1}} }, 404, func(t *testing.T, raw []byte) {}},
+		// Watched folders.
+		{"ListFolders", nil, 200, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), `"bindings":[]`) {
+				t.Fatalf("folders %s", raw)
+			}
+		}},
+		{"BindFolder", func() []any { return []any{map[string]any{"path": t.TempDir(), "order_id": 999999}} }, 404,
+			func(t *testing.T, raw []byte) {
+				if !strings.Contains(string(raw), `"order_not_found"`) || !strings.Contains(string(raw), `"field":"order_id"`) {
+					t.Fatalf("bind %s", raw)
+				}
+			}},
+		{"SetShootsRoot", func() []any { return []any{""} }, 200, nil},
+		{"PauseFolder", func() []any { return []any{999999, true} }, 404, func(t *testing.T, raw []byte) {}},
+		{"UnbindFolder", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"FolderFailures", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"PickFolder", func() []any { return []any{"选择文件夹"} }, 501, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), "folder_picker_unavailable") {
+				t.Fatalf("pick %s", raw)
+			}
+		}},
 		{"NotifySettings", nil, 200, func(t *testing.T, raw []byte) {
 			if !strings.Contains(string(raw), `"on_upload":true`) {
 				t.Fatalf("notify settings %s", raw)

@@ -122,15 +122,18 @@ func DefaultSettings(k Kind) Settings {
 
 // Album is a set of photos or videos delivered to a customer.
 type Album struct {
-	ID           int64     `json:"id"`
-	OrderID      int64     `json:"order_id"`
-	Kind         Kind      `json:"kind"`
-	Title        string    `json:"title"`
-	CoverPhotoID int64     `json:"cover_photo_id,omitempty"`
-	SortOrder    int       `json:"sort_order"`
-	Settings     Settings  `json:"settings"`
-	Status       Status    `json:"status"`
-	RetainUntil  time.Time `json:"retain_until"`
+	ID           int64    `json:"id"`
+	OrderID      int64    `json:"order_id"`
+	Kind         Kind     `json:"kind"`
+	Title        string   `json:"title"`
+	CoverPhotoID int64    `json:"cover_photo_id,omitempty"`
+	SortOrder    int      `json:"sort_order"`
+	Settings     Settings `json:"settings"`
+	Status       Status   `json:"status"`
+	// Live: guests' pages follow the album as photos arrive (an event, a wedding day),
+	// newest first; only a live album's link has an event stream.
+	Live        bool      `json:"live"`
+	RetainUntil time.Time `json:"retain_until"`
 	// HiddenAt: the retention ended and guests no longer see the album (extending it with
 	// credits shows it again). PurgedAt: its files were deleted after the grace period.
 	HiddenAt   *time.Time `json:"hidden_at,omitempty"`
@@ -270,7 +273,7 @@ func Edit(stored, edit Album) (Album, error) {
 		return stored, fieldErr("kind", CodeKindLocked, nil)
 	}
 	out := stored
-	out.Title, out.SortOrder, out.Settings, out.Status, out.CoverPhotoID = edit.Title, edit.SortOrder, edit.Settings, edit.Status, edit.CoverPhotoID
+	out.Title, out.SortOrder, out.Settings, out.Status, out.CoverPhotoID, out.Live = edit.Title, edit.SortOrder, edit.Settings, edit.Status, edit.CoverPhotoID, edit.Live
 	out, err := NormalizeAlbum(out)
 	if err != nil {
 		return stored, err

@@ -300,7 +300,7 @@ func (s *Server) createAlbum(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	a, err := album.NormalizeAlbum(album.Album{Kind: in.Kind, Title: in.Title, SortOrder: in.SortOrder, Settings: in.Settings})
+	a, err := album.NormalizeAlbum(album.Album{Kind: in.Kind, Title: in.Title, SortOrder: in.SortOrder, Settings: in.Settings, Live: in.Live})
 	if err != nil {
 		return nil, err
 	}
@@ -360,7 +360,12 @@ func (s *Server) updateAlbum(c *call) (any, error) {
 	if err := c.require(account.PermAlbumManage); err != nil {
 		return nil, c.denied(err.(*Error), "album.update", "album", id)
 	}
-	var in album.Album
+	// live is optional in the body: absent keeps the album's flag (older clients), so a
+	// benchmark or script may send {"live": true} with the album's other fields.
+	var in struct {
+		album.Album
+		Live *bool `json:"live"`
+	}
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
@@ -370,7 +375,11 @@ func (s *Server) updateAlbum(c *call) (any, error) {
 		if err != nil {
 			return err
 		}
-		a, err := album.Edit(before, in)
+		in.Album.Live = before.Live
+		if in.Live != nil {
+			in.Album.Live = *in.Live
+		}
+		a, err := album.Edit(before, in.Album)
 		if err != nil {
 			return err
 		}

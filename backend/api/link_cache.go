@@ -19,7 +19,7 @@ import (
 type linkCache struct {
 	ttl    time.Duration
 	mu     sync.Mutex
-	links  map[string]cachedLink // by token hash
+	links  map[string]*cachedLink // by token (in this process's memory only, for the TTL: no hash per GET)
 	photos map[[2]int64]cachedPhoto
 }
 
@@ -39,20 +39,20 @@ type cachedPhoto struct {
 const linkCacheMax = 50_000
 
 func newLinkCache(ttl time.Duration) *linkCache {
-	return &linkCache{ttl: ttl, links: map[string]cachedLink{}, photos: map[[2]int64]cachedPhoto{}}
+	return &linkCache{ttl: ttl, links: map[string]*cachedLink{}, photos: map[[2]int64]cachedPhoto{}}
 }
 
-func (lc *linkCache) link(hash string, now time.Time) (cachedLink, bool) {
+func (lc *linkCache) link(token string, now time.Time) (*cachedLink, bool) {
 	if lc == nil {
-		return cachedLink{}, false
+		return nil, false
 	}
 	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	e, ok := lc.links[hash]
+	e, ok := lc.links[token]
+	lc.mu.Unlock()
 	return e, ok && now.Before(e.until)
 }
 
-func (lc *linkCache) putLink(hash string, e cachedLink, now time.Time) {
+func (lc *linkCache) putLink(token string, e *cachedLink, now time.Time) {
 	if lc == nil {
 		return
 	}
@@ -62,7 +62,7 @@ func (lc *linkCache) putLink(hash string, e cachedLink, now time.Time) {
 	if len(lc.links) >= linkCacheMax {
 		clear(lc.links)
 	}
-	lc.links[hash] = e
+	lc.links[token] = e
 }
 
 func (lc *linkCache) photo(tenantID, id int64, now time.Time) (album.Photo, bool) {
@@ -70,8 +70,8 @@ func (lc *linkCache) photo(tenantID, id int64, now time.Time) (album.Photo, bool
 		return album.Photo{}, false
 	}
 	lc.mu.Lock()
-	defer lc.mu.Unlock()
 	e, ok := lc.photos[[2]int64{tenantID, id}]
+	lc.mu.Unlock()
 	return e.photo, ok && now.Before(e.until)
 }
 

@@ -21,11 +21,15 @@ func (s *Server) liveRoutes(m *http.ServeMux) {
 // publicEvents streams an album's new photos to a guest's page as server-sent events
 // ("event: photo", data: a PublicPhoto), newest as they become ready, across every server
 // replica (Config.Live). The link is checked like every customer request, and again at each
-// heartbeat: a revoked or expired link ends the stream.
+// heartbeat: a revoked or expired link ends the stream, and so does the album's live flag
+// being turned off. Only live albums have a stream: any other answers 404 album_not_live.
 func (s *Server) publicEvents(c *call) error {
 	sa, err := c.openLink()
 	if err != nil {
 		return err
+	}
+	if !sa.album.Live {
+		return apiErr(http.StatusNotFound, "album_not_live", "", nil)
 	}
 	events, cancel := s.cfg.Live.Subscribe(live.AlbumTopic(sa.link.TenantID, sa.album.ID))
 	defer cancel()
@@ -55,7 +59,7 @@ func (s *Server) publicEvents(c *call) error {
 				return nil
 			}
 		case <-tick.C:
-			if _, err := c.openLink(); err != nil {
+			if sa, err := c.openLink(); err != nil || !sa.album.Live {
 				send([]byte("event: closed\ndata: {}\n\n"))
 				return nil
 			}

@@ -10,8 +10,10 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/account"
@@ -45,6 +47,8 @@ type PublicAlbum struct {
 	ExpiresAt  time.Time      `json:"expires_at"`
 	NeedsCode  bool           `json:"needs_code"`
 	Download   album.Download `json:"download"`
+	// Live: the page follows the album's event stream and shows the newest photos first.
+	Live bool `json:"live"`
 }
 
 // PublicPhoto is one photo or video of a shared album.
@@ -96,11 +100,10 @@ func (c *call) resolveLinkVia(cache *linkCache) (sharedAlbum, error) {
 	if token == "" || len(token) > 100 {
 		return sa, apiErr(http.StatusNotFound, "link_not_found", "", nil)
 	}
-	hash := auth.HashToken(token)
-	if e, ok := cache.link(string(hash), c.now); ok {
+	if e, ok := cache.link(token, c.now); ok {
 		sa.link, sa.album, c.tenant = e.link, e.album, e.tenant
 	} else {
-		l, err := c.s.cfg.Store.ShareLinkByToken(c.ctx, hash)
+		l, err := c.s.cfg.Store.ShareLinkByToken(c.ctx, auth.HashToken(token))
 		if errors.Is(err, store.ErrNotFound) {
 			return sa, apiErr(http.StatusNotFound, "link_not_found", "", nil)
 		}
@@ -122,7 +125,7 @@ func (c *call) resolveLinkVia(cache *linkCache) (sharedAlbum, error) {
 		if err != nil {
 			return sa, err
 		}
-		cache.putLink(string(hash), cachedLink{link: l, album: sa.album, tenant: c.tenant}, c.now)
+		cache.putLink(token, &cachedLink{link: l, album: sa.album, tenant: c.tenant}, c.now)
 	}
 	l := sa.link
 	switch l.State(c.now, sa.album) {
@@ -169,7 +172,7 @@ func (s *Server) publicAlbum(c *call) (any, error) {
 		c.countView(sa.link)
 	}
 	return PublicAlbum{Studio: c.tenant.Name, Title: sa.album.Title, Kind: sa.album.Kind, PhotoCount: sa.album.PhotoCount,
-		ExpiresAt: minTime(sa.link.ExpiresAt, sa.album.RetainUntil), NeedsCode: !sa.granted, Download: album.EffectiveDownload(sa.link, sa.album)}, nil
+		ExpiresAt: minTime(sa.link.ExpiresAt, sa.album.RetainUntil), NeedsCode: !sa.granted, Download: album.EffectiveDownload(sa.link, sa.album), Live: sa.album.Live}, nil
 }
 
 func minTime(a, b time.Time) time.Time {
@@ -238,6 +241,9 @@ func (s *Server) publicPhotos(c *call) (any, error) {
 		}
 		out = append(out, publicPhoto(p))
 	}
+	if sa.album.Live { // a live album's guests look for the latest shot: newest first
+		slices.Reverse(out)
+	}
 	return out, err
 }
 
@@ -271,22 +277,19 @@ func variantOf(p album.Photo, a album.Album, dl album.Download) variant {
 	return v
 }
 
-// open returns n bytes of the variant from off: the head, sanitized, from memory; the rest
-// straight from storage.
+// open returns n bytes of the variant from off: the sanitized part of the head from memory,
+// the rest straight from storage (a file there goes to the connection with sendfile).
 func (v variant) open(ctx context.Context, b blob.Bucket, off, n int64) (io.ReadCloser, error) {
 	if (!v.strip.EXIF && !v.strip.GPS) || off >= media.HeadLen {
 		return b.GetRange(ctx, v.key, off, n)
 	}
-	rc, err := b.GetRange(ctx, v.key, 0, min(int64(media.HeadLen), v.size))
+	head, err := sanitizedHead(ctx, b, v)
 	if err != nil {
 		return nil, err
 	}
-	head, err := io.ReadAll(rc)
-	rc.Close()
-	if err != nil {
-		return nil, err
+	if off >= int64(len(head)) { // past what sanitizing changed: all from storage
+		return b.GetRange(ctx, v.key, off, n)
 	}
-	media.Sanitize(head, v.strip)
 	end := min(off+n, int64(len(head)))
 	first := bytes.NewReader(head[off:end])
 	if off+n <= int64(len(head)) {
@@ -296,11 +299,53 @@ func (v variant) open(ctx context.Context, b blob.Bucket, off, n int64) (io.Read
 	if err != nil {
 		return nil, err
 	}
-	return struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(first, rest), rest}, nil
+	return headAndRest{io.MultiReader(first, rest), rest}, nil
 }
+
+var headBufs = sync.Pool{New: func() any { return new([2][media.HeadLen]byte) }}
+
+// sanitizedHead reads the variant's head and returns it sanitized, cut after the last byte
+// sanitizing changed (often a few KiB: the metadata segments; empty when nothing changed).
+func sanitizedHead(ctx context.Context, b blob.Bucket, v variant) ([]byte, error) {
+	rc, err := b.GetRange(ctx, v.key, 0, min(int64(media.HeadLen), v.size))
+	if err != nil {
+		return nil, err
+	}
+	bufs := headBufs.Get().(*[2][media.HeadLen]byte)
+	defer headBufs.Put(bufs)
+	k, err := io.ReadFull(rc, bufs[0][:min(int64(media.HeadLen), v.size)])
+	rc.Close()
+	if err != nil {
+		return nil, err
+	}
+	orig, head := bufs[0][:k], bufs[1][:k]
+	copy(head, orig)
+	if !media.Sanitize(head, v.strip) {
+		return nil, nil
+	}
+	end := k
+	for end > 0 { // the last changed byte, comparing 4 KiB blocks from the end
+		from := max(0, end-4096)
+		if bytes.Equal(head[from:end], orig[from:end]) {
+			end = from
+			continue
+		}
+		for head[end-1] == orig[end-1] {
+			end--
+		}
+		break
+	}
+	return bytes.Clone(head[:end]), nil
+}
+
+// headAndRest is a sanitized head followed by the stored rest; WriteTo keeps the rest's own
+// WriteTo reachable (a file goes to the connection with sendfile).
+type headAndRest struct {
+	io.Reader // io.MultiReader: its WriteTo copies each part with io.Copy
+	io.Closer
+}
+
+func (h headAndRest) WriteTo(w io.Writer) (int64, error) { return io.Copy(w, h.Reader) }
 
 // variantFile is a variant as an io.ReadSeeker for http.ServeContent (Range, HEAD).
 type variantFile struct {
@@ -379,29 +424,27 @@ func (s *Server) publicPhotoFile(c *call) error {
 	if err != nil || p.AlbumID != sa.album.ID || p.Status != album.PhotoReady {
 		return apiErr(http.StatusNotFound, "not_found", "", nil) // another album's photo is as missing as a deleted one
 	}
-	bucket := s.tenantBucket(sa.link.TenantID)
 	var v variant
 	h := c.w.Header()
 	switch variantName := c.r.PathValue("variant"); {
 	case (variantName == "thumb" || variantName == "preview") && p.Kind == "image":
-		key := renditionKey(p.Hash, variantName, p.RenditionMark)
-		data, err := s.renditions.get(c.ctx, bucket, fmt.Sprintf("%d/%s", sa.link.TenantID, key), key)
+		r, err := s.renditions.get(c.ctx, renditionID{sa.link.TenantID, p.Hash, variantName, p.RenditionMark},
+			func() blob.Bucket { return s.tenantBucket(sa.link.TenantID) })
 		if err != nil {
 			return fmt.Errorf("rendition of photo %d: %w", p.ID, err)
 		}
-		h.Set("Cache-Control", "private, max-age=86400")
-		h.Set("Content-Type", "image/jpeg")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("ETag", `"`+variantName+"-"+p.Hash[:16]+"-"+p.RenditionMark+`"`) // what the key names
 		if !conditional(c.r) {
-			// The common case in one write, without ServeContent's range and validator work.
-			h.Set("Accept-Ranges", "bytes")
-			h.Set("Content-Length", strconv.Itoa(len(data)))
-			h.Set("Last-Modified", p.CreatedAt.UTC().Format(http.TimeFormat))
-			_, _ = c.w.Write(data)
+			// The common case: headers built once, one write, no range or validator work.
+			for k, v := range r.full {
+				h[k] = v
+			}
+			_, _ = c.w.Write(r.data)
 			return nil
 		}
-		http.ServeContent(c.w, c.r, "", p.CreatedAt, bytes.NewReader(data))
+		for k, v := range r.base {
+			h[k] = v
+		}
+		http.ServeContent(c.w, c.r, "", r.modTime, bytes.NewReader(r.data))
 		return nil
 	case variantName == "video" && p.Kind == "video":
 		v = variantOf(p, sa.album, album.DownloadOriginal)
@@ -428,7 +471,7 @@ func (s *Server) publicPhotoFile(c *call) error {
 	}
 	h.Set("Content-Type", v.contentType)
 	h.Set("X-Content-Type-Options", "nosniff")
-	f := &variantFile{ctx: c.ctx, b: bucket, v: v}
+	f := &variantFile{ctx: c.ctx, b: s.tenantBucket(sa.link.TenantID), v: v}
 	defer f.Close()
 	http.ServeContent(c.w, c.r, "", p.CreatedAt, f)
 	return nil
@@ -437,13 +480,19 @@ func (s *Server) publicPhotoFile(c *call) error {
 // conditional reports whether r asks for a range or carries a validator (ServeContent
 // answers those).
 func conditional(r *http.Request) bool {
-	for _, h := range []string{"Range", "If-Range", "If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since"} {
-		if r.Header.Get(h) != "" {
+	if r.Method != http.MethodGet {
+		return true
+	}
+	for _, h := range conditionalHeaders {
+		if len(r.Header[h]) > 0 {
 			return true
 		}
 	}
-	return r.Method != http.MethodGet
+	return false
 }
+
+// conditionalHeaders are in canonical form (looked up without canonicalizing).
+var conditionalHeaders = [...]string{"Range", "If-Range", "If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since"}
 
 // publicZip streams the album as a stored zip: exact Content-Length, Range to resume, no
 // temporary file. Files that are not ready, or whose stored object is gone, are left out
@@ -502,9 +551,28 @@ func (s *Server) publicZip(c *call) error {
 	}
 	r := a.Open(c.ctx)
 	defer r.Close()
-	http.ServeContent(c.w, c.r, "", newest, r)
+	http.ServeContent(zipResponse{c.w, r}, c.r, "", newest, r)
 	return nil
 }
+
+// zipResponse lets the copy http.ServeContent makes (io.CopyN: a LimitedReader of the
+// archive) reach the archive's WriteN, which hands each stored file to the connection
+// (sendfile) instead of copying it 32 KiB at a time through Read.
+type zipResponse struct {
+	http.ResponseWriter
+	zr *zipstream.Reader
+}
+
+func (z zipResponse) ReadFrom(src io.Reader) (int64, error) {
+	if lr, ok := src.(*io.LimitedReader); ok && lr.R == z.zr {
+		n, err := z.zr.WriteN(z.ResponseWriter, lr.N)
+		lr.N -= n
+		return n, err
+	}
+	return io.Copy(z.ResponseWriter, src)
+}
+
+func (z zipResponse) Unwrap() http.ResponseWriter { return z.ResponseWriter }
 
 // uniqueName keeps zip entry names distinct: a second "IMG_0001.JPG" (two cameras) becomes
 // "IMG_0001 (2).JPG".

@@ -3,18 +3,19 @@ package api
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"os"
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -65,6 +66,9 @@ func (s *Server) tenantBucket(tenantID int64) blob.Bucket {
 type uploads struct {
 	handler *tusd.Handler
 	store   uploadStore
+	// finishedDir keeps finished-upload records as local files (file store); "" keeps
+	// them in the blob store (S3: every replica sees them).
+	finishedDir string
 }
 
 // uploadStore is what the server needs of a tus store: uploads by id, and their removal.
@@ -100,7 +104,10 @@ func (s *Server) newUploads() (*uploads, error) {
 		memorylocker.New().UseIn(composer)
 		st = s3s
 	} else {
-		fs := filestore.New(s.cfg.UploadDir)
+		fs := summingStore{FileStore: filestore.New(s.cfg.UploadDir)}
+		if a, ok := s.cfg.Blobs.(blob.Adopter); ok {
+			fs.reserve = a.ReservedHeader() // finished files move into the blob store by rename
+		}
 		fs.UseIn(composer)
 		filelocker.New(s.cfg.UploadDir).UseIn(composer)
 		st = fs
@@ -120,7 +127,14 @@ func (s *Server) newUploads() (*uploads, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tus handler: %w", err)
 	}
-	return &uploads{handler: h, store: st}, nil
+	up := &uploads{handler: h, store: st}
+	if _, ok := st.(summingStore); ok {
+		up.finishedDir = filepath.Join(s.cfg.UploadDir, "finished")
+		if err := os.MkdirAll(up.finishedDir, 0o750); err != nil {
+			return nil, fmt.Errorf("upload directory %q: %w", up.finishedDir, err)
+		}
+	}
+	return up, nil
 }
 
 func (s *Server) uploadRoutes(m *http.ServeMux) {
@@ -165,8 +179,37 @@ func (s *Server) uploadGate(next http.Handler) http.Handler {
 			if err == nil {
 				info, err = up.GetInfo(r.Context())
 			}
-			if err != nil || info.MetaData["tenant_id"] != strconv.FormatInt(c.tenant.ID, 10) {
+			if err != nil {
+				// Gone: finished (say which photo it became), or never ours. A finish
+				// running here may have moved the file already: wait for it first.
+				done, ferr := s.finished(r.Context(), id)
+				if ferr != nil {
+					mu := finishLock(id)
+					mu.Lock()
+					mu.Unlock() //nolint:staticcheck // only waits for a running finish
+					done, ferr = s.finished(r.Context(), id)
+				}
+				if ferr == nil && done.TenantID == c.tenant.ID {
+					s.answerFinished(w, r, done)
+					return
+				}
 				writeError(w, r, s.log, apiErr(http.StatusNotFound, "not_found", "", nil))
+				return
+			}
+			if info.MetaData["tenant_id"] != strconv.FormatInt(c.tenant.ID, 10) {
+				writeError(w, r, s.log, apiErr(http.StatusNotFound, "not_found", "", nil))
+				return
+			}
+			if (r.Method == http.MethodHead || r.Method == http.MethodPatch) && !info.SizeIsDeferred && info.Offset == info.Size {
+				// Every byte is in but the upload is not a photo yet: its finish is running
+				// (the client retries a request whose answer it lost) or failed on our side.
+				// Finish it here, or wait for the running finish, and answer as it did.
+				done, err := s.finishUpload(c, info)
+				if err != nil {
+					writeError(w, r, s.log, err)
+					return
+				}
+				s.answerFinished(w, r, done)
 				return
 			}
 		}
@@ -293,30 +336,153 @@ func (s *Server) checkNewUpload(c *call, up tusd.FileInfo) (tusd.MetaData, error
 		"tenant_id": strconv.FormatInt(c.tenant.ID, 10), "staff_id": strconv.FormatInt(c.staff.ID, 10)}, nil
 }
 
-// tusFinish runs when the last byte arrived, before the client hears so: it stores the file
-// content-addressed, adds it to the album (a file already there is a no-op) and schedules its
-// renditions. The tus upload is removed either way, so nothing half-stored stays behind.
+// tusFinish runs when the last byte arrived, before the client hears so: it turns the upload
+// into a photo (finishUpload) and tells the client which.
 func (s *Server) tusFinish(hook tusd.HookEvent) (tusd.HTTPResponse, error) {
 	c := uploadCall(hook.Context)
 	if c == nil {
 		return tusd.HTTPResponse{}, errors.New("upload without a gate")
 	}
-	up, err := s.uploads.store.GetUpload(hook.Context, hook.Upload.ID)
-	if err != nil {
-		return tusd.HTTPResponse{}, s.tusError(c, fmt.Errorf("find finished upload: %w", err))
-	}
-	p, dup, err := s.ingest(c, hook.Upload, up)
-	if terr := s.uploads.store.AsTerminatableUpload(up).Terminate(hook.Context); terr != nil {
-		s.log.WarnContext(c.ctx, "remove finished upload", "upload", hook.Upload.ID, "err", terr)
-	}
+	done, err := s.finishUpload(c, hook.Upload)
 	if err != nil {
 		return tusd.HTTPResponse{}, s.tusError(c, err)
 	}
-	h := tusd.HTTPHeader{"X-Photo-Id": strconv.FormatInt(p.ID, 10), "X-Photo-Status": string(p.Status)}
-	if dup {
+	return tusd.HTTPResponse{Header: tusd.HTTPHeader(done.header())}, nil
+}
+
+// finishedUpload is what the server remembers of an upload it turned into a photo, so a
+// client that did not hear the answer (its connection dropped after the last byte, the app
+// stopped) learns it when it resumes instead of sending the file again. Kept beside the
+// uploads (file store: <UploadDir>/finished) or in the blob store under finishedPrefix (S3
+// store: every replica sees it).
+type finishedUpload struct {
+	TenantID  int64  `json:"tenant_id"`
+	Size      int64  `json:"size"`
+	PhotoID   int64  `json:"photo_id"`
+	Status    string `json:"status"`
+	Duplicate bool   `json:"duplicate,omitempty"`
+}
+
+// finishedPrefix is where finished uploads are remembered, outside every studio's prefix
+// (an entry names its studio; uploadGate checks it).
+const finishedPrefix = "uploads-finished/"
+
+func finishedKey(id string) string { return finishedPrefix + hex.EncodeToString([]byte(id)) }
+
+func (f finishedUpload) header() map[string]string {
+	h := map[string]string{"X-Photo-Id": strconv.FormatInt(f.PhotoID, 10), "X-Photo-Status": f.Status}
+	if f.Duplicate {
 		h["X-Photo-Duplicate"] = "1"
 	}
-	return tusd.HTTPResponse{Header: h}, nil
+	return h
+}
+
+// finished returns the remembered outcome of upload id (an error: none).
+func (s *Server) finished(ctx context.Context, id string) (finishedUpload, error) {
+	var f finishedUpload
+	var r io.ReadCloser
+	var err error
+	if dir := s.uploads.finishedDir; dir != "" {
+		r, err = os.Open(filepath.Join(dir, hex.EncodeToString([]byte(id))))
+	} else {
+		r, _, err = s.cfg.Blobs.Get(ctx, finishedKey(id))
+	}
+	if err != nil {
+		return f, err
+	}
+	defer r.Close()
+	err = json.NewDecoder(io.LimitReader(r, 4096)).Decode(&f)
+	return f, err
+}
+
+// remember records the outcome of upload id. A record only spares a client that lost the
+// answer from sending the file again, so a local one is not fsynced.
+func (s *Server) remember(ctx context.Context, id string, f finishedUpload) error {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	if dir := s.uploads.finishedDir; dir != "" {
+		name := filepath.Join(dir, hex.EncodeToString([]byte(id)))
+		if err := os.WriteFile(name+".tmp", b, 0o640); err != nil {
+			return err
+		}
+		return os.Rename(name+".tmp", name)
+	}
+	_, err = s.cfg.Blobs.Put(ctx, finishedKey(id), bytes.NewReader(b), int64(len(b)), "application/json")
+	return err
+}
+
+// finishLocks serialize finishing one upload in this process (the finishing PATCH and a
+// client's retry of it); an upload id picks its lock.
+var finishLocks [64]sync.Mutex
+
+func finishLock(id string) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return &finishLocks[h.Sum32()%uint32(len(finishLocks))]
+}
+
+// finishUpload stores the completed upload content-addressed, adds it to the album (a
+// file already there is a no-op), schedules its renditions, remembers the outcome and
+// removes the upload. Once the last byte is in, this runs to its end even if the client has
+// gone. A refusal (wrong type, hash mismatch, album gone) removes the upload too, so
+// nothing half-stored stays behind; a failure of ours (database, storage) keeps it, and the
+// client's next request finishes it (uploadGate).
+func (s *Server) finishUpload(c *call, info tusd.FileInfo) (finishedUpload, error) {
+	ctx := context.WithoutCancel(c.ctx) // no deadline: storing a 50 GB video on S3 takes minutes
+	c.ctx = ctx
+	mu := finishLock(info.ID)
+	mu.Lock()
+	defer mu.Unlock()
+	if done, err := s.finished(ctx, info.ID); err == nil {
+		return done, nil // finished meanwhile (by the request this one retries)
+	}
+	up, err := s.uploads.store.GetUpload(ctx, info.ID)
+	if err != nil {
+		return finishedUpload{}, fmt.Errorf("find finished upload: %w", err)
+	}
+	p, dup, err := s.ingest(c, info, up)
+	if err != nil && toAPIError(err).Status >= 500 {
+		return finishedUpload{}, err
+	}
+	var done finishedUpload
+	if err == nil {
+		done = finishedUpload{TenantID: c.tenant.ID, Size: info.Size, PhotoID: p.ID, Status: string(p.Status), Duplicate: dup}
+		if perr := s.remember(ctx, info.ID, done); perr != nil {
+			s.log.WarnContext(ctx, "remember finished upload", "upload", info.ID, "err", perr) // a lost answer then means one more send
+		}
+	}
+	if terr := s.uploads.store.AsTerminatableUpload(up).Terminate(ctx); terr != nil {
+		s.log.WarnContext(ctx, "remove finished upload", "upload", info.ID, "err", terr)
+	}
+	return done, err
+}
+
+// answerFinished answers a HEAD or PATCH of an upload that is already a photo: HEAD says
+// every byte is held, a PATCH at the end says which photo it became (what the lost answer
+// said).
+func (s *Server) answerFinished(w http.ResponseWriter, r *http.Request, done finishedUpload) {
+	h := w.Header()
+	h.Set("Tus-Resumable", "1.0.0")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Upload-Offset", strconv.FormatInt(done.Size, 10))
+	h.Set("Upload-Length", strconv.FormatInt(done.Size, 10))
+	switch r.Method {
+	case http.MethodHead:
+		w.WriteHeader(http.StatusOK)
+	case http.MethodPatch:
+		if r.Header.Get("Upload-Offset") != strconv.FormatInt(done.Size, 10) {
+			writeError(w, r, s.log, apiErr(http.StatusConflict, "upload_offset_mismatch", "", nil))
+			return
+		}
+		for k, v := range done.header() {
+			h.Set(k, v)
+		}
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeError(w, r, s.log, apiErr(http.StatusNotFound, "not_found", "", nil))
+	}
 }
 
 func (s *Server) ingest(c *call, up tusd.FileInfo, data tusd.Upload) (album.Photo, bool, error) {
@@ -336,9 +502,11 @@ func (s *Server) ingest(c *call, up tusd.FileInfo, data tusd.Upload) (album.Phot
 	if typ.ContentType == "image/heic" {
 		return album.Photo{}, false, apiErr(http.StatusUnsupportedMediaType, "heic_unsupported", "filename", map[string]any{"filename": name})
 	}
-	sums, err := fileSums(io.MultiReader(bytes.NewReader(head[:n]), f))
-	if err != nil {
-		return album.Photo{}, false, fmt.Errorf("hash upload: %w", err)
+	sums, ok := sumsOf(data, up.Size) // summed as the bytes arrived
+	if !ok {
+		if sums, err = fileSums(io.MultiReader(bytes.NewReader(head[:n]), f)); err != nil {
+			return album.Photo{}, false, fmt.Errorf("hash upload: %w", err)
+		}
 	}
 	hash := sums.sha256
 	if want := up.MetaData["sha256"]; want != "" && want != hash {
@@ -406,9 +574,27 @@ func (s *Server) ingest(c *call, up tusd.FileInfo, data tusd.Upload) (album.Phot
 	return p, dup, err
 }
 
-// storeOriginal copies a finished upload into the blob store (a second read: on S3 the
-// upload is an object of its own).
+// sumsOf returns the sums a summingStore computed while the upload's bytes arrived.
+func sumsOf(data tusd.Upload, size int64) (sums, bool) {
+	if su, ok := data.(*summingUpload); ok {
+		return su.sums(size)
+	}
+	return sums{}, false
+}
+
+// storeOriginal moves a finished upload into the blob store: with a rename when the blob
+// store is the local disk and the upload's file is ready for it (summingStore), else as a
+// copy (a second read: on S3 the upload is an object of its own).
 func storeOriginal(ctx context.Context, bucket blob.Bucket, key string, data tusd.Upload, size int64, contentType string) error {
+	if su, ok := data.(*summingUpload); ok {
+		moved, err := su.adopt(ctx, bucket, key, contentType)
+		if err != nil {
+			return fmt.Errorf("store original: %w", err)
+		}
+		if moved {
+			return nil
+		}
+	}
 	f, err := data.GetReader(ctx)
 	if err != nil {
 		return fmt.Errorf("open finished upload: %w", err)
@@ -485,46 +671,4 @@ func (s *Server) listPhotos(c *call) (any, error) {
 		return err
 	})
 	return out, c.albumDenied(err, "album.view", "album", id)
-}
-
-// sums are what one pass over an uploaded file learns: its content address and the CRC-32s
-// of the variants guests may download (as stored, without EXIF, without GPS).
-type sums struct {
-	sha256                   string
-	crc, crcNoEXIF, crcNoGPS uint32
-}
-
-func fileSums(r io.Reader) (sums, error) {
-	head := make([]byte, media.HeadLen)
-	n, err := io.ReadFull(r, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return sums{}, err
-	}
-	head = head[:n]
-	sha := sha256.New()
-	sha.Write(head)
-	noEXIF, noGPS := append([]byte(nil), head...), append([]byte(nil), head...)
-	media.Sanitize(noEXIF, media.Strip{EXIF: true})
-	media.Sanitize(noGPS, media.Strip{GPS: true})
-	out := sums{crc: crc32.ChecksumIEEE(head), crcNoEXIF: crc32.ChecksumIEEE(noEXIF), crcNoGPS: crc32.ChecksumIEEE(noGPS)}
-	buf := make([]byte, 256<<10)
-	for {
-		k, err := r.Read(buf)
-		if k > 0 {
-			b := buf[:k]
-			sha.Write(b)
-			// The rest is the same in every variant.
-			out.crc = crc32.Update(out.crc, crc32.IEEETable, b)
-			out.crcNoEXIF = crc32.Update(out.crcNoEXIF, crc32.IEEETable, b)
-			out.crcNoGPS = crc32.Update(out.crcNoGPS, crc32.IEEETable, b)
-		}
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return sums{}, err
-		}
-	}
-	out.sha256 = hex.EncodeToString(sha.Sum(nil))
-	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -144,15 +145,22 @@ func (f *failAfter) Read(p []byte) (int, error) {
 	return k, err
 }
 
-func TestUploadResumesAtARandomOffset(t *testing.T) {
-	t.Parallel()
-	u := newUploadEnv(t)
-	data := make([]byte, 3<<20+12345)
-	rng := rand.New(rand.NewPCG(1, 2))
+// randomVideo is n random bytes that sniff as an MP4 (a video: no renditions, charged
+// video.upload).
+func randomVideo(rng *rand.Rand, n int) []byte {
+	data := make([]byte, n)
 	for i := range data {
 		data[i] = byte(rng.Uint32())
 	}
-	copy(data, "\x00\x00\x00\x18ftypisom") // a video: no renditions, charged video.upload
+	copy(data, "\x00\x00\x00\x18ftypisom")
+	return data
+}
+
+func TestUploadResumesAtARandomOffset(t *testing.T) {
+	t.Parallel()
+	u := newUploadEnv(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	data := randomVideo(rng, 3<<20+12345)
 	c := u.client(u.s.admin)
 	ctx := context.Background()
 	req := apiclient.UploadRequest{AlbumID: u.albumID, Filename: "婚礼快剪.mp4", Size: int64(len(data)), SHA256: hexSHA(data)}
@@ -235,6 +243,23 @@ func TestUploadBadInput(t *testing.T) {
 		}
 		if _, _, _, err := c.UploadChunk(ctx, target, 0, bytes.NewReader(good), int64(len(good))); err == nil {
 			t.Fatal("accepted more bytes than declared")
+		}
+	})
+	t.Run("a deferred length is refused in words", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodPost, u.srv.URL+"/api/v1/uploads/", nil)
+		req.Header.Set("Authorization", "Bearer "+u.s.admin)
+		req.Header.Set("Tus-Resumable", "1.0.0")
+		req.Header.Set("Upload-Defer-Length", "1")
+		req.Header.Set("Upload-Metadata", "filename "+base64.StdEncoding.EncodeToString([]byte("a.jpg"))+",album_id "+
+			base64.StdEncoding.EncodeToString([]byte(fmt.Sprint(u.albumID))))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 400 || !strings.Contains(string(body), "upload_length_required") {
+			t.Fatalf("deferred length: %d %s", res.StatusCode, body)
 		}
 	})
 	t.Run("a text file named .jpg is refused when it lands, nothing stored", func(t *testing.T) {

@@ -33,7 +33,21 @@ var (
 	// ErrKeyConflict: the store keeps objects as files and the key is also the directory
 	// of a stored key ("a" while "a/b" exists), or the other way round.
 	ErrKeyConflict = errors.New("key conflicts with a stored key's directory")
+	// ErrOtherFilesystem: Adopt cannot move the file into the bucket (another filesystem,
+	// or a bucket that keeps no files); copy it with Put instead.
+	ErrOtherFilesystem = errors.New("file cannot be adopted (another filesystem)")
 )
+
+// Adopter is a bucket that can take a local file as an object without copying its bytes
+// (fsblob: a rename on the same filesystem). Buckets from Prefixed forward it.
+type Adopter interface {
+	// ReservedHeader is how many bytes the file must keep free at its start (0: the bucket
+	// cannot adopt files).
+	ReservedHeader() int64
+	// Adopt makes the file at path (ReservedHeader bytes, then the content) the object at
+	// key; on success the file is gone from path.
+	Adopt(ctx context.Context, key, path, contentType string) (Info, error)
+}
 
 // Info describes a stored object.
 type Info struct {

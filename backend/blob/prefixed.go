@@ -153,3 +153,28 @@ func (p *prefixedPresigner) PresignGet(ctx context.Context, key string, ttl time
 	}
 	return p.ps.PresignGet(ctx, full, ttl, filename)
 }
+
+// ReservedHeader forwards blob.Adopter (0 when the bucket underneath cannot adopt files).
+func (p *prefixed) ReservedHeader() int64 {
+	if a, ok := p.b.(Adopter); ok {
+		return a.ReservedHeader()
+	}
+	return 0
+}
+
+// Adopt forwards blob.Adopter under the prefix.
+func (p *prefixed) Adopt(ctx context.Context, key, path, contentType string) (Info, error) {
+	a, ok := p.b.(Adopter)
+	if !ok {
+		return Info{}, ErrOtherFilesystem
+	}
+	full, err := p.full("adopt", key)
+	if err != nil {
+		return Info{}, err
+	}
+	info, err := a.Adopt(ctx, full, path, contentType)
+	if err != nil {
+		return Info{}, err
+	}
+	return p.strip(info)
+}

@@ -5,6 +5,7 @@
 package metrics
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -113,6 +114,13 @@ func (w *statusWriter) WriteHeader(code int) {
 		w.code, w.wroteHeader = code, true
 	}
 	w.ResponseWriter.WriteHeader(code)
+}
+
+// ReadFrom passes the copy on to the server's writer, which sends a file with sendfile
+// (zip downloads, files); hiding it would copy every byte through a buffer.
+func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
+	w.wroteHeader = true
+	return io.Copy(w.ResponseWriter, src)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {

@@ -5,8 +5,12 @@
 // already there. Verify compares row counts and object SHA-256s of both sides.
 //
 // Both databases must be opened (and so migrated) by their drivers first: the schemas are
-// the same table for table (the PostgreSQL driver's tests hold them equal). The target
-// should be empty apart from an earlier, interrupted move of the same source.
+// the same table for table (the PostgreSQL driver's tests hold them equal). For CopyRows the
+// target should be empty apart from an earlier, interrupted move of the same source.
+//
+// TenantMove (tenant.go) moves one studio instead, into a target that holds others: new ids
+// from the target, every reference remapped as the catalog (catalog.go) says, the id map in
+// a State file so the move resumes; its Verify compares every row with its source row.
 package transfer
 
 import (
@@ -94,45 +98,26 @@ func CopyRows(ctx context.Context, src, dst DB, progress func(Progress)) (Report
 
 // tableOrder lists the tables parents first, from the SQLite side's foreign keys.
 func tableOrder(ctx context.Context, src, dst DB) ([]string, error) {
-	lite := src
-	if src.Postgres {
-		lite = dst
+	lite, err := sqliteSide(src, dst)
+	if err != nil {
+		return nil, err
 	}
-	if lite.Postgres {
-		return nil, errors.New("one side must be SQLite")
-	}
-	rows, err := lite.Pool.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table'
+	names, err := queryStrings(ctx, lite, `SELECT name FROM sqlite_master WHERE type = 'table'
 		AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		names = append(names, n)
-	}
-	rows.Close()
 	parents := map[string][]string{}
 	for _, n := range names {
-		fk, err := lite.Pool.QueryContext(ctx, `SELECT DISTINCT "table" FROM pragma_foreign_key_list(?)`, n)
+		fk, err := queryStrings(ctx, lite, `SELECT DISTINCT "table" FROM pragma_foreign_key_list(?)`, n)
 		if err != nil {
 			return nil, fmt.Errorf("foreign keys of %s: %w", n, err)
 		}
-		for fk.Next() {
-			var p string
-			if err := fk.Scan(&p); err != nil {
-				fk.Close()
-				return nil, err
-			}
+		for _, p := range fk {
 			if p != n {
 				parents[n] = append(parents[n], p)
 			}
 		}
-		fk.Close()
 	}
 	var order []string
 	done := map[string]bool{}
@@ -159,6 +144,36 @@ func tableOrder(ctx context.Context, src, dst DB) ([]string, error) {
 		}
 	}
 	return order, nil
+}
+
+// sqliteSide is the SQLite one of the two sides, whose catalog (foreign keys, primary keys)
+// a move reads.
+func sqliteSide(src, dst DB) (DB, error) {
+	switch {
+	case !src.Postgres:
+		return src, nil
+	case !dst.Postgres:
+		return dst, nil
+	}
+	return DB{}, errors.New("one side must be SQLite")
+}
+
+// queryStrings returns the one text column of a query's rows.
+func queryStrings(ctx context.Context, d DB, q string, args ...any) ([]string, error) {
+	rows, err := d.Pool.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
 
 func ident(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
@@ -252,7 +267,7 @@ func copyTable(ctx context.Context, src, dst DB, table string, progress func(Pro
 		for i, r := range batch {
 			rows[i] = r[1:]
 		}
-		if err := insertRows(ctx, dst, table, list, len(cols), rows); err != nil {
+		if err := insertRows(ctx, dst, table, list, len(cols), rows, ""); err != nil {
 			return copied, err
 		}
 		copied += int64(len(batch))
@@ -300,8 +315,9 @@ func readRows(ctx context.Context, d DB, q string, args []any, n int) ([][]any, 
 	return out, rows.Err()
 }
 
-// insertRows writes a batch in one statement and one transaction.
-func insertRows(ctx context.Context, d DB, table, list string, ncols int, batch [][]any) error {
+// insertRows writes a batch in one statement and one transaction; suffix ends the statement
+// (e.g. an ON CONFLICT clause).
+func insertRows(ctx context.Context, d DB, table, list string, ncols int, batch [][]any, suffix string) error {
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO ` + ident(table) + ` (` + list + `) VALUES `)
 	args := make([]any, 0, len(batch)*ncols)
@@ -319,6 +335,7 @@ func insertRows(ctx context.Context, d DB, table, list string, ncols int, batch 
 		}
 		sb.WriteByte(')')
 	}
+	sb.WriteString(suffix)
 	_, err := d.Pool.ExecContext(ctx, sb.String(), args...)
 	return err
 }
@@ -402,8 +419,15 @@ func Verify(ctx context.Context, srcDB, dstDB DB, src, dst blob.Bucket, progress
 	if src == nil {
 		return out, nil
 	}
+	bad, err := compareObjects(ctx, src, dst, progress)
+	return append(out, bad...), err
+}
+
+// compareObjects holds every object of src against dst by SHA-256.
+func compareObjects(ctx context.Context, src, dst blob.Bucket, progress func(Progress)) ([]Mismatch, error) {
+	var out []Mismatch
 	var n int64
-	err = src.List(ctx, "", func(info blob.Info) error {
+	err := src.List(ctx, "", func(info blob.Info) error {
 		n++
 		a, err := objectHash(ctx, src, info.Key)
 		if err != nil {

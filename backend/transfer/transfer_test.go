@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,12 +15,10 @@ import (
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/api/apiclient"
 	"github.com/studiodesk/studiodesk/backend/auth"
-	"github.com/studiodesk/studiodesk/backend/blob"
 	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 	"github.com/studiodesk/studiodesk/backend/blob/s3blob/s3test"
 	"github.com/studiodesk/studiodesk/backend/lead"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
-	"github.com/studiodesk/studiodesk/backend/store"
 	"github.com/studiodesk/studiodesk/backend/store/postgres"
 	"github.com/studiodesk/studiodesk/backend/store/postgres/pgtest"
 	"github.com/studiodesk/studiodesk/backend/store/sqldb"
@@ -29,16 +26,14 @@ import (
 	"github.com/studiodesk/studiodesk/backend/transfer"
 )
 
-// serve runs the real API on st + blobs and returns an admin's client (a new studio when
-// phone is not empty).
-func serve(t *testing.T, st store.Store, blobs blob.Bucket) string {
+func login(t testing.TB, url, phone, password string) *apiclient.Client {
 	t.Helper()
-	srv := httptest.NewServer(api.New(api.Config{Store: st, Password: auth.Fast, Blobs: blobs, UploadDir: t.TempDir()}))
-	t.Cleanup(srv.Close)
-	return srv.URL
+	c, _ := loginToken(t, url, phone, password)
+	return c
 }
 
-func login(t *testing.T, url, phone, password string) *apiclient.Client {
+// loginToken signs in and returns the client and its session token.
+func loginToken(t testing.TB, url, phone, password string) (*apiclient.Client, string) {
 	t.Helper()
 	c, _ := apiclient.New(apiclient.Config{BaseURL: url})
 	s, err := c.Login(context.Background(), api.LoginRequest{Phone: phone, Password: password, DeviceID: "t", DeviceName: "t"})
@@ -46,7 +41,7 @@ func login(t *testing.T, url, phone, password string) *apiclient.Client {
 		t.Fatal(err)
 	}
 	c, _ = apiclient.New(apiclient.Config{BaseURL: url, Token: s.Token})
-	return c
+	return c, s.Token
 }
 
 // TestMoveToPostgresAndS3AndBack: a studio on SQLite + disk (leads, an album with photos)
@@ -58,17 +53,7 @@ func TestMoveToPostgresAndS3AndBack(t *testing.T) {
 	bucket := s3test.Bucket(t, "move-"+strings.ToLower(fmt.Sprint(time.Now().UnixNano()%1e9)), false)
 
 	// The source: a studio with 40 leads and an album of 3 photos.
-	dir := t.TempDir()
-	src, err := sqlite.Open(ctx, filepath.Join(dir, "studiodesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	disk, err := fsblob.New(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer disk.Close()
+	src, disk := openLite(t, t.TempDir())
 	p, err := api.CreateTenant(ctx, src, auth.Fast, api.NewTenant{Name: "搬家影楼", AdminPhone: "13800000003", AdminName: "老板", Seats: 5}, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +61,7 @@ func TestMoveToPostgresAndS3AndBack(t *testing.T) {
 	if _, err := api.TopUp(ctx, src, p.Tenant.ID, 100, "", "", true, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	c := login(t, serve(t, src, disk), p.Admin.Phone, p.Password)
+	c := login(t, startServer(t, src, disk).url, p.Admin.Phone, p.Password)
 	brand, _ := c.CreateBrand(ctx, account.Brand{Name: "婚纱", Type: account.BrandWedding})
 	branch, _ := c.CreateBranch(ctx, account.Branch{BrandID: brand.ID, Name: "一店"})
 	for i := range 40 {
@@ -137,7 +122,7 @@ func TestMoveToPostgresAndS3AndBack(t *testing.T) {
 
 	// The moved studio serves from PostgreSQL + S3: same leads, photos downloadable, and new
 	// rows continue after the copied ids.
-	c2 := login(t, serve(t, dst, bucket), p.Admin.Phone, p.Password)
+	c2 := login(t, startServer(t, dst, bucket).url, p.Admin.Phone, p.Password)
 	page, err := c2.ListLeads(ctx, apiclient.LeadQuery{Limit: 100})
 	if err != nil || len(page.Leads) != 40 {
 		t.Fatalf("leads after the move: %d %v", len(page.Leads), err)

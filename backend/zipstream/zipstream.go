@@ -311,3 +311,46 @@ func (r *Reader) partAt(pos int64) part {
 	}
 	return r.a.parts[lo]
 }
+
+// WriteTo writes the rest of the archive to w (io.WriterTo). Content is copied with
+// io.Copy from what Entry.Open returns, so a content reader that hands over its file (an
+// io.WriterTo ending in an *os.File) reaches a network connection's ReadFrom, which sends
+// it with sendfile: the bytes never pass through this process.
+func (r *Reader) WriteTo(w io.Writer) (int64, error) { return r.WriteN(w, r.a.size-r.pos) }
+
+// WriteN writes the next n bytes of the archive to w, as WriteTo does.
+func (r *Reader) WriteN(w io.Writer, n int64) (int64, error) {
+	r.closeCur() // a part read halfway is opened again at pos
+	var done int64
+	for done < n && r.pos < r.a.size {
+		if err := r.ctx.Err(); err != nil {
+			return done, err
+		}
+		pt := r.partAt(r.pos)
+		rel := r.pos - pt.start
+		k := min(pt.size-rel, n-done)
+		var m int64
+		var err error
+		if pt.fixed != nil {
+			var wn int
+			wn, err = w.Write(pt.fixed[rel : rel+k])
+			m = int64(wn)
+		} else {
+			rc, oerr := pt.entry.Open(r.ctx, rel, k)
+			if oerr != nil {
+				return done, fmt.Errorf("zipstream: open %q: %w", pt.entry.Name, oerr)
+			}
+			m, err = io.Copy(w, rc) // Open returns exactly k bytes; no wrapper that would hide its WriteTo
+			rc.Close()
+			if err == nil && m != k {
+				err = fmt.Errorf("zipstream: content of %q: %d bytes at %d, want %d: %w", pt.entry.Name, m, r.pos, k, io.ErrUnexpectedEOF)
+			}
+		}
+		r.pos += m
+		done += m
+		if err != nil {
+			return done, err
+		}
+	}
+	return done, nil
+}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -98,6 +99,27 @@ func TestTwoThousandPhotosStreamAsAValidZipWithExactSizeAndRanges(t *testing.T) 
 		if !bytes.Equal(part, whole[from:from+n]) {
 			t.Fatalf("range %d+%d differs", from, n)
 		}
+		// WriteN (what the download handler copies with) gives the same bytes, also after
+		// a part was read halfway through Read.
+		r = a.Open(context.Background())
+		if _, err := r.Seek(from, io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
+		head := make([]byte, min(n, 7))
+		if _, err := io.ReadFull(r, head); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if k, err := r.WriteN(&buf, n-int64(len(head))); err != nil || k != n-int64(len(head)) {
+			t.Fatalf("WriteN %d+%d: %d %v", from, n, k, err)
+		}
+		if got := append(head, buf.Bytes()...); !bytes.Equal(got, whole[from:from+n]) {
+			t.Fatalf("WriteN %d+%d differs", from, n)
+		}
+	}
+	var all bytes.Buffer
+	if k, err := a.Open(context.Background()).WriteTo(&all); err != nil || k != a.Size() || !bytes.Equal(all.Bytes(), whole) {
+		t.Fatalf("WriteTo: %d of %d bytes, %v", k, a.Size(), err)
 	}
 	if path, err := exec.LookPath("unzip"); err == nil {
 		f := filepath.Join(t.TempDir(), "a.zip")
@@ -107,6 +129,22 @@ func TestTwoThousandPhotosStreamAsAValidZipWithExactSizeAndRanges(t *testing.T) 
 		if out, err := exec.Command(path, "-tq", f).CombinedOutput(); err != nil {
 			t.Fatalf("unzip -t: %v\n%s", err, out)
 		}
+	}
+}
+
+// TestWriteToReportsShortContent: an entry whose stored content is shorter than its
+// announced size fails the copy instead of sending a corrupt archive quietly.
+func TestWriteToReportsShortContent(t *testing.T) {
+	e := memEntry("a.jpg", []byte("0123456789"))
+	e.Open = func(_ context.Context, off, n int64) (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader([]byte("01234")[min(off, 5):])), nil
+	}
+	a, err := zipstream.New([]zipstream.Entry{e})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Open(context.Background()).WriteTo(io.Discard); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("short content: %v", err)
 	}
 }
 

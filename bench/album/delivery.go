@@ -24,6 +24,7 @@ type deliveryConfig struct {
 	Connections int           // concurrent clients of the thumbnail GETs
 	Duration    time.Duration // of each wrk run
 	ZipRounds   int           // zip downloads (and cat passes)
+	TusRounds   int           // tus upload passes (and curl -T passes)
 	Profile     string        // directory for one CPU profile per phase
 }
 
@@ -52,27 +53,41 @@ func delivery(c deliveryConfig) error {
 	fmt.Printf("delivery: %d photos, %.1f MB\n", len(files), mb)
 	warm(files)
 
-	// 1. tus upload vs curl -T.
-	e, err := startEnv(filepath.Join(c.Dir, "server"))
-	if err != nil {
-		return err
+	// 1. tus upload vs curl -T. Rounds alternate between the tools; each tus round uploads
+	// into a fresh server (a second pass into the same one would find every file stored).
+	var e *env
+	var tusTime, put, putSync time.Duration
+	for round := range max(c.TusRounds, 1) {
+		if e != nil {
+			e.close()
+		}
+		if e, err = startEnv(filepath.Join(c.Dir, "server")); err != nil {
+			return err
+		}
+		stopProf := func() {}
+		if round == 0 {
+			stopProf = profile(c, "tus")
+		}
+		start := time.Now()
+		if _, err := e.upload(files); err != nil {
+			return err
+		}
+		tusTime += time.Since(start)
+		stopProf()
+		d, err := curlPut(filepath.Join(c.Dir, "put"), files, false)
+		if err != nil {
+			return err
+		}
+		put += d
+		if d, err = curlPut(filepath.Join(c.Dir, "put"), files, true); err != nil {
+			return err
+		}
+		putSync += d
 	}
 	defer e.close()
-	stopProf := profile(c, "tus")
-	start := time.Now()
-	if _, err := e.upload(files); err != nil {
-		return err
-	}
-	tus := mb / time.Since(start).Seconds()
-	stopProf()
-	put, err := curlPut(filepath.Join(c.Dir, "put"), files, false)
-	if err != nil {
-		return err
-	}
-	putSync, err := curlPut(filepath.Join(c.Dir, "put"), files, true)
-	if err != nil {
-		return err
-	}
+	rounds := float64(max(c.TusRounds, 1))
+	tus := mb * rounds / tusTime.Seconds()
+	put, putSync = time.Duration(float64(put)/rounds), time.Duration(float64(putSync)/rounds)
 	fmt.Printf("  tus upload (apiclient.UploadFile, 8 MiB chunks, hash + store)   %7.1f MB/s\n", tus)
 	fmt.Printf("  curl -T to a plain Go PUT handler writing to disk                %7.1f MB/s\n", mb/put.Seconds())
 	fmt.Printf("  the same handler with fsync before answering (durable, as tus)  %7.1f MB/s\n", mb/putSync.Seconds())
@@ -90,30 +105,58 @@ func delivery(c deliveryConfig) error {
 		return fmt.Errorf("%d of %d photos ready", len(ids), len(files))
 	}
 
-	// 2. Thumbnail GETs vs nginx.
-	if err := thumbs(c, e, ids); err != nil {
+	// nginx serves the thumbs and the zip as static files (references of 2 and 3).
+	scratch := filepath.Join(c.Dir, "nginx")
+	_ = os.RemoveAll(scratch)
+	if err := os.MkdirAll(filepath.Join(scratch, "www", "thumbs"), 0o755); err != nil {
 		return err
 	}
-	stopProf = profile(c, "zip")
+	port, stopNginx, err := startNginx(scratch)
+	if err != nil {
+		return err
+	}
+	defer stopNginx()
+
+	// 2. Thumbnail GETs vs nginx.
+	if err := thumbs(c, e, ids, scratch, port); err != nil {
+		return err
+	}
 
 	// 3. Zip vs cat.
 	zipURL := e.url + "/api/v1/public/links/" + e.linkToken + "/zip"
-	// Rounds alternate between the zip and cat.
-	var zipBytes int64
-	var zipTime, catTime time.Duration
+	// The same archive as a static file for nginx: what any HTTP download reaches here.
+	if err := saveTo(zipURL, filepath.Join(scratch, "www", "album.zip")); err != nil {
+		return err
+	}
+	staticURL := "http://127.0.0.1:" + port + "/album.zip"
+	// Rounds alternate between the zip, nginx's copy of it and cat.
+	var zipBytes, staticBytes int64
+	var zipTime, staticTime, catTime time.Duration
 	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
 	defer devNull.Close()
-	for range c.ZipRounds {
-		start = time.Now()
+	for round := range c.ZipRounds {
+		stopProf := func() {}
+		if round == 0 {
+			stopProf = profile(c, "zip")
+		}
+		start := time.Now()
 		n, err := download(zipURL)
 		if err != nil {
 			return err
 		}
 		zipTime += time.Since(start)
 		zipBytes += n
+		stopProf()
+		start = time.Now()
+		n, err = download(staticURL)
+		if err != nil {
+			return err
+		}
+		staticTime += time.Since(start)
+		staticBytes += n
 		start = time.Now()
 		cmd := exec.Command("cat", files...)
 		cmd.Stdout = devNull
@@ -122,13 +165,35 @@ func delivery(c deliveryConfig) error {
 		}
 		catTime += time.Since(start)
 	}
-	stopProf()
 	zipRate := float64(zipBytes) / 1e6 / zipTime.Seconds()
+	staticRate := float64(staticBytes) / 1e6 / staticTime.Seconds()
 	catRate := mb * float64(c.ZipRounds) / catTime.Seconds()
 	fmt.Printf("  zip download (stored, EXIF blanked, Go client to io.Discard)      %7.1f MB/s (%.1f MB per zip)\n", zipRate, float64(zipBytes)/1e6/float64(c.ZipRounds))
+	fmt.Printf("  the same zip as a static file from nginx (same client)           %7.1f MB/s\n", staticRate)
 	fmt.Printf("  cat of the same files > /dev/null                                %7.1f MB/s\n", catRate)
-	fmt.Printf("  ratio zip / cat = %.2f×\n", zipRate/catRate)
+	fmt.Printf("  ratio zip / cat = %.2f× (nginx static zip / cat = %.2f×; zip / nginx = %.2f×)\n", zipRate/catRate, staticRate/catRate, zipRate/staticRate)
 	return nil
+}
+
+// saveTo downloads url into the file at dst.
+func saveTo(url, dst string) error {
+	res, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		return fmt.Errorf("GET %s: %d", url, res.StatusCode)
+	}
+	f, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, res.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // warm reads the files once so every tool finds them in the page cache.
@@ -250,13 +315,8 @@ func parseWrk(out string) (float64, time.Duration, error) {
 }
 
 // thumbs compares thumbnail GETs through share links with nginx serving the same thumbs.
-func thumbs(c deliveryConfig, e *env, ids []int64) error {
-	scratch := filepath.Join(c.Dir, "nginx")
-	_ = os.RemoveAll(scratch)
+func thumbs(c deliveryConfig, e *env, ids []int64, scratch, port string) error {
 	www := filepath.Join(scratch, "www", "thumbs")
-	if err := os.MkdirAll(www, 0o755); err != nil {
-		return err
-	}
 	var ours, static []string
 	for _, id := range ids {
 		p := fmt.Sprintf("/api/v1/public/links/%s/photos/%d/thumb", e.linkToken, id)
@@ -275,15 +335,36 @@ func thumbs(c deliveryConfig, e *env, ids []int64) error {
 		ours = append(ours, p)
 		static = append(static, fmt.Sprintf("/thumbs/%d.jpg", id))
 	}
-	port, stop, err := startNginx(scratch)
+	// A third server for scale: bare net/http answering the same paths with the same bytes
+	// from a map in memory (what Go's HTTP server costs by itself, before any of our work).
+	bodies := map[string][]byte{}
+	for i, p := range ours {
+		b, err := os.ReadFile(filepath.Join(www, strings.TrimPrefix(static[i], "/thumbs/")))
+		if err != nil {
+			return err
+		}
+		bodies[p] = b
+	}
+	bareLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	defer stop()
-	// Two rounds each, alternating, so a change in the machine's load falls on both; the
+	bare := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, ok := bodies[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "image/jpeg")
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		_, _ = w.Write(b)
+	})}
+	go func() { _ = bare.Serve(bareLn) }()
+	defer bare.Close()
+	// Two rounds each, alternating, so a change in the machine's load falls on all; the
 	// rates are averaged, the worse p99 is kept.
-	var nRate, oRate float64
-	var nP99, oP99 time.Duration
+	var nRate, oRate, bRate float64
+	var nP99, oP99, bP99 time.Duration
 	for round := range 2 {
 		r, p, err := wrk(c, "http://127.0.0.1:"+port, static, scratch)
 		if err != nil {
@@ -300,9 +381,15 @@ func thumbs(c deliveryConfig, e *env, ids []int64) error {
 			return fmt.Errorf("studiodesk: %w", err)
 		}
 		oRate, oP99 = oRate+r/2, max(oP99, p)
+		if r, p, err = wrk(c, "http://"+bareLn.Addr().String(), ours, scratch); err != nil {
+			return fmt.Errorf("bare net/http: %w", err)
+		}
+		bRate, bP99 = bRate+r/2, max(bP99, p)
 	}
 	fmt.Printf("  thumbnail GETs, %d clients, 2×wrk %s: studiodesk %8.0f req/s, p99 %v\n", c.Connections, c.Duration, oRate, oP99.Round(10*time.Microsecond))
 	fmt.Printf("  same thumbs from nginx (static files)          %8.0f req/s, p99 %v\n", nRate, nP99.Round(10*time.Microsecond))
+	fmt.Printf("  same bytes from bare net/http (map in memory)  %8.0f req/s, p99 %v (bare / nginx = %.2f×, studiodesk / bare = %.2f×)\n",
+		bRate, bP99.Round(10*time.Microsecond), bRate/nRate, oRate/bRate)
 	fmt.Printf("  ratio studiodesk / nginx = %.2f×\n", oRate/nRate)
 	return nil
 }
@@ -326,7 +413,7 @@ http {
   tcp_nopush on;
   keepalive_requests 1000000;
   open_file_cache max=1000 inactive=60s;
-  types { image/jpeg jpg; }
+  types { image/jpeg jpg; application/zip zip; }
   client_body_temp_path %[1]s/tmp;
   proxy_temp_path %[1]s/tmp;
   fastcgi_temp_path %[1]s/tmp;

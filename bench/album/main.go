@@ -41,6 +41,7 @@ func main() {
 		fs.IntVar(&c.Connections, "connections", 200, "concurrent clients of the thumbnail GETs")
 		fs.DurationVar(&c.Duration, "duration", 10*time.Second, "length of each wrk run")
 		fs.IntVar(&c.ZipRounds, "zip-rounds", 3, "zip downloads (and cat passes)")
+		fs.IntVar(&c.TusRounds, "tus-rounds", 3, "tus upload passes, each into a fresh server (and curl -T passes)")
 		fs.StringVar(&c.Profile, "profile", "", "write a CPU profile per phase (tus, thumbs, zip) into this directory")
 		run = func() error { c.Dir = filepath.Join(*dir, "delivery"); return delivery(c) }
 	default:

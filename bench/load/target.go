@@ -183,7 +183,8 @@ func (t *target) prepare(ctx context.Context, cfg Config, password string) error
 	if err != nil {
 		return err
 	}
-	al, err := c.CreateAlbum(ctx, o.ID, album.Album{Kind: album.KindRaw, Title: "婚礼现场"})
+	// Live: only a live album has the event stream the guests of -mode live follow.
+	al, err := c.CreateAlbum(ctx, o.ID, album.Album{Kind: album.KindRaw, Title: "婚礼现场", Live: true})
 	if err != nil {
 		return err
 	}

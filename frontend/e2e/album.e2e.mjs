@@ -19,6 +19,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
+import { JPEG } from './lib.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const RESULTS_DIR = process.env.RESULTS_DIR ? path.resolve(process.env.RESULTS_DIR) : path.resolve(here, '../../test-results')
@@ -33,8 +34,6 @@ function env(name) {
 const STUDIO_URL = () => env('STUDIO_URL').replace(/\/+$/, '')
 const SERVER_URL = () => env('SERVER_URL').replace(/\/+$/, '')
 
-/** A 240×160 JPEG (four coloured quadrants); bytes after its end marker make each copy distinct. */
-const JPEG = Buffer.from('/9j/2wCEAAIBAQEBAQIBAQECAgICAgQDAgICAgUEBAMEBgUGBgYFBgYGBwkIBgcJBwYGCAsICQoKCgoKBggLDAsKDAkKCgoBAgICAgICBQMDBQoHBgcKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCv/AABEIAKAA8AMBIgACEQEDEQH/xAGiAAABBQEBAQEBAQAAAAAAAAAAAQIDBAUGBwgJCgsQAAIBAwMCBAMFBQQEAAABfQECAwAEEQUSITFBBhNRYQcicRQygZGhCCNCscEVUtHwJDNicoIJChYXGBkaJSYnKCkqNDU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6g4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ubrCw8TFxsfIycrS09TV1tfY2drh4uPk5ebn6Onq8fLz9PX29/j5+gEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoLEQACAQIEBAMEBwUEBAABAncAAQIDEQQFITEGEkFRB2FxEyIygQgUQpGhscEJIzNS8BVictEKFiQ04SXxFxgZGiYnKCkqNTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqCg4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ubrCw8TFxsfIycrS09TV1tfY2dri4+Tl5ufo6ery8/T19vf4+fr/2gAMAwEAAhEDEQA/APi+iiiv5TP9/AooooAKKKKACiiigAooooAKKKKACiiigAr9KK/Nev0or8t8Sv8AmF/7f/8AbD/Cv9tR/wA0H/3VP/ecFFFFflp/hWFFFFABRRRQAUUUUAFFFFABRRRQAUUUUAfmvRRRX9SH/dQFFFFABRRRQAUUUUAFFFFABRRRQAUUUUAFfpRX5r1+lFflviV/zC/9v/8Ath/hX+2o/wCaD/7qn/vOCiiivy0/wrCiiigAooooAKKKKACiiigAooooAKKKKAPzXooor+pD/uoCiiigAooooAKKKKACiiigAooooAKKKKACv0or816/Sivy3xK/5hf+3/8A2w/wr/bUf80H/wB1T/3nBRRRX5af4VhRRRQAUUUUAFFFFABRRRQAUUUUAFFFFAH5r0UUV/Uh/wB1AUUUUAFFFFABRRRQAUUUUAFFFFABRRRQAV+lFfmvX6UV+W+JX/ML/wBv/wDth/hX+2o/5oP/ALqn/vOCiiivy0/wrCiiigAooooAKKKKACiiigAooooAKKKKAPzXooor+pD/ALqAooooAKKKKACiiigAooooAKKKKACiiigAr9KK/Nev0or8t8Sv+YX/ALf/APbD/Cv9tR/zQf8A3VP/AHnBRRRX5af4VhRRRQAUUUUAFFFFABRRRQAUUUUAFFFFAH4N0UUV/wBph/qwFFFFABRRRQAUUUUAFFFFABRRRQAUUUUAFf3EV/DvX9xFfwD9Ob/mn/8Aub/91j6rhn/l7/27/wC3BRRRX8An1QUUUUAFFFFABRRRQAUUUUAFFFFABRRRQB/DvRRRX+/h+VhRRRQAUUUUAFFFFABRRRQAUUUUAFFFFABX9xFfw71/cRX8A/Tm/wCaf/7m/wD3WPquGf8Al7/27/7cFFFFfwCfVBRRRQAUUUUAFFFFABRRRQAUUUUAFFFFAH8O9FFFf7+H5WFFFFABRRRQAUUUUAFFFFABRRRQAUUUUAFf3EV/DvX9xFfwD9Ob/mn/APub/wDdY+q4Z/5e/wDbv/twUUUV/AJ9UFFFFABRRRQAUUUUAFFFFABRRRQAUUUUAfw70UUV/v4flYUUUUAFFFFABRRRQAUUUUAFFFFABRRRQAV/cRX8O9f3EV/AP05v+af/AO5v/wB1j6rhn/l7/wBu/wDtwUUUV/AJ9UFFFFABRRRQAUUUUAFFFFABRRRQAUUUUAfw70UUV/v4flYUUUUAFFFFABRRRQAUUUUAFFFFABRRRQAV/cRX8O9f3EV/AP05v+af/wC5v/3WPquGf+Xv/bv/ALcFFFFfwCfVBRRRQAUUUUAFFFFABRRRQAUUUUAFFFFAH//Z', 'base64')
 const photo = (n) => Buffer.concat([JPEG, Buffer.from(`photo-${n}`)])
 
 async function bridge(method, ...args) {
@@ -267,12 +266,18 @@ test('on a PC: the whole album downloads as a zip of the exact announced length'
 
 test('live: a photo uploaded while a guest has the album open appears there without a reload', async () => {
   assert.ok(state.shareURL && state.albumId, 'the studio step did not share the album')
+  // Only a live album's page follows new photos: the studio marks it live first.
+  const { orders } = await bridge('ListOrders', { q: state.orderCode })
+  const { albums } = await bridge('GetOrder', orders[0].id)
+  const al = albums.find((a) => a.id === state.albumId)
+  assert.equal((await bridge('SaveAlbum', orders[0].id, { ...al, live: true })).live, true)
   const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
   await step(page, 'live-open', async () => {
     await page.goto(state.shareURL)
     await byTestId(page, 'album-code').locator('input').fill('2580')
     await byTestId(page, 'album-unlock').click()
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="album-photo"]').length === 3)
+    await byTestId(page, 'album-live').waitFor()
   })
   await step(page, 'live-new-photo', async () => {
     const navigations = []

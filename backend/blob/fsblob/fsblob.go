@@ -36,12 +36,16 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/blob"
 )
 
-var _ blob.Bucket = (*Bucket)(nil)
+var (
+	_ blob.Bucket  = (*Bucket)(nil)
+	_ blob.Adopter = (*Bucket)(nil)
+)
 
 const (
 	objectsDir = "objects"
@@ -151,6 +155,11 @@ func (b *Bucket) put(ctx context.Context, key string, r io.Reader, size int64, c
 		return blob.Info{}, fmt.Errorf("write temp file: %w", err)
 	}
 	src := blob.ContextReader(ctx, r)
+	if fr, ok := r.(*os.File); ok {
+		// File to file: io.Copy lets the kernel copy (copy_file_range) instead of
+		// reading it through this process. ctx is checked before and after.
+		src = fr
+	}
 	if size >= 0 {
 		src = io.LimitReader(src, size+1) // one extra byte reveals a longer reader
 	}
@@ -184,19 +193,8 @@ func (b *Bucket) put(ctx context.Context, key string, r io.Reader, size int64, c
 
 	dst := objectPath(key)
 	dir := filepath.Dir(dst)
-	for attempt := 1; ; attempt++ {
-		err = b.root.MkdirAll(dir, dirPerm)
-		if err == nil {
-			err = b.root.Rename(tmp, dst)
-		}
-		if err == nil {
-			break
-		}
-		// Delete prunes empty directories; it may remove ours between
-		// MkdirAll and Rename. Recreate it and try again.
-		if !errors.Is(err, fs.ErrNotExist) || attempt == renameAttempts {
-			return blob.Info{}, fmt.Errorf("rename into place: %w", err)
-		}
+	if err := b.place(dst, func() error { return b.root.Rename(tmp, dst) }); err != nil {
+		return blob.Info{}, fmt.Errorf("rename into place: %w", err)
 	}
 	committed = true
 	// Best effort: the object is already visible, so failing now would
@@ -204,6 +202,87 @@ func (b *Bucket) put(ctx context.Context, key string, r io.Reader, size int64, c
 	b.syncDir(dir)
 
 	return blob.Info{Key: key, Size: n, ModTime: fi.ModTime(), ContentType: ct}, nil
+}
+
+// HeaderSize is how many bytes start every object file before its content: a file that
+// Adopt is to take must reserve them.
+const HeaderSize = headerSize
+
+// ReservedHeader is how many bytes a file must reserve at its start for Adopt.
+func (b *Bucket) ReservedHeader() int64 { return headerSize }
+
+// Adopt makes the file at path the object at key without copying its bytes: the file holds
+// HeaderSize reserved bytes followed by the content. Adopt writes the header into the
+// reserved bytes, fsyncs the file, renames it into place and fsyncs the directory (the one
+// fsync of the content a Put would also make). On success the file is gone from path; on
+// error it is left there. A file on another filesystem gives blob.ErrOtherFilesystem.
+func (b *Bucket) Adopt(ctx context.Context, key, path, contentType string) (blob.Info, error) {
+	info, err := b.adopt(ctx, key, path, contentType)
+	if err != nil {
+		return blob.Info{}, fmt.Errorf("adopt %q: %w", key, err)
+	}
+	return info, nil
+}
+
+func (b *Bucket) adopt(ctx context.Context, key, path, contentType string) (blob.Info, error) {
+	if err := blob.ValidateKey(key); err != nil {
+		return blob.Info{}, err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return blob.Info{}, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return blob.Info{}, err
+	}
+	if fi.Size() < headerSize {
+		return blob.Info{}, fmt.Errorf("%d bytes: shorter than the header", fi.Size())
+	}
+	ct, err := blob.CheckPut(ctx, key, fi.Size()-headerSize, contentType)
+	if err != nil {
+		return blob.Info{}, err
+	}
+	if _, err := f.WriteAt(encodeHeader(ct), 0); err != nil {
+		return blob.Info{}, fmt.Errorf("write header: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return blob.Info{}, fmt.Errorf("sync: %w", err)
+	}
+	if fi, err = f.Stat(); err != nil {
+		return blob.Info{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return blob.Info{}, err
+	}
+	dst := objectPath(key)
+	// The directory is made through the root (no symlink leads out of it); the file comes
+	// from outside the root, so the rename itself names the full path.
+	err = b.place(dst, func() error { return os.Rename(path, filepath.Join(b.root.Name(), dst)) })
+	if errors.Is(err, syscall.EXDEV) {
+		return blob.Info{}, blob.ErrOtherFilesystem
+	}
+	if err != nil {
+		return blob.Info{}, fmt.Errorf("rename into place: %w", err)
+	}
+	b.syncDir(filepath.Dir(dst))
+	return blob.Info{Key: key, Size: fi.Size() - headerSize, ModTime: fi.ModTime(), ContentType: ct}, nil
+}
+
+// place runs rename (a file to dst under objects/) after making dst's directory. Delete
+// prunes empty directories and may remove it between the two: then it is made again and
+// the rename tried again.
+func (b *Bucket) place(dst string, rename func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := b.root.MkdirAll(filepath.Dir(dst), dirPerm)
+		if err == nil {
+			err = rename()
+		}
+		if err == nil || !errors.Is(err, fs.ErrNotExist) || attempt == renameAttempts {
+			return err
+		}
+	}
 }
 
 // syncDir makes a rename into dir durable. Windows cannot fsync a directory
@@ -326,6 +405,19 @@ func (r *reader) Read(p []byte) (int, error) {
 	}
 	n, err := r.r.Read(p)
 	if err != nil && err != io.EOF {
+		err = fmt.Errorf("read %q: %w", r.key, err)
+	}
+	return n, err
+}
+
+// WriteTo hands the file (limited to the range) to io.Copy, so a network connection's
+// ReadFrom sends it with sendfile instead of copying it through this process.
+func (r *reader) WriteTo(w io.Writer) (int64, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, fmt.Errorf("read %q: %w", r.key, err)
+	}
+	n, err := io.Copy(w, r.r)
+	if err != nil {
 		err = fmt.Errorf("read %q: %w", r.key, err)
 	}
 	return n, err

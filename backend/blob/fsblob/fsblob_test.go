@@ -2,6 +2,7 @@ package fsblob
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -290,4 +291,42 @@ func FuzzSegmentEncoding(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAdoptMovesAFileIn: a file with the reserved header bytes becomes the object without
+// a copy (it is gone from its place), reads back with its type, and lists with its size.
+func TestAdoptMovesAFileIn(t *testing.T) {
+	ctx := context.Background()
+	b := newBucket(t, t.TempDir())
+	src := filepath.Join(t.TempDir(), "upload")
+	content := []byte("the photo's bytes")
+	if err := os.WriteFile(src, append(make([]byte, HeaderSize), content...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	info, err := b.Adopt(ctx, "studios/1/originals/abc", src, "image/jpeg")
+	if err != nil || info.Size != int64(len(content)) || info.ContentType != "image/jpeg" {
+		t.Fatalf("adopt: %+v %v", info, err)
+	}
+	if _, err := os.Stat(src); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the adopted file is still at its place: %v", err)
+	}
+	r, got, err := b.Get(ctx, "studios/1/originals/abc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(r)
+	r.Close()
+	if !bytes.Equal(data, content) || got.ContentType != "image/jpeg" || got.Size != int64(len(content)) {
+		t.Fatalf("read back %q %+v", data, got)
+	}
+	short := filepath.Join(t.TempDir(), "short")
+	if err := os.WriteFile(short, []byte("no header"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Adopt(ctx, "studios/1/originals/def", short, "image/jpeg"); err == nil {
+		t.Fatal("adopted a file without the reserved header")
+	}
+	if _, err := b.Adopt(ctx, "../escape", src, "image/jpeg"); !errors.Is(err, blob.ErrInvalidKey) {
+		t.Fatalf("bad key: %v", err)
+	}
 }

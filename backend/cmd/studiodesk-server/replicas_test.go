@@ -264,7 +264,7 @@ func TestTwoReplicas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	al, err := c.CreateAlbum(ctx, o.ID, album.Album{Kind: album.KindRaw, Title: "婚礼现场"})
+	al, err := c.CreateAlbum(ctx, o.ID, album.Album{Kind: album.KindRaw, Title: "婚礼现场", Live: true})
 	if err != nil {
 		t.Fatal(err)
 	}

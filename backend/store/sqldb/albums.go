@@ -123,19 +123,20 @@ func (t *tx) ListOrders(ctx context.Context, f store.OrderFilter) ([]album.Order
 }
 
 const albumCols = `id, order_id, kind, title, cover_photo_id, sort_order, settings, status, retain_until, photo_count, bytes,
-	created_by, created_at, updated_at, hidden_at, purged_at`
+	created_by, created_at, updated_at, hidden_at, purged_at, live`
 
 func albumRow(r *sql.Rows) (album.Album, error) {
 	var a album.Album
 	var kind, status, settings string
 	var retain, created, updated int64
 	var hidden, purged sql.NullInt64
+	var live int
 	err := r.Scan(&a.ID, &a.OrderID, &kind, &a.Title, &a.CoverPhotoID, &a.SortOrder, &settings, &status, &retain,
-		&a.PhotoCount, &a.Bytes, &a.CreatedBy, &created, &updated, &hidden, &purged)
+		&a.PhotoCount, &a.Bytes, &a.CreatedBy, &created, &updated, &hidden, &purged, &live)
 	if err != nil {
 		return a, err
 	}
-	a.HiddenAt, a.PurgedAt = timePtr(hidden), timePtr(purged)
+	a.HiddenAt, a.PurgedAt, a.Live = timePtr(hidden), timePtr(purged), live != 0
 	a.Kind, a.Status = album.Kind(kind), album.Status(status)
 	a.RetainUntil, a.CreatedAt, a.UpdatedAt = fromMS(retain), fromMS(created), fromMS(updated)
 	if err := json.Unmarshal([]byte(settings), &a.Settings); err != nil {
@@ -150,9 +151,9 @@ func (t *tx) InsertAlbum(ctx context.Context, a album.Album) (album.Album, error
 		return a, err
 	}
 	err = t.row(ctx, `INSERT INTO albums (tenant_id, order_id, kind, title, cover_photo_id, sort_order, settings, status, retain_until,
-		created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		created_by, created_at, updated_at, live) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		[]any{t.tenant, a.OrderID, string(a.Kind), a.Title, a.CoverPhotoID, a.SortOrder, string(settings), string(a.Status),
-			ms(a.RetainUntil), a.CreatedBy, ms(a.CreatedAt), ms(a.UpdatedAt)}, &a.ID)
+			ms(a.RetainUntil), a.CreatedBy, ms(a.CreatedAt), ms(a.UpdatedAt), boolInt(a.Live)}, &a.ID)
 	return a, wrap("insert album", err)
 }
 
@@ -167,8 +168,8 @@ func (t *tx) UpdateAlbum(ctx context.Context, a album.Album) (album.Album, error
 		return a, err
 	}
 	res, err := t.exec(ctx, `UPDATE albums SET title = ?, cover_photo_id = ?, sort_order = ?, settings = ?, status = ?, retain_until = ?,
-		updated_at = ? WHERE tenant_id = ? AND id = ?`,
-		a.Title, a.CoverPhotoID, a.SortOrder, string(settings), string(a.Status), ms(a.RetainUntil), ms(a.UpdatedAt), t.tenant, a.ID)
+		updated_at = ?, live = ? WHERE tenant_id = ? AND id = ?`,
+		a.Title, a.CoverPhotoID, a.SortOrder, string(settings), string(a.Status), ms(a.RetainUntil), ms(a.UpdatedAt), boolInt(a.Live), t.tenant, a.ID)
 	if err := mustAffect(res, err); err != nil {
 		return a, wrap(fmt.Sprintf("update album %d", a.ID), err)
 	}

@@ -90,10 +90,10 @@ describe('AlbumPage', () => {
 })
 
 describe('AlbumPage live', () => {
-  it('puts a photo that becomes ready first in the grid, without a reload', async () => {
+  function stubLive(live: boolean) {
     vi.stubGlobal('fetch', vi.fn(async (url: string) => {
       const path = url.replace(`/api/v1/public/links/${TOKEN}`, '')
-      if (path === '') return json(200, { ...ALBUM, needs_code: false })
+      if (path === '') return json(200, { ...ALBUM, needs_code: false, live })
       if (path === '/photos') return json(200, PHOTOS)
       return json(404, {})
     }))
@@ -106,8 +106,23 @@ describe('AlbumPage live', () => {
       close() {}
     }
     vi.stubGlobal('EventSource', FakeEventSource)
+    return sources
+  }
+
+  it('opens no event stream and shows no badge for an album that is not live', async () => {
+    const sources = stubLive(false)
     const w = mountPage()
     await flushPromises()
+    expect(w.find('[data-testid="album-title"]').text()).toBe('精修')
+    expect(sources).toEqual([])
+    expect(w.find('[data-testid="album-live"]').exists()).toBe(false)
+  })
+
+  it('puts a photo that becomes ready first in the grid of a live album, without a reload', async () => {
+    const sources = stubLive(true)
+    const w = mountPage()
+    await flushPromises()
+    expect(w.get('[data-testid="album-live"]').text()).toBe('直播中')
     expect(sources.map((s) => s.url)).toEqual([`/api/v1/public/links/${TOKEN}/events`])
     expect(w.findAll('[data-testid="album-photo"]').map((b) => b.attributes('data-id'))).toEqual(['11'])
     const p = { id: 13, filename: '现场_001.JPG', kind: 'image', content_type: 'image/jpeg', width: 640, height: 480, size: 10 }

@@ -12,6 +12,8 @@ export interface PublicAlbum {
   expires_at: string
   needs_code: boolean
   download: DownloadRight
+  /** A live album: the page follows its event stream and shows the newest photos first. */
+  live: boolean
 }
 
 export interface PublicPhoto {

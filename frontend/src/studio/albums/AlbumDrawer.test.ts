@@ -95,6 +95,37 @@ describe('AlbumDrawer', () => {
     expect(app.RevokeShareLink).toHaveBeenCalledWith(3)
   }, 30_000) // a long scenario: the shared machine may be busy
 
+  it('turns the album live with an explanation and the badge; a refusal puts the switch back', async () => {
+    let refuse = false
+    const app = installFakeWails({
+      GetOrder: () => ({ order: ORDER, albums: [ALBUM] }),
+      AlbumPhotos: () => PHOTOS,
+      ShareLinks: () => [],
+      Info: () => ({ server_url: 'http://192.168.1.10:8640' }),
+      SaveAlbum: (_order: number, a: { live: boolean }) => {
+        if (refuse) return Promise.reject(wailsError({ code: 'forbidden', message: '没有权限' }))
+        return { ...ALBUM, live: a.live }
+      },
+    })
+    const { wrapper } = await mountStudio(OrderDetailPage, { session: fakeSession(['order.manage', 'album.manage']), route: '/orders/4' })
+    await settle()
+    await wrapper.get('[data-testid="album-open"]').trigger('click')
+    await settle()
+    const box = () => document.querySelector('[data-testid="album-live"]')!
+    expect(box().textContent).toContain('无需刷新')
+    expect(box().textContent).not.toContain('直播中')
+    ;(document.querySelector('[data-testid="album-live-switch"]') as HTMLElement).click()
+    await settle()
+    expect(app.SaveAlbum).toHaveBeenLastCalledWith(4, expect.objectContaining({ id: 9, title: '精修', live: true }))
+    expect(box().textContent).toContain('直播中')
+    expect(document.querySelector('[data-testid="album-live-note"]')!.textContent).toContain('已开启直播')
+    refuse = true
+    ;(document.querySelector('[data-testid="album-live-switch"]') as HTMLElement).click()
+    await settle()
+    expect(app.SaveAlbum).toHaveBeenLastCalledWith(4, expect.objectContaining({ live: false }))
+    expect(box().textContent).toContain('直播中') // still live: the change was refused
+  }, 30_000)
+
   it('notifies the customer and shows each message with its outcome', async () => {
     let sent = [
       { id: 1, album_id: 9, kind: 'photos_uploaded', channel: 'webhook', recipient: '13600000001', subject: '', body: '', status: 'failed', attempts: 6, last_error: 'webhook answered 503 Service Unavailable', created_at: '2026-12-04T02:00:00Z' },

@@ -109,6 +109,8 @@ export interface Album {
   sort_order: number
   settings: AlbumSettings
   status: AlbumStatus
+  /** Live: guests' pages show new photos as they arrive, newest first. */
+  live?: boolean
   retain_until?: string
   /** The retention ended: guests no longer see it (extending shows it again). */
   hidden_at?: string
@@ -188,4 +190,80 @@ export interface UploadReport {
   duplicates: number
   /** Files that did not reach the album; their ids go to RetryUploads. */
   failed: { id: number; file: string; error: { code: string; message: string } }[]
+}
+
+// Watched folders (app/app_folders.go).
+
+export interface FolderProgress {
+  binding_id: number
+  /** Waiting or being uploaded. */
+  queued: number
+  done: number
+  failed: number
+  queued_bytes: number
+  done_bytes: number
+  /** Bytes per second now. */
+  speed: number
+  /** Seconds left (0: unknown or nothing left). */
+  eta_seconds: number
+  /** Complete files waiting for their album (see the binding's problem). */
+  waiting: number
+}
+
+export interface FoldersProgress {
+  overall: FolderProgress
+  folders: FolderProgress[]
+  offline: boolean
+}
+
+export interface FolderAlbum {
+  /** First-level sub-folder; '' = the files in the bound folder itself. */
+  folder: string
+  /** 0: found or created when its first file arrives. */
+  album_id: number
+  kind: AlbumKind
+  title: string
+  rule: 'named' | 'default' | 'other'
+}
+
+export interface FolderError {
+  code: string
+  field?: string
+  message: string
+  params?: Record<string, unknown>
+}
+
+export interface FolderBinding {
+  id: number
+  path: string
+  order_id: number
+  order_code: string
+  customer_name: string
+  by_rule: boolean
+  paused: boolean
+  created_at: string
+  albums: FolderAlbum[]
+  problem: FolderError | null
+  progress: FolderProgress
+}
+
+export interface FolderMiss {
+  path: string
+  name: string
+  error: FolderError
+}
+
+export interface FoldersView {
+  root: string
+  bindings: FolderBinding[]
+  unmatched: FolderMiss[]
+  progress: FoldersProgress
+}
+
+export interface FolderFailed {
+  id: number
+  album_id: number
+  /** Relative to the bound folder. */
+  file: string
+  error: FolderError
 }

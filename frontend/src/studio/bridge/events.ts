@@ -24,6 +24,8 @@ export const BACKEND_EVENTS = {
   notificationsNew: 'notifications:new',
   /** Payload: UploadProgress while UploadPaths or RetryUploads runs. */
   uploadProgress: 'upload:progress',
+  /** Payload: FoldersProgress whenever the watched folders' numbers change. */
+  foldersProgress: 'folders:progress',
 } as const
 
 export type BackendEvent = (typeof BACKEND_EVENTS)[keyof typeof BACKEND_EVENTS]

@@ -55,6 +55,9 @@ import type {
 import type {
   Album,
   CreditsView,
+  FolderBinding,
+  FolderFailed,
+  FoldersView,
   LedgerPage,
   NewShare,
   Order,
@@ -185,6 +188,17 @@ export const bridge = {
   ShareLinks: (albumId: number) => call<ShareLink[]>('ShareLinks', [albumId]),
   CreateShareLink: (albumId: number, req: NewShare) => call<ShareLink>('CreateShareLink', [albumId, req]),
   RevokeShareLink: (id: number) => call<ShareLink>('RevokeShareLink', [id]),
+
+  // Watched folders: bound to orders, uploaded by sub-folder; progress as folders:progress.
+  ListFolders: () => call<FoldersView>('ListFolders'),
+  BindFolder: (req: { path: string; order_id: number }) => call<FolderBinding>('BindFolder', [req]),
+  UnbindFolder: (id: number) => call<null>('UnbindFolder', [id]),
+  PauseFolder: (id: number, paused: boolean) => call<FolderBinding>('PauseFolder', [id, paused]),
+  /** '' turns the <order code>_<name> rule off. */
+  SetShootsRoot: (path: string) => call<FoldersView>('SetShootsRoot', [path]),
+  FolderFailures: (id: number) => call<FolderFailed[]>('FolderFailures', [id]),
+  /** The system's folder dialog (window only); '' when cancelled. */
+  PickFolder: (title: string) => call<string>('PickFolder', [title]),
 
   // Pocket album: delivery (notifications, "my photos").
   NotifySettings: () => call<NotifySettingsView>('NotifySettings'),

@@ -2,11 +2,13 @@ import type { MessageSchema } from './zh-CN'
 import leadsEn from './en.leads'
 import albumsEn from './en.albums'
 import deliveryEn from './en.delivery'
+import foldersEn from './en.folders'
 
 const en: MessageSchema = {
   ...leadsEn,
   ...albumsEn,
   ...deliveryEn,
+  ...foldersEn,
   app: {
     name: 'StudioDesk',
     tagline: 'Studio leads and pocket albums',
@@ -65,6 +67,7 @@ const en: MessageSchema = {
     credits: 'Credits',
     orders: 'Orders & albums',
     delivery: 'Customer delivery',
+    folders: 'Watched folders',
   },
   header: {
     changePassword: 'Change password',

@@ -3,11 +3,13 @@
 import leadsZhCN from './zh-CN.leads'
 import albumsZhCN from './zh-CN.albums'
 import deliveryZhCN from './zh-CN.delivery'
+import foldersZhCN from './zh-CN.folders'
 
 const zhCN = {
   ...leadsZhCN,
   ...albumsZhCN,
   ...deliveryZhCN,
+  ...foldersZhCN,
   app: {
     name: 'StudioDesk',
     tagline: '影楼客资与口袋影集',
@@ -66,6 +68,7 @@ const zhCN = {
     credits: '点数',
     orders: '订单与相册',
     delivery: '客户交付',
+    folders: '监控文件夹',
   },
   header: {
     changePassword: '修改密码',
