@@ -2,9 +2,14 @@ package app_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"image/png"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -58,5 +63,64 @@ func TestStudioLogoAndTestMessageThroughTheApp(t *testing.T) {
 	_, err = a.TestNotify(api.NotifyTest{Channel: "email", To: "wang@example.com"})
 	if !errors.As(err, &ae) || ae.Code != "notify_test_not_set_up" || ae.Field != "channel" {
 		t.Fatalf("test message without e-mail set up: %v", err)
+	}
+}
+
+// Pause and the bandwidth cap act on the running engine and are kept across restarts.
+func TestUploadSettingsPauseAndLimit(t *testing.T) {
+	t.Parallel()
+	s := uploadServer(t)
+	progress := &progressLog{}
+	a, dir := apptest.NewApp(t, s.URL, progress)
+	login(t, a, s)
+	al := newAlbum(t, a)
+
+	var ae *app.Error
+	if _, err := a.SetUploadSettings(app.UploadSettings{LimitKBps: -1}); !errors.As(err, &ae) || ae.Code != app.CodeInvalidValue || ae.Field != "limit_kbps" {
+		t.Fatalf("negative limit: %v", err)
+	}
+	if got, err := a.SetUploadSettings(app.UploadSettings{Paused: true, LimitKBps: 512}); err != nil || !got.Paused || got.LimitKBps != 512 {
+		t.Fatalf("set: %+v %v", got, err)
+	}
+	photo := filepath.Join(t.TempDir(), "IMG_0001.JPG")
+	if err := os.WriteFile(photo, mediatest.JPEG(mediatest.Upright(300, 200), 0), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		rep app.UploadReport
+		err error
+	}
+	done := make(chan result, 1)
+	go func() { rep, err := a.UploadPaths(al.ID, []string{photo}); done <- result{rep, err} }()
+	waitFor(t, func() bool {
+		progress.mu.Lock()
+		defer progress.mu.Unlock()
+		return progress.last.Paused && progress.last.FilesTotal == 1
+	}, func() string { return fmt.Sprintf("%+v", progress.last) })
+	if photos, err := a.AlbumPhotos(al.ID); err != nil || len(photos) != 0 {
+		t.Fatalf("a paused computer uploaded: %v %v", photos, err)
+	}
+	select {
+	case r := <-done:
+		t.Fatalf("UploadPaths returned while paused: %+v %v", r.rep, r.err)
+	default:
+	}
+	if _, err := a.SetUploadSettings(app.UploadSettings{LimitKBps: 512}); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.err != nil || r.rep.Uploaded != 1 {
+		t.Fatalf("after resuming: %+v %v", r.rep, r.err)
+	}
+	app.Stop(a)
+
+	// A restart keeps the settings.
+	b, err := app.New(context.Background(), app.Config{Dir: dir, ServerURL: s.URL, Version: "test", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Stop(b)
+	if got, _ := b.UploadSettings(); got.Paused || got.LimitKBps != 512 {
+		t.Fatalf("after a restart: %+v", got)
 	}
 }

@@ -97,6 +97,7 @@ type FoldersProgress struct {
 	Overall FolderProgress   `json:"overall"`
 	Folders []FolderProgress `json:"folders"`
 	Offline bool             `json:"offline"` // the server cannot be reached; uploads wait and resume
+	Paused  bool             `json:"paused"`  // uploads are paused on this computer (SetUploadSettings)
 }
 
 // FoldersView is the Folders page: the shoots root, the bindings and the rule's misses.
@@ -895,7 +896,7 @@ func (f *folders) miss(path, name string, e *Error) {
 // the engine's speed is shared out by the bytes each binding has queued.
 func (f *folders) progress(ctx context.Context) (FoldersProgress, error) {
 	eng := f.a.up.progress()
-	out := FoldersProgress{Folders: []FolderProgress{}, Offline: eng.Offline}
+	out := FoldersProgress{Folders: []FolderProgress{}, Offline: eng.Offline, Paused: eng.Paused}
 	f.mu.Lock()
 	bs := make([]*binding, 0, len(f.active))
 	for _, b := range f.active {

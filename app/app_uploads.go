@@ -62,6 +62,7 @@ func (a *App) startUploads() error {
 		}
 	})
 	a.up = up
+	a.applyUploadSettings(a.snapshot().Uploads)
 	return nil
 }
 
@@ -155,6 +156,47 @@ type UploadProgress struct {
 	Speed       float64 `json:"speed"`       // recent upload speed, bytes per second
 	ETASeconds  float64 `json:"eta_seconds"` // time left at that speed (0: unknown)
 	Offline     bool    `json:"offline"`     // the server cannot be reached; the upload waits and resumes by itself
+	Paused      bool    `json:"paused"`      // uploads are paused on this computer (SetUploadSettings)
+}
+
+// UploadSettings are this computer's upload settings, kept across restarts: paused (uploads
+// in flight stop and later resume from the server's offset; files keep being queued) and a
+// bandwidth cap, so a shoot's upload leaves the studio's line usable.
+type UploadSettings struct {
+	Paused    bool  `json:"paused"`
+	LimitKBps int64 `json:"limit_kbps"` // KiB per second over all uploads; 0: no cap
+}
+
+// maxLimitKBps bounds the cap (10 GiB/s: any larger number means "no cap" anyway).
+const maxLimitKBps = 10 << 20
+
+// UploadSettings reads this computer's upload settings.
+func (a *App) UploadSettings() (UploadSettings, error) {
+	return a.snapshot().Uploads, nil
+}
+
+// SetUploadSettings pauses or resumes uploads and sets the bandwidth cap; they act at once
+// (also on uploads in flight) and are kept across restarts.
+func (a *App) SetUploadSettings(in UploadSettings) (UploadSettings, error) {
+	s := a.snapshot()
+	if in.LimitKBps < 0 || in.LimitKBps > maxLimitKBps {
+		return s.Uploads, newError(s.Language, http.StatusBadRequest, CodeInvalidValue, "limit_kbps",
+			map[string]any{"allowed": fmt.Sprintf("0–%d", maxLimitKBps)})
+	}
+	if err := a.update(func(st *settings) { st.Uploads = in }); err != nil {
+		return in, a.toError(err, s.ServerURL, s.Language, "")
+	}
+	a.applyUploadSettings(in)
+	return in, nil
+}
+
+// applyUploadSettings hands the settings to the running engine.
+func (a *App) applyUploadSettings(u UploadSettings) {
+	if a.up == nil {
+		return
+	}
+	a.up.eng.SetBandwidth(u.LimitKBps << 10)
+	a.up.eng.SetPaused(u.Paused)
 }
 
 // UploadReport says what became of each file.
@@ -268,7 +310,7 @@ func (a *App) awaitUploads(albumID int64, ids []int64) (UploadReport, error) {
 			return UploadReport{}, a.toError(err, s.ServerURL, s.Language, "")
 		}
 		eng := a.up.progress()
-		p := UploadProgress{AlbumID: albumID, FilesTotal: len(its), Speed: eng.BytesPerSec, Offline: eng.Offline}
+		p := UploadProgress{AlbumID: albumID, FilesTotal: len(its), Speed: eng.BytesPerSec, Offline: eng.Offline, Paused: eng.Paused}
 		if len(eng.Uploading) > 0 {
 			p.File = filepath.Base(eng.Uploading[0])
 		}

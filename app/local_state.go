@@ -35,6 +35,8 @@ type settings struct {
 	// Session is the last session the server confirmed (without its token), so StudioDesk
 	// can open the user's replica and work offline when started without the server.
 	Session *api.Session `json:"session,omitempty"`
+	// Uploads are this computer's upload settings (UploadSettings).
+	Uploads UploadSettings `json:"uploads"`
 }
 
 // LogValue keeps the token out of logs.

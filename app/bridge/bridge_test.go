@@ -346,6 +346,17 @@ func TestEveryMethod(t *testing.T) {
 		{"RevokeShareLink", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
 		{"UploadPaths", func() []any { return []any{999999, []string{}} }, 404, func(t *testing.T, raw []byte) {}},
 		{"RetryUploads", func() []any { return []any{999999, []int64{1}} }, 404, func(t *testing.T, raw []byte) {}},
+		{"SetUploadSettings", func() []any { return []any{map[string]any{"paused": false, "limit_kbps": -5}} }, 400,
+			func(t *testing.T, raw []byte) {
+				if !strings.Contains(string(raw), "limit_kbps") {
+					t.Fatalf("negative bandwidth cap %s", raw)
+				}
+			}},
+		{"UploadSettings", nil, 200, func(t *testing.T, raw []byte) {
+			if !strings.Contains(string(raw), `"limit_kbps":0`) {
+				t.Fatalf("upload settings %s", raw)
+			}
+		}},
 		// Watched folders.
 		{"ListFolders", nil, 200, func(t *testing.T, raw []byte) {
 			if !strings.Contains(string(raw), `"bindings":[]`) {

@@ -163,10 +163,21 @@ func NewEngine(q *Queue, up Uploader, cfg Config) *Engine {
 	if ru, ok := up.(RenditionsUploader); ok && cfg.Renderer != nil {
 		e.renditions = ru
 	}
-	if cfg.BytesPerSecond > 0 {
-		e.lim = rate.NewLimiter(rate.Limit(cfg.BytesPerSecond), int(min(cfg.BytesPerSecond, 1<<20)))
-	}
+	e.lim = rate.NewLimiter(rate.Inf, 1<<20)
+	e.SetBandwidth(cfg.BytesPerSecond)
 	return e
+}
+
+// SetBandwidth caps the upload bandwidth over all uploads at bytesPerSecond (0: no cap); it
+// acts on uploads in flight at their next chunk.
+func (e *Engine) SetBandwidth(bytesPerSecond int64) {
+	if bytesPerSecond <= 0 {
+		e.lim.SetLimit(rate.Inf)
+		return
+	}
+	// A burst of a quarter second's bytes (16 KiB to 1 MiB): short spikes stay small.
+	e.lim.SetBurst(int(min(max(bytesPerSecond/4, 16<<10), 1<<20)))
+	e.lim.SetLimit(rate.Limit(bytesPerSecond))
 }
 
 // Kick wakes the engine (new items were queued).
@@ -582,10 +593,8 @@ func (e *Engine) upload(ctx context.Context, it Item) error {
 		return e.fail(ctx, it, CodeFileUnreadable, e.msg(msgUnreadable, err))
 	}
 	defer f.Close()
-	var src io.ReaderAt = f
-	if e.lim != nil {
-		src = limitedReaderAt{r: f, lim: e.lim, ctx: ctx}
-	}
+	// Through the limiter even without a cap: one set while this upload runs applies to it.
+	var src io.ReaderAt = limitedReaderAt{r: f, lim: e.lim, ctx: ctx}
 	acked := int64(0)
 	req := apiclient.UploadRequest{AlbumID: it.AlbumID, Filename: filepath.Base(it.Path), Size: it.Size, SHA256: it.Hash}
 	started := func(u string) {
@@ -771,6 +780,9 @@ func (l limitedReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	for done < len(p) {
 		n := min(len(p)-done, l.lim.Burst())
 		if err := l.lim.WaitN(l.ctx, n); err != nil {
+			if l.ctx.Err() == nil && n > l.lim.Burst() {
+				continue // the limit was lowered meanwhile: take a smaller chunk
+			}
 			return done, err
 		}
 		m, err := l.r.ReadAt(p[done:done+n], off+int64(done))

@@ -260,9 +260,30 @@ func TestBandwidthLimit(t *testing.T) {
 	addFile(t, q, dir, "big.jpg", bytes.Repeat([]byte{1}, 300<<10))
 	began := time.Now()
 	drain(t, ingest.NewEngine(q, srv, ingest.Config{BytesPerSecond: 200 << 10}))
-	// 300 KiB at 200 KiB/s with a 200 KiB burst: at least half a second.
-	if took := time.Since(began); took < 400*time.Millisecond {
+	// 300 KiB at 200 KiB/s with a 50 KiB burst: at least 1.25 s.
+	if took := time.Since(began); took < time.Second {
 		t.Fatalf("300 KiB sent in %s under a 200 KiB/s limit", took)
+	}
+}
+
+// The settings page changes the limit of a running engine; 0 lifts it.
+func TestBandwidthLimitSetLater(t *testing.T) {
+	q, dir := setup(t)
+	srv := newFake()
+	addFile(t, q, dir, "big.jpg", bytes.Repeat([]byte{2}, 300<<10))
+	e := ingest.NewEngine(q, srv, ingest.Config{})
+	e.SetBandwidth(400 << 10)
+	began := time.Now()
+	drain(t, e)
+	// 300 KiB at 400 KiB/s with a 100 KiB burst: at least half a second.
+	if took := time.Since(began); took < 400*time.Millisecond {
+		t.Fatalf("300 KiB sent in %s under a 400 KiB/s limit", took)
+	}
+	e.SetBandwidth(0)
+	addFile(t, q, dir, "big2.jpg", bytes.Repeat([]byte{3}, 300<<10))
+	drain(t, e)
+	if c, _ := q.Counts(context.Background(), 7); c.Done != 2 {
+		t.Fatalf("after lifting the limit: %+v", c)
 	}
 }
 

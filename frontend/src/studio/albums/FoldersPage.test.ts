@@ -128,4 +128,36 @@ describe('FoldersPage', () => {
     expect(app.BindFolder).toHaveBeenLastCalledWith({ path: 'D:\\拍摄\\D8K2M4PQ_张三李四', order_id: 0 })
     expect(wrapper.findAll('[data-testid="folder-binding"]')).toHaveLength(1)
   })
+
+  it('pauses and resumes this computer’s uploads and saves the bandwidth cap, with the refusal shown', async () => {
+    let saved = { paused: false, limit_kbps: 0 }
+    const app = installFakeWails({
+      ListFolders: () => VIEW,
+      UploadSettings: () => ({ ...saved }),
+      SetUploadSettings: (s: { paused: boolean; limit_kbps: number }) => {
+        if (s.limit_kbps > 10485760) throw wailsError({ code: 'invalid_value', field: 'limit_kbps', message: '「限速」超出范围' })
+        saved = { ...s }
+        return { ...s }
+      },
+    })
+    const { wrapper } = await mountStudio(FoldersPage, { session: fakeSession(['album.manage']), route: '/folders' })
+    await settle()
+    await wrapper.get('[data-testid="uploads-pause"]').trigger('click')
+    await settle()
+    expect(app.SetUploadSettings).toHaveBeenLastCalledWith({ paused: true, limit_kbps: 0 })
+    expect(wrapper.find('[data-testid="uploads-paused"]').exists()).toBe(true)
+    expect(wrapper.get('[data-testid="uploads-pause"]').text()).toBe('继续上传')
+
+    await wrapper.get('[data-testid="uploads-limit"] input').setValue('2048')
+    await wrapper.get('[data-testid="uploads-limit-save"]').trigger('click')
+    await settle()
+    expect(app.SetUploadSettings).toHaveBeenLastCalledWith({ paused: true, limit_kbps: 2048 })
+    expect(wrapper.find('[data-testid="uploads-limit-saved"]').exists()).toBe(true)
+
+    await wrapper.get('[data-testid="uploads-limit"] input').setValue('99999999')
+    await wrapper.get('[data-testid="uploads-limit-save"]').trigger('click')
+    await settle()
+    expect(wrapper.get('[data-testid="uploads-error"]').text()).toContain('超出范围')
+    expect(saved.limit_kbps).toBe(2048)
+  })
 })

@@ -183,6 +183,15 @@ export interface UploadProgress {
   eta_seconds: number
   /** The server cannot be reached; the upload waits and resumes by itself. */
   offline: boolean
+  /** Uploads are paused on this computer (SetUploadSettings). */
+  paused: boolean
+}
+
+/** This computer's upload settings, kept across restarts. */
+export interface UploadSettings {
+  paused: boolean
+  /** KiB per second over all uploads; 0: no cap. */
+  limit_kbps: number
 }
 
 export interface UploadReport {
@@ -214,6 +223,7 @@ export interface FoldersProgress {
   overall: FolderProgress
   folders: FolderProgress[]
   offline: boolean
+  paused: boolean
 }
 
 export interface FolderAlbum {

@@ -68,6 +68,7 @@ import type {
   Purchase,
   ShareLink,
   UploadReport,
+  UploadSettings,
 } from './albumTypes'
 import type {
   AlbumAnalytics,
@@ -185,6 +186,9 @@ export const bridge = {
   UploadPaths: (albumId: number, paths: string[]) => call<UploadReport>('UploadPaths', [albumId, paths]),
   /** Sends failed files (ids from an UploadReport) again; reports like UploadPaths. */
   RetryUploads: (albumId: number, ids: number[]) => call<UploadReport>('RetryUploads', [albumId, ids]),
+  UploadSettings: () => call<UploadSettings>('UploadSettings'),
+  /** Pause/resume and the bandwidth cap act at once, also on uploads in flight. */
+  SetUploadSettings: (s: UploadSettings) => call<UploadSettings>('SetUploadSettings', [s]),
   ShareLinks: (albumId: number) => call<ShareLink[]>('ShareLinks', [albumId]),
   CreateShareLink: (albumId: number, req: NewShare) => call<ShareLink>('CreateShareLink', [albumId, req]),
   RevokeShareLink: (id: number) => call<ShareLink>('RevokeShareLink', [id]),

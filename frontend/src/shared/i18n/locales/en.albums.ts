@@ -82,6 +82,7 @@ const albumsEn: AlbumMessages = {
     uploadProgress: '{done}/{total} · {file} · {speed}',
     uploadEta: '{time} left',
     uploadOffline: 'Server unreachable: the upload waits and resumes by itself',
+    uploadPaused: 'Uploads are paused; resume them on the Watched folders page.',
     uploadRetry: 'Retry',
     uploadRetryAll: 'Retry all failed',
     uploadReport: '{uploaded} uploaded, {duplicates} duplicates skipped, {failed} failed.',

@@ -81,6 +81,7 @@ const albumsZhCN = {
     uploadProgress: '{done}/{total} · {file} · {speed}',
     uploadEta: '剩余 {time}',
     uploadOffline: '无法连接服务器：上传会等待并自动继续',
+    uploadPaused: '上传已暂停，可在「监控文件夹」页继续。',
     uploadRetry: '重试',
     uploadRetryAll: '全部重试',
     uploadReport: '已上传 {uploaded} 个，重复跳过 {duplicates} 个，失败 {failed} 个。',
