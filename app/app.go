@@ -236,6 +236,15 @@ func call[T any](a *App, fn func(ctx context.Context, c *apiclient.Client) (T, e
 	return callFor(a, a.cfg.Timeout, fn)
 }
 
+// signedIn refuses a local method (folder bindings, upload settings) when no one is signed
+// in on this computer: they show and change the studio's work, as the server's methods do.
+func (a *App) signedIn() error {
+	if s := a.snapshot(); s.Token == "" {
+		return newError(s.Language, http.StatusUnauthorized, CodeUnauthenticated, "", nil)
+	}
+	return nil
+}
+
 // callFor is call with its own time limit (0: none, for uploads that take as long as the
 // files need; they still end with the App).
 func callFor[T any](a *App, timeout time.Duration, fn func(ctx context.Context, c *apiclient.Client) (T, error)) (T, error) {

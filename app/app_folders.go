@@ -596,6 +596,9 @@ func (f *folders) checkNewBinding(path, field string) *Error {
 // ListFolders returns the shoots root, the bound folders with their sub-folder albums and
 // progress, and the folders under the root the rule could not bind.
 func (a *App) ListFolders() (FoldersView, error) {
+	if err := a.signedIn(); err != nil {
+		return FoldersView{}, err
+	}
 	return a.fold.view()
 }
 
@@ -738,6 +741,9 @@ func (f *folders) get(id int64) (*binding, error) {
 // still go up; nothing is deleted anywhere. A folder the shoots-root rule bound is not bound
 // again by the rule.
 func (a *App) UnbindFolder(id int64) error {
+	if err := a.signedIn(); err != nil {
+		return err
+	}
 	f := a.fold
 	f.ops.Lock()
 	defer f.ops.Unlock()
@@ -763,6 +769,9 @@ func (a *App) UnbindFolder(id int64) error {
 // PauseFolder stops (paused) or resumes watching a bound folder; resuming finds what landed
 // meanwhile.
 func (a *App) PauseFolder(id int64, paused bool) (FolderBinding, error) {
+	if err := a.signedIn(); err != nil {
+		return FolderBinding{}, err
+	}
 	f := a.fold
 	f.ops.Lock()
 	defer f.ops.Unlock()
@@ -792,6 +801,9 @@ func (a *App) PauseFolder(id int64, paused bool) (FolderBinding, error) {
 // SetShootsRoot sets the folder whose sub-folders named `<order code>_<anything>` are bound
 // to those orders by themselves ("" turns the rule off). Returns the Folders page.
 func (a *App) SetShootsRoot(path string) (FoldersView, error) {
+	if err := a.signedIn(); err != nil {
+		return FoldersView{}, err
+	}
 	f := a.fold
 	lang := a.snapshot().Language
 	p := ""
@@ -960,6 +972,9 @@ func (f *folders) progress(ctx context.Context) (FoldersProgress, error) {
 // FolderFailures lists the files of a bound folder that did not reach their album, with the
 // reason in the user's language; RetryUploads(album_id, ids) sends them again.
 func (a *App) FolderFailures(id int64) ([]FolderFailed, error) {
+	if err := a.signedIn(); err != nil {
+		return nil, err
+	}
 	b, err := a.fold.get(id)
 	if err != nil {
 		return nil, err
@@ -994,6 +1009,9 @@ func (a *App) FolderFailures(id int64) ([]FolderFailed, error) {
 // PickFolder opens the system's folder dialog (the window only) and returns the chosen
 // folder, or "" when the user cancelled.
 func (a *App) PickFolder(title string) (string, error) {
+	if err := a.signedIn(); err != nil {
+		return "", err
+	}
 	if a.cfg.PickFolder == nil {
 		return "", newError(a.snapshot().Language, http.StatusNotImplemented, CodeFolderPickerUnavailble, "path", nil)
 	}

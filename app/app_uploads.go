@@ -172,12 +172,18 @@ const maxLimitKBps = 10 << 20
 
 // UploadSettings reads this computer's upload settings.
 func (a *App) UploadSettings() (UploadSettings, error) {
+	if err := a.signedIn(); err != nil {
+		return UploadSettings{}, err
+	}
 	return a.snapshot().Uploads, nil
 }
 
 // SetUploadSettings pauses or resumes uploads and sets the bandwidth cap; they act at once
 // (also on uploads in flight) and are kept across restarts.
 func (a *App) SetUploadSettings(in UploadSettings) (UploadSettings, error) {
+	if err := a.signedIn(); err != nil {
+		return UploadSettings{}, err
+	}
 	s := a.snapshot()
 	if in.LimitKBps < 0 || in.LimitKBps > maxLimitKBps {
 		return s.Uploads, newError(s.Language, http.StatusBadRequest, CodeInvalidValue, "limit_kbps",

@@ -580,6 +580,15 @@ func (e *Engine) startUpload(ctx context.Context, wg *sync.WaitGroup, it Item) (
 }
 
 func (e *Engine) upload(ctx context.Context, it Item) error {
+	// The item was listed before this upload took its slot; an upload of it that was still
+	// in flight then may have finished since (its slot freed after it recorded the outcome).
+	cur, err := e.q.Get(ctx, it.ID)
+	if err != nil {
+		return err
+	}
+	if cur.State != it.State {
+		return nil
+	}
 	f, err := os.Open(it.Path)
 	if errors.Is(err, os.ErrNotExist) && it.State == Rendered {
 		// The photo shows in the album but waits for this original: say so, do not drop it.

@@ -172,7 +172,7 @@ var catalog = map[string]tableSpec{
 	"photos": {Scope: scopeTenant, Tenant: "tenant_id", Cols: map[string]string{
 		"id": "id", "tenant_id": "tenant", "album_id": "ref:albums", "hash": "", "size": "", "filename": "", "content_type": "",
 		"kind": "", "width": "", "height": "", "status": "", "fail_reason": "", "crc": "", "crc_noexif": "", "crc_nogps": "",
-		"preview_size": "", "preview_crc": "", "created_by": "ref:staff", "created_at": "", "updated_at": "", "rendition_mark": "",
+		"preview_size": "", "preview_crc": "", "created_by": "ref:staff", "created_at": "", "updated_at": "", "rendition_mark": "", "original_pending": "",
 	}, Why: "objects are keyed by content hash inside the studio's prefix: only the prefix changes"},
 	"share_links": {Scope: scopeTenant, Tenant: "tenant_id", Cols: map[string]string{
 		"id": "id", "tenant_id": "tenant", "album_id": "ref:albums", "token_hash": "", "token": "", "code_hash": "", "label": "",

@@ -87,6 +87,16 @@ const PROBE_ARGS = {
   RequestTransfer: [0, '', ''],
   TransferRequests: ['', false],
   DecideTransfer: [0, false, ''],
+  TestNotify: [{ channel: 'email', to: '' }],
+  SetStudioLogo: [''],
+  // Watched folders and upload settings (issue 6).
+  BindFolder: [{ path: '', order_id: 0 }],
+  UnbindFolder: [0],
+  PauseFolder: [0, false],
+  SetShootsRoot: [''],
+  FolderFailures: [0],
+  PickFolder: [''],
+  SetUploadSettings: [{ paused: false, limit_kbps: 0 }],
 }
 
 // Shared across the steps below, which run in order.
