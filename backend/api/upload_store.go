@@ -185,6 +185,11 @@ func appendTo(path string, src io.Reader, sink io.Writer) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	start, err := f.Seek(0, io.SeekEnd) // where the appended bytes begin, for startWriteback
+	if err != nil {
+		f.Close()
+		return 0, err
+	}
 	free := make(chan *[1 << 20]byte, 2)
 	full := make(chan []byte, 2)
 	for range 2 {
@@ -207,6 +212,7 @@ func appendTo(path string, src io.Reader, sink io.Writer) (int64, error) {
 		var wn int
 		if k > 0 {
 			wn, err = f.Write(buf[:k])
+			startWriteback(f, start+n, int64(wn)) // the finish's fsync then finds little left to write
 			n += int64(wn)
 		}
 		full <- buf[: wn : 1<<20]

@@ -26,6 +26,7 @@ type deliveryConfig struct {
 	ZipRounds   int           // zip downloads (and cat passes)
 	TusRounds   int           // tus upload passes (and curl -T passes)
 	Profile     string        // directory for one CPU profile per phase
+	Only        string        // "tus": stop after the tus upload part
 }
 
 // delivery measures, in one run on the same files: tus upload MB/s vs curl -T to a plain Go
@@ -92,6 +93,9 @@ func delivery(c deliveryConfig) error {
 	fmt.Printf("  curl -T to a plain Go PUT handler writing to disk                %7.1f MB/s\n", mb/put.Seconds())
 	fmt.Printf("  the same handler with fsync before answering (durable, as tus)  %7.1f MB/s\n", mb/putSync.Seconds())
 	fmt.Printf("  ratio tus / PUT = %.2f× (tus / PUT with fsync = %.2f×)\n", tus/(mb/put.Seconds()), tus/(mb/putSync.Seconds()))
+	if c.Only == "tus" {
+		return nil
+	}
 
 	// Renditions (not timed here: bench/album renditions measures them).
 	if err := e.renderAll(); err != nil {

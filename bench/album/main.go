@@ -43,6 +43,7 @@ func main() {
 		fs.IntVar(&c.ZipRounds, "zip-rounds", 3, "zip downloads (and cat passes)")
 		fs.IntVar(&c.TusRounds, "tus-rounds", 3, "tus upload passes, each into a fresh server (and curl -T passes)")
 		fs.StringVar(&c.Profile, "profile", "", "write a CPU profile per phase (tus, thumbs, zip) into this directory")
+		fs.StringVar(&c.Only, "only", "", `"tus": run only the tus upload part`)
 		run = func() error { c.Dir = filepath.Join(*dir, "delivery"); return delivery(c) }
 	default:
 		usage()
