@@ -262,7 +262,38 @@ func (s *Server) tusCreate(hook tusd.HookEvent) (tusd.HTTPResponse, tusd.FileInf
 	if err != nil {
 		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, s.tusError(c, err)
 	}
-	return tusd.HTTPResponse{}, tusd.FileInfoChanges{MetaData: md}, nil
+	id, err := s.clientUploadID(c, hook.Upload.MetaData["upload_id"])
+	if err != nil {
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, s.tusError(c, err)
+	}
+	return tusd.HTTPResponse{}, tusd.FileInfoChanges{ID: id, MetaData: md}, nil
+}
+
+// clientUploadID checks the id a client chose for its new upload (metadata upload_id, 32
+// lowercase hex digits: random, like the ids the file store picks). Knowing the upload's URL
+// before sending, the client records it first and sends the first chunk with the POST
+// (creation-with-upload): one request per photo, and a POST cut mid-body resumes like a
+// PATCH. An id in use (an upload in progress or finished) is refused as an offset
+// mismatch: the client then asks where that upload stands. "" lets the store pick: no id
+// given, or the S3 store (its ids carry the multipart upload's; the client follows the
+// Location then).
+func (s *Server) clientUploadID(c *call, id string) (string, error) {
+	if id == "" {
+		return "", nil
+	}
+	if len(id) != 32 || strings.Trim(id, "0123456789abcdef") != "" {
+		return "", apiErr(http.StatusBadRequest, "invalid_value", "upload_id", map[string]any{"allowed": "32 lowercase hex digits"})
+	}
+	if _, ok := s.uploads.store.(summingStore); !ok {
+		return "", nil
+	}
+	if _, err := s.uploads.store.GetUpload(c.ctx, id); err == nil {
+		return "", apiErr(http.StatusConflict, "upload_offset_mismatch", "", nil)
+	}
+	if _, err := s.finished(c.ctx, id); err == nil {
+		return "", apiErr(http.StatusConflict, "upload_offset_mismatch", "", nil)
+	}
+	return id, nil
 }
 
 func (s *Server) checkNewUpload(c *call, up tusd.FileInfo) (tusd.MetaData, error) {

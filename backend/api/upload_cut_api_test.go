@@ -4,12 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,7 +25,25 @@ import (
 // cut (half-close, then read what the server says) or gone (close without reading).
 func rawPatch(t *testing.T, uploadURL, token string, offset, total int64, body []byte, readAnswer bool) {
 	t.Helper()
-	u, err := url.Parse(uploadURL)
+	rawTus(t, "PATCH", uploadURL, token, fmt.Sprintf("Upload-Offset: %d\r\nContent-Length: %d\r\n", offset, total), body, readAnswer)
+}
+
+// rawPost creates upload id (chosen by the client, metadata upload_id) of total bytes with
+// only body's bytes in the request (creation-with-upload), then ends it like rawPatch.
+func rawPost(t *testing.T, base, token, id string, req apiclient.UploadRequest, body []byte, readAnswer bool) {
+	t.Helper()
+	md := fmt.Sprintf("album_id %s,filename %s,upload_id %s", b64(fmt.Sprint(req.AlbumID)), b64(req.Filename), b64(id))
+	rawTus(t, "POST", base+"/api/v1/uploads/", token, fmt.Sprintf("Upload-Length: %d\r\nUpload-Metadata: %s\r\nContent-Length: %d\r\n",
+		req.Size, md, req.Size), body, readAnswer)
+}
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+// rawTus sends a tus request carrying bytes with headers (Content-Length among them) but
+// only body's bytes, over its own TCP connection, and ends it as rawPatch says.
+func rawTus(t *testing.T, method, target, token, headers string, body []byte, readAnswer bool) {
+	t.Helper()
+	u, err := url.Parse(target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,8 +52,8 @@ func rawPatch(t *testing.T, uploadURL, token string, offset, total int64, body [
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "PATCH %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nTus-Resumable: 1.0.0\r\n"+
-		"Content-Type: application/offset+octet-stream\r\nUpload-Offset: %d\r\nContent-Length: %d\r\n\r\n", u.Path, u.Host, token, offset, total)
+	fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nTus-Resumable: 1.0.0\r\n"+
+		"Content-Type: application/offset+octet-stream\r\n%s\r\n", method, u.Path, u.Host, token, headers)
 	if _, err := conn.Write(body); err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +69,7 @@ func rawPatch(t *testing.T, uploadURL, token string, offset, total int64, body [
 	}
 	res.Body.Close()
 	if res.StatusCode/100 == 2 {
-		t.Fatalf("a cut PATCH answered %d", res.StatusCode)
+		t.Fatalf("a cut %s answered %d", method, res.StatusCode)
 	}
 }
 
@@ -141,4 +163,193 @@ func TestUploadLostFinalAnswer(t *testing.T) {
 	if e, ok := err.(*apiclient.Error); !ok || e.Status != 409 || e.Code != "upload_offset_mismatch" || e.Message == "" {
 		t.Fatalf("PATCH at a wrong offset: %v", err)
 	}
+}
+
+// TestUploadCutPostKeepsTheBytesThatArrived: a creating POST that carries the first chunk
+// (creation-with-upload, at the id the client chose) and drops mid-body keeps what arrived;
+// the client knew the URL before sending and resumes there, ending with one photo whose
+// bytes are the file's.
+func TestUploadCutPostKeepsTheBytesThatArrived(t *testing.T) {
+	t.Parallel()
+	u := newUploadEnv(t)
+	rng := rand.New(rand.NewPCG(5, 6))
+	data := randomVideo(rng, 5<<20+333)
+	c := u.client(u.s.admin)
+	ctx := context.Background()
+	req := apiclient.UploadRequest{AlbumID: u.albumID, Filename: "开场.mp4", Size: int64(len(data))}
+	id := "0123456789abcdef0123456789abcdef"
+	target := u.srv.URL + "/api/v1/uploads/" + id
+	cut := 1<<20 + rng.IntN(3<<20)
+	rawPost(t, u.srv.URL, u.s.admin, id, req, data[:cut], true)
+	held, err := c.UploadOffset(ctx, target)
+	if err != nil || held != int64(cut) {
+		t.Fatalf("offset after the cut POST: %d, want %d (%v)", held, cut, err)
+	}
+	var sent []int64
+	res, err := c.UploadFile(ctx, req, bytes.NewReader(data), target, 0, nil, func(n int64) { sent = append(sent, n) })
+	if err != nil || res.PhotoID == 0 || res.Duplicate {
+		t.Fatalf("resume: %+v %v", res, err)
+	}
+	if len(sent) != 1 || sent[0] != int64(len(data)) {
+		t.Fatalf("progress %v, want one PATCH from the cut to the end %d", sent, len(data))
+	}
+	if stored := u.original(hexSHA(data)); !bytes.Equal(stored, data) {
+		t.Fatal("stored file differs from the original")
+	}
+	// The id is taken now (finished): creating it again is refused, so the client asks
+	// where it stands instead of overwriting anything.
+	_, err = u.rawCreate(u.s.admin, id, req)
+	if e, ok := err.(*apiclient.Error); !ok || e.Status != http.StatusConflict || e.Code != "upload_offset_mismatch" {
+		t.Fatalf("POST of a finished upload's id: %v", err)
+	}
+}
+
+// TestUploadFileDroppedPostResumes: UploadFile's own creating POST drops mid-body; it asks
+// where the upload it named stands and sends the rest there: the URL it reported before
+// the first byte stays the upload's, and one photo results.
+func TestUploadFileDroppedPostResumes(t *testing.T) {
+	t.Parallel()
+	u := newUploadEnv(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	data := randomVideo(rng, 6<<20+41)
+	c := u.client(u.s.admin)
+	req := apiclient.UploadRequest{AlbumID: u.albumID, Filename: "跟拍.mp4", Size: int64(len(data)), SHA256: hexSHA(data), CreateWithData: true}
+	var urls []string
+	f := &dropOnce{data: data, at: int64(1<<20 + rng.IntN(4<<20))}
+	res, err := c.UploadFile(context.Background(), req, f, "", 3, func(s string) { urls = append(urls, s) }, nil)
+	if err != nil || res.PhotoID == 0 || res.Duplicate {
+		t.Fatalf("upload with a dropped POST: %+v %v", res, err)
+	}
+	if !f.dropped {
+		t.Fatal("the POST was not dropped")
+	}
+	if len(urls) != 1 || !strings.HasPrefix(urls[0], u.srv.URL+"/api/v1/uploads/") {
+		t.Fatalf("started with %v", urls)
+	}
+	if stored := u.original(hexSHA(data)); !bytes.Equal(stored, data) {
+		t.Fatal("stored file differs from the original")
+	}
+	if n := len(u.photos()); n != 1 {
+		t.Fatalf("%d photos", n)
+	}
+}
+
+// TestUploadLostPostAnswer: a creating POST carries the whole file but the client is gone
+// before the answer. The photo is made; resuming at the URL the client chose learns which
+// one it became (not a duplicate, no second upload).
+func TestUploadLostPostAnswer(t *testing.T) {
+	t.Parallel()
+	u := newUploadEnv(t)
+	data := make([]byte, 200_000)
+	copy(data, "\x00\x00\x00\x18ftypisom")
+	data[len(data)-1] = 9
+	c := u.client(u.s.admin)
+	req := apiclient.UploadRequest{AlbumID: u.albumID, Filename: "片尾.mp4", Size: int64(len(data))}
+	id := "fedcba9876543210fedcba9876543210"
+	rawPost(t, u.srv.URL, u.s.admin, id, req, data, false)
+	deadline := time.Now().Add(20 * time.Second)
+	for len(u.photos()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the upload whose client left never became a photo")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	photoID := int64(u.photos()[0].(map[string]any)["id"].(float64))
+	res, err := c.UploadFile(context.Background(), req, bytes.NewReader(data), u.srv.URL+"/api/v1/uploads/"+id, 0, nil, nil)
+	if err != nil || res.PhotoID != photoID || res.Duplicate {
+		t.Fatalf("resume after the lost POST answer: %+v %v (photo %d)", res, err, photoID)
+	}
+	if len(u.photos()) != 1 {
+		t.Fatalf("%d photos", len(u.photos()))
+	}
+}
+
+// TestUploadClientIDs: an id in use by another studio is refused without touching that
+// upload; an id that is not 32 lowercase hex digits is refused in words.
+func TestUploadClientIDs(t *testing.T) {
+	t.Parallel()
+	u := newUploadEnv(t)
+	data := randomVideo(rand.New(rand.NewPCG(9, 10)), 3<<20)
+	req := apiclient.UploadRequest{AlbumID: u.albumID, Filename: "花絮.mp4", Size: int64(len(data))}
+	id := "00112233445566778899aabbccddeeff"
+	rawPost(t, u.srv.URL, u.s.admin, id, req, data[:1<<20], true)
+	other := u.newStudio("乙影楼", 2)
+	u.topUp(other, 100)
+	otherOrder := u.newOrder(other, other.admin).num("id")
+	otherAlbum := u.must(201, "POST", fmt.Sprintf("/api/v1/orders/%d/albums", otherOrder), other.admin, map[string]any{"kind": "raw", "title": "底片"}).num("id")
+	_, err := u.rawCreate(other.admin, id, apiclient.UploadRequest{AlbumID: otherAlbum, Filename: "x.mp4", Size: 10})
+	if e, ok := err.(*apiclient.Error); !ok || e.Status != http.StatusConflict {
+		t.Fatalf("another studio's POST at a used id: %v", err)
+	}
+	held, err := u.client(u.s.admin).UploadOffset(context.Background(), u.srv.URL+"/api/v1/uploads/"+id)
+	if err != nil || held != 1<<20 {
+		t.Fatalf("the first studio's upload after the refused POST: %d %v", held, err)
+	}
+	for _, bad := range []string{"ABCDEF0123456789ABCDEF0123456789", "0123", "../../../../etc/passwd0123456789", "0123456789abcdef0123456789abcdeg"} {
+		_, err := u.rawCreate(u.s.admin, bad, req)
+		if e, ok := err.(*apiclient.Error); !ok || e.Status != http.StatusBadRequest || e.Code != "invalid_value" || e.Field != "upload_id" || e.Message == "" {
+			t.Fatalf("upload_id %q: %v", bad, err)
+		}
+	}
+}
+
+// rawCreate sends a creating POST without bytes at a chosen id and returns its Location.
+func (u *uploadEnv) rawCreate(token, id string, req apiclient.UploadRequest) (string, error) {
+	md := fmt.Sprintf("album_id %s,filename %s,upload_id %s", b64(fmt.Sprint(req.AlbumID)), b64(req.Filename), b64(id))
+	r, _ := http.NewRequest("POST", u.srv.URL+"/api/v1/uploads/", nil)
+	r.Header.Set("Authorization", "Bearer "+token)
+	r.Header.Set("Tus-Resumable", "1.0.0")
+	r.Header.Set("Upload-Length", fmt.Sprint(req.Size))
+	r.Header.Set("Upload-Metadata", md)
+	res, err := http.DefaultClient.Do(r)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		var body struct{ Error apiclient.Error }
+		_ = json.NewDecoder(res.Body).Decode(&body)
+		body.Error.Status = res.StatusCode
+		return "", &body.Error
+	}
+	return res.Header.Get("Location"), nil
+}
+
+// original returns the stored original with hash.
+func (u *uploadEnv) original(hash string) []byte {
+	u.t.Helper()
+	rc, _, err := u.blobs.Get(context.Background(), fmt.Sprintf("studios/%d/originals/%s", u.s.tenantID, hash))
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	return b
+}
+
+// dropOnce is a file whose reads fail once, the first time they reach at: the connection
+// carrying it drops there.
+type dropOnce struct {
+	data    []byte
+	at      int64
+	dropped bool
+}
+
+func (d *dropOnce) ReadAt(p []byte, off int64) (int, error) {
+	if !d.dropped && off+int64(len(p)) > d.at {
+		d.dropped = true
+		n := copy(p, d.data[off:max(off, d.at)])
+		return n, errors.New("connection dropped")
+	}
+	if off >= int64(len(d.data)) {
+		return 0, io.EOF
+	}
+	n := copy(p, d.data[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }

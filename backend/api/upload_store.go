@@ -53,6 +53,15 @@ func (s summingStore) AsLengthDeclarableUpload(up tusd.Upload) tusd.LengthDeclar
 }
 
 func (s summingStore) NewUpload(ctx context.Context, info tusd.FileInfo) (tusd.Upload, error) {
+	if info.ID != "" {
+		// An id the client chose (clientUploadID) was free when checked; claiming its file
+		// exclusively keeps two creations of it from sharing one (the file store truncates).
+		f, err := os.OpenFile(filepath.Join(s.Path, info.ID), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+		if err != nil {
+			return nil, fmt.Errorf("claim upload %s: %w", info.ID, err)
+		}
+		f.Close()
+	}
 	up, err := s.FileStore.NewUpload(ctx, info)
 	if err != nil {
 		return nil, err

@@ -2,11 +2,15 @@ package apiclient
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,6 +29,10 @@ type UploadRequest struct {
 	Size     int64
 	// SHA256 (hex) of the file, optional: the server refuses the upload if the bytes differ.
 	SHA256 string
+	// CreateWithData has UploadFile send the first chunk in the request that creates the
+	// upload (tus creation-with-upload): a photo up to ChunkSize is one request instead of
+	// a POST and a PATCH.
+	CreateWithData bool
 }
 
 // UploadResult is what the server made of a finished upload.
@@ -84,12 +92,8 @@ func (c *Client) CreateUpload(ctx context.Context, u UploadRequest) (string, err
 	if err != nil {
 		return "", err
 	}
-	md := map[string]string{"album_id": strconv.FormatInt(u.AlbumID, 10), "filename": u.Filename}
-	if u.SHA256 != "" {
-		md["sha256"] = u.SHA256
-	}
 	req.Header.Set("Upload-Length", strconv.FormatInt(u.Size, 10))
-	req.Header.Set("Upload-Metadata", encodeMetadata(md))
+	req.Header.Set("Upload-Metadata", encodeMetadata(uploadMetadata(u, "")))
 	res, err := c.tusDo(req, http.StatusCreated)
 	if err != nil {
 		return "", err
@@ -100,6 +104,19 @@ func (c *Client) CreateUpload(ctx context.Context, u UploadRequest) (string, err
 		return "", fmt.Errorf("upload created without a location: %w", err)
 	}
 	return loc.String(), nil
+}
+
+// uploadMetadata is the tus metadata of a new upload; id, if not empty, is the upload's id
+// chosen by the client.
+func uploadMetadata(u UploadRequest, id string) map[string]string {
+	md := map[string]string{"album_id": strconv.FormatInt(u.AlbumID, 10), "filename": u.Filename}
+	if u.SHA256 != "" {
+		md["sha256"] = u.SHA256
+	}
+	if id != "" {
+		md["upload_id"] = id
+	}
+	return md
 }
 
 func encodeMetadata(md map[string]string) string {
@@ -113,6 +130,51 @@ func encodeMetadata(md map[string]string) string {
 		parts = append(parts, k+" "+base64.StdEncoding.EncodeToString([]byte(md[k])))
 	}
 	return strings.Join(parts, ",")
+}
+
+// createAt creates the upload with id (chosen by the client: the server keeps it at
+// uploadURL(id)), with its first n bytes in the same request when n > 0 (tus
+// creation-with-upload), and returns the URL the server gives, the bytes it holds, and, when
+// those were all, what it made of the file.
+func (c *Client) createAt(ctx context.Context, u UploadRequest, id string, r io.Reader, n int64) (target string, next int64, result UploadResult, done bool, err error) {
+	var body io.Reader
+	if n > 0 {
+		body = io.LimitReader(r, n)
+	}
+	req, err := c.tusRequest(ctx, http.MethodPost, c.base+"/api/v1/uploads/", body)
+	if err != nil {
+		return "", 0, result, false, err
+	}
+	if n > 0 {
+		req.ContentLength = n
+		req.Header.Set("Content-Type", "application/offset+octet-stream")
+	}
+	req.Header.Set("Upload-Length", strconv.FormatInt(u.Size, 10))
+	req.Header.Set("Upload-Metadata", encodeMetadata(uploadMetadata(u, id)))
+	res, err := c.tusDo(req, http.StatusCreated)
+	if err != nil {
+		return "", 0, result, false, err
+	}
+	res.Body.Close()
+	loc, err := res.Location()
+	if err != nil {
+		return "", 0, result, false, fmt.Errorf("upload created without a location: %w", err)
+	}
+	if n == 0 {
+		return loc.String(), 0, result, false, nil
+	}
+	next, result, done, err = chunkAnswer(res)
+	return loc.String(), next, result, done, err
+}
+
+// uploadURL is where the server keeps the upload with id.
+func (c *Client) uploadURL(id string) string { return c.base + "/api/v1/uploads/" + id }
+
+// newUploadID returns a random upload id (32 hex digits, as the server's own).
+func newUploadID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
 }
 
 // UploadOffset asks how many bytes of an upload the server holds (HEAD).
@@ -144,9 +206,18 @@ func (c *Client) UploadChunk(ctx context.Context, uploadURL string, offset int64
 		return offset, result, false, err
 	}
 	res.Body.Close()
+	if next, result, done, err = chunkAnswer(res); err != nil {
+		return offset, result, false, err
+	}
+	return next, result, done, nil
+}
+
+// chunkAnswer reads the answer to a request that carried bytes: the offset the server
+// holds and, when the upload is complete, the photo it became.
+func chunkAnswer(res *http.Response) (next int64, result UploadResult, done bool, err error) {
 	next, err = strconv.ParseInt(res.Header.Get("Upload-Offset"), 10, 64)
 	if err != nil {
-		return offset, result, false, fmt.Errorf("upload answered without an offset: %w", err)
+		return 0, result, false, fmt.Errorf("upload answered without an offset: %w", err)
 	}
 	if id := res.Header.Get("X-Photo-Id"); id != "" {
 		result.PhotoID, _ = strconv.ParseInt(id, 10, 64)
@@ -157,26 +228,31 @@ func (c *Client) UploadChunk(ctx context.Context, uploadURL string, offset int64
 	return next, result, done, nil
 }
 
-// ChunkSize is how much UploadFile sends per PATCH: small enough that a dropped connection
+// ChunkSize is how much UploadFile sends per request: small enough that a dropped connection
 // loses little, large enough that requests do not dominate.
 const ChunkSize = 8 << 20
 
 // UploadFile sends a whole file, resuming after failed chunks (up to retries times in a row):
 // it asks the server where the upload stands and goes on from there. progress, if not nil,
 // gets the bytes the server holds after each chunk. resumeURL continues an upload created
-// earlier (e.g. before a crash); empty creates one. The upload URL is reported through
-// started so a caller can persist it.
+// earlier (e.g. before a crash); empty creates one (with the first chunk when
+// u.CreateWithData). A new upload's id is chosen here, so its URL is reported through started
+// before it is even created, and a caller can persist it: a creating request whose answer
+// is lost, or whose connection drops mid-body, is resumed like a PATCH (a server that picks
+// its own id reports it through started again).
 func (c *Client) UploadFile(ctx context.Context, u UploadRequest, f io.ReaderAt, resumeURL string, retries int,
 	started func(url string), progress func(sent int64)) (UploadResult, error) {
-	target := resumeURL
+	target, id := resumeURL, ""
 	offset := int64(0)
-	var err error
 	if target == "" {
-		if target, err = c.CreateUpload(ctx, u); err != nil {
+		id = newUploadID()
+		target = c.uploadURL(id)
+	} else {
+		held, err := c.UploadOffset(ctx, target)
+		if err != nil {
 			return UploadResult{}, err
 		}
-	} else if offset, err = c.UploadOffset(ctx, target); err != nil {
-		return UploadResult{}, err
+		offset = held
 	}
 	if started != nil {
 		started(target)
@@ -184,11 +260,34 @@ func (c *Client) UploadFile(ctx context.Context, u UploadRequest, f io.ReaderAt,
 	failures := 0
 	for {
 		n := min(int64(ChunkSize), u.Size-offset)
-		next, res, done, err := c.UploadChunk(ctx, target, offset, io.NewSectionReader(f, offset, n), n)
+		if id != "" && !u.CreateWithData {
+			n = 0 // create first, then PATCH
+		}
+		var next int64
+		var res UploadResult
+		var done bool
+		var err error
+		body := io.NewSectionReader(f, offset, n)
+		creating := id != ""
+		if creating {
+			var loc string
+			loc, next, res, done, err = c.createAt(ctx, u, id, body, n)
+			if err == nil {
+				if lu, err := url.Parse(loc); err == nil && path.Base(lu.Path) != id {
+					target = loc // the server picked its own id (it knows no upload_id)
+					if started != nil {
+						started(target)
+					}
+				}
+				id = ""
+			}
+		} else {
+			next, res, done, err = c.UploadChunk(ctx, target, offset, body, n)
+		}
 		if err == nil {
 			failures = 0
 			offset = next
-			if progress != nil {
+			if progress != nil && (n > 0 || !creating) {
 				progress(offset)
 			}
 			if done {
@@ -206,7 +305,9 @@ func (c *Client) UploadFile(ctx context.Context, u UploadRequest, f io.ReaderAt,
 		held, herr := c.UploadOffset(ctx, target)
 		switch {
 		case herr == nil:
-			offset = held
+			offset, id = held, "" // created, by this request or one whose answer was lost
+		case id != "" && errors.As(herr, &apiErr) && apiErr.Status == http.StatusNotFound:
+			// the POST created nothing: create it again
 		case !errors.Is(herr, ErrUnreachable):
 			return UploadResult{}, herr
 		} // unreachable: try the same chunk again
