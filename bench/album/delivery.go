@@ -25,6 +25,8 @@ type deliveryConfig struct {
 	Duration    time.Duration // of each wrk run
 	ZipRounds   int           // zip downloads (and cat passes)
 	TusRounds   int           // tus upload passes (and curl -T passes)
+	TusData     bool          // the first chunk in the creating POST (UploadRequest.CreateWithData)
+	TusParallel []int         // also measure tus with this many files at once (desktop engine slots)
 	Profile     string        // directory for one CPU profile per phase
 	Only        string        // "tus": stop after the tus upload part
 }
@@ -70,7 +72,7 @@ func delivery(c deliveryConfig) error {
 			stopProf = profile(c, "tus")
 		}
 		start := time.Now()
-		if _, err := e.upload(files); err != nil {
+		if _, err := e.upload(files, 1, c.TusData); err != nil {
 			return err
 		}
 		tusTime += time.Since(start)
@@ -89,10 +91,32 @@ func delivery(c deliveryConfig) error {
 	rounds := float64(max(c.TusRounds, 1))
 	tus := mb * rounds / tusTime.Seconds()
 	put, putSync = time.Duration(float64(put)/rounds), time.Duration(float64(putSync)/rounds)
-	fmt.Printf("  tus upload (apiclient.UploadFile, 8 MiB chunks, hash + store)   %7.1f MB/s\n", tus)
-	fmt.Printf("  curl -T to a plain Go PUT handler writing to disk                %7.1f MB/s\n", mb/put.Seconds())
+	requests := "POST + PATCH"
+	if c.TusData {
+		requests = "one POST"
+	}
+	fmt.Printf("  tus upload, one file at a time (apiclient.UploadFile, %s per photo, hash + store) %7.1f MB/s\n", requests, tus)
+	fmt.Printf("  curl -T to a plain Go PUT handler writing to disk (one stream)   %7.1f MB/s\n", mb/put.Seconds())
 	fmt.Printf("  the same handler with fsync before answering (durable, as tus)  %7.1f MB/s\n", mb/putSync.Seconds())
-	fmt.Printf("  ratio tus / PUT = %.2f× (tus / PUT with fsync = %.2f×)\n", tus/(mb/put.Seconds()), tus/(mb/putSync.Seconds()))
+	fmt.Printf("  ratio tus / PUT = %.2f× (tus / PUT with fsync = %.2f×), both one stream\n", tus/(mb/put.Seconds()), tus/(mb/putSync.Seconds()))
+	// The desktop engine uploads several files at once: its real throughput, beside (not
+	// instead of) the single-stream number that compares with one curl.
+	for _, p := range c.TusParallel {
+		var d time.Duration
+		for range max(c.TusRounds, 1) {
+			e.close()
+			if e, err = startEnv(filepath.Join(c.Dir, "server")); err != nil {
+				return err
+			}
+			start := time.Now()
+			if _, err := e.upload(files, p, c.TusData); err != nil {
+				return err
+			}
+			d += time.Since(start)
+		}
+		r := mb * rounds / d.Seconds()
+		fmt.Printf("  tus upload, %d files at once (desktop engine slots; not comparable to one curl) %7.1f MB/s (%.2f× the PUT)\n", p, r, r/(mb/put.Seconds()))
+	}
 	if c.Only == "tus" {
 		return nil
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/studiodesk/studiodesk/backend/api"
@@ -139,24 +140,51 @@ func (e *env) call(method, path string, body, out any) error {
 	return json.Unmarshal(raw, out)
 }
 
-// upload sends files through tus (the studio client's UploadFile, 8 MiB chunks) and returns
-// the bytes sent.
-func (e *env) upload(files []string) (int64, error) {
-	var total int64
-	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			return 0, err
-		}
-		st, _ := fh.Stat()
-		_, err = e.client.UploadFile(context.Background(), apiclient.UploadRequest{AlbumID: e.albumID, Filename: filepath.Base(f), Size: st.Size()}, fh, "", 2, nil, nil)
-		fh.Close()
-		if err != nil {
-			return 0, fmt.Errorf("upload %s: %w", f, err)
-		}
-		total += st.Size()
+// upload sends files through tus (the studio client's UploadFile, 8 MiB chunks; the first
+// in the creating POST when withData), parallel at a time like the desktop engine's upload
+// slots, and returns the bytes sent.
+func (e *env) upload(files []string, parallel int, withData bool) (int64, error) {
+	var total atomic.Int64
+	next := make(chan string)
+	errc := make(chan error, parallel)
+	for range parallel {
+		go func() {
+			for f := range next {
+				fh, err := os.Open(f)
+				if err != nil {
+					errc <- err
+					return
+				}
+				st, _ := fh.Stat()
+				_, err = e.client.UploadFile(context.Background(), apiclient.UploadRequest{AlbumID: e.albumID, Filename: filepath.Base(f),
+					Size: st.Size(), CreateWithData: withData}, fh, "", 2, nil, nil)
+				fh.Close()
+				if err != nil {
+					errc <- fmt.Errorf("upload %s: %w", f, err)
+					return
+				}
+				total.Add(st.Size())
+			}
+			errc <- nil
+		}()
 	}
-	return total, nil
+	var err error
+feed:
+	for _, f := range files {
+		select {
+		case next <- f:
+		case err = <-errc: // a worker failed and stopped
+			parallel--
+			break feed
+		}
+	}
+	close(next)
+	for range parallel {
+		if werr := <-errc; err == nil {
+			err = werr
+		}
+	}
+	return total.Load(), err
 }
 
 // renderAll runs the render jobs until none is left.

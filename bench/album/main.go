@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/studiodesk/studiodesk/bench/benchhost"
@@ -44,6 +46,21 @@ func main() {
 		fs.IntVar(&c.TusRounds, "tus-rounds", 3, "tus upload passes, each into a fresh server (and curl -T passes)")
 		fs.StringVar(&c.Profile, "profile", "", "write a CPU profile per phase (tus, thumbs, zip) into this directory")
 		fs.StringVar(&c.Only, "only", "", `"tus": run only the tus upload part`)
+		fs.BoolVar(&c.TusData, "tus-create-with-data", true, "tus: first chunk in the creating POST (one request per photo)")
+		fs.Func("tus-parallel", "tus: also measure this many files at once, comma-separated (default 2,3; 0: none)", func(v string) error {
+			c.TusParallel = nil
+			for _, f := range strings.Split(v, ",") {
+				n, err := strconv.Atoi(strings.TrimSpace(f))
+				if err != nil || n < 0 {
+					return fmt.Errorf("bad -tus-parallel %q", v)
+				}
+				if n > 1 {
+					c.TusParallel = append(c.TusParallel, n)
+				}
+			}
+			return nil
+		})
+		c.TusParallel = []int{2, 3}
 		run = func() error { c.Dir = filepath.Join(*dir, "delivery"); return delivery(c) }
 	default:
 		usage()
