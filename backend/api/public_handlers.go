@@ -536,7 +536,12 @@ func (s *Server) publicZip(c *call) error {
 			continue
 		}
 		entries = append(entries, zipstream.Entry{Name: uniqueName(names, v.name), Size: v.size, CRC32: v.crc, ModTime: p.CreatedAt.In(shanghai),
-			Open: func(ctx context.Context, off, n int64) (io.ReadCloser, error) { return v.open(ctx, bucket, off, n) }})
+			Open: func(ctx context.Context, off, n int64) (io.ReadCloser, error) { return v.open(ctx, bucket, off, n) },
+			Prefetch: func(ctx context.Context) {
+				if pf, ok := bucket.(blob.Prefetcher); ok {
+					pf.Prefetch(ctx, v.key)
+				}
+			}})
 		if p.UpdatedAt.After(newest) {
 			newest = p.UpdatedAt
 		}
