@@ -25,8 +25,9 @@ type Entry struct {
 	ModTime time.Time
 	// Open returns n bytes of the content starting at off.
 	Open func(ctx context.Context, off, n int64) (io.ReadCloser, error)
-	// Prefetch, if set, is called (on its own goroutine) when the entry before this one
-	// starts streaming: storage can start reading this content while that one is sent.
+	// Prefetch, if set, is called (on its own goroutine) when one of the entries shortly
+	// before this one starts streaming: storage can start reading this content while those
+	// are sent.
 	Prefetch func(ctx context.Context)
 }
 
@@ -299,18 +300,23 @@ func (r *Reader) Read(p []byte) (int, error) {
 	return r.Read(p)
 }
 
-// prefetchAfter starts the Prefetch of the first content part after pt (once per part).
+// prefetchAhead is how many entries after the one being sent are prefetched.
+const prefetchAhead = 2
+
+// prefetchAfter starts the Prefetch of the next prefetchAhead content parts after pt (once
+// per part).
 func (r *Reader) prefetchAfter(pt part) {
-	for i := r.partIndex(pt.start) + 1; i < len(r.a.parts); i++ {
+	ahead := 0
+	for i := r.partIndex(pt.start) + 1; i < len(r.a.parts) && ahead < prefetchAhead; i++ {
 		next := r.a.parts[i]
 		if next.entry == nil || next.entry == pt.entry || next.size == 0 {
 			continue
 		}
+		ahead++
 		if i > r.prefetched && next.entry.Prefetch != nil {
 			r.prefetched = i
 			go next.entry.Prefetch(r.ctx)
 		}
-		return
 	}
 }
 
