@@ -104,13 +104,7 @@ func TestBehindNginx(t *testing.T) {
 		if err != nil || res.PhotoID == 0 || res.Duplicate {
 			t.Fatalf("upload through nginx: %+v %v", res, err)
 		}
-		rc, _, err := s.blobs.Get(context.Background(), fmt.Sprintf("studios/%d/originals/%s", s.s.tenantID, hexSHA(video)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		stored, _ := io.ReadAll(rc)
-		rc.Close()
-		if !bytes.Equal(stored, video) {
+		if !bytes.Equal(s.original(video), video) {
 			t.Fatal("the file stored through nginx differs from the one sent")
 		}
 		s.runJobs()

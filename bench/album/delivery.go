@@ -136,94 +136,76 @@ func delivery(c deliveryConfig) error {
 		return err
 	}
 	staticURL := static.URL + "/album.zip"
-	// Rounds alternate between the zip, nginx's copy of it and cat.
-	var zipBytes, staticBytes int64
-	var zipTime, staticTime, catTime time.Duration
+	// Rounds alternate between the zip, nginx's copy of it and cat: first with the files in
+	// the page cache, then with the server's blob files, nginx's zip and cat's originals
+	// evicted before each (what an album of 2,000 photos — 40 GB of originals, more than any
+	// page cache holds — downloads at, next to cat reading from disk).
 	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
 	defer devNull.Close()
-	for round := range c.ZipRounds {
+	var zipWarm, staticWarm, catWarm, zipCold, staticCold, catCold tally
+	for round := range 2 * c.ZipRounds {
+		cold := round >= c.ZipRounds
+		zip, static, cat := &zipWarm, &staticWarm, &catWarm
+		if cold {
+			zip, static, cat = &zipCold, &staticCold, &catCold
+		}
 		stopProf := func() {}
 		if round == 0 {
 			stopProf = profile(c, "zip")
 		}
-		start := time.Now()
-		n, err := download(zipURL)
-		if err != nil {
-			return err
-		}
-		zipTime += time.Since(start)
-		zipBytes += n
+		err := zip.run(cold, []string{e.blobDir}, func() (int64, error) { return download(zipURL) })
 		stopProf()
-		start = time.Now()
-		n, err = download(staticURL)
+		if err == nil {
+			err = static.run(cold, []string{filepath.Join(scratch, "www", "album.zip")}, func() (int64, error) { return download(staticURL) })
+		}
+		if err == nil {
+			err = cat.run(cold, files, func() (int64, error) {
+				cmd := exec.Command("cat", files...)
+				cmd.Stdout = devNull
+				return total, cmd.Run()
+			})
+		}
 		if err != nil {
 			return err
 		}
-		staticTime += time.Since(start)
-		staticBytes += n
-		start = time.Now()
-		cmd := exec.Command("cat", files...)
-		cmd.Stdout = devNull
-		if err := cmd.Run(); err != nil {
-			return err
-		}
-		catTime += time.Since(start)
 	}
-	// The same rounds with nothing in the page cache (the server's blob files and the
-	// originals cat reads are evicted before each): what an album of 2,000 photos (40 GB of
-	// originals, larger than any page cache) downloads at, next to cat reading from disk.
-	var coldZipTime, coldStaticTime, coldCatTime time.Duration
-	var coldZipBytes, coldStaticBytes int64
-	for range c.ZipRounds {
-		if err := evict(e.blobDir); err != nil {
-			return err
-		}
-		start := time.Now()
-		n, err := download(zipURL)
-		if err != nil {
-			return err
-		}
-		coldZipTime += time.Since(start)
-		coldZipBytes += n
-		if err := evict(filepath.Join(scratch, "www", "album.zip")); err != nil {
-			return err
-		}
-		start = time.Now()
-		if n, err = download(staticURL); err != nil {
-			return err
-		}
-		coldStaticTime += time.Since(start)
-		coldStaticBytes += n
-		if err := evict(files...); err != nil {
-			return err
-		}
-		start = time.Now()
-		cmd := exec.Command("cat", files...)
-		cmd.Stdout = devNull
-		if err := cmd.Run(); err != nil {
-			return err
-		}
-		coldCatTime += time.Since(start)
-	}
-	zipRate := float64(zipBytes) / 1e6 / zipTime.Seconds()
-	staticRate := float64(staticBytes) / 1e6 / staticTime.Seconds()
-	catRate := mb * float64(c.ZipRounds) / catTime.Seconds()
-	fmt.Printf("  zip download (stored, EXIF blanked, Go client to io.Discard)      %7.1f MB/s (%.1f MB per zip)\n", zipRate, float64(zipBytes)/1e6/float64(c.ZipRounds))
+	zipRate, staticRate, catRate := zipWarm.rate(), staticWarm.rate(), catWarm.rate()
+	fmt.Printf("  zip download (stored, EXIF blanked, Go client to io.Discard)      %7.1f MB/s (%.1f MB per zip)\n", zipRate, float64(zipWarm.bytes)/1e6/float64(c.ZipRounds))
 	fmt.Printf("  the same zip as a static file from nginx (same client)           %7.1f MB/s\n", staticRate)
 	fmt.Printf("  cat of the same files > /dev/null                                %7.1f MB/s\n", catRate)
 	fmt.Printf("  ratio zip / cat = %.2f× (nginx static zip / cat = %.2f×; zip / nginx = %.2f×)\n", zipRate/catRate, staticRate/catRate, zipRate/staticRate)
-	coldZip := float64(coldZipBytes) / 1e6 / coldZipTime.Seconds()
-	coldCat := mb * float64(c.ZipRounds) / coldCatTime.Seconds()
-	coldStatic := float64(coldStaticBytes) / 1e6 / coldStaticTime.Seconds()
+	coldZip, coldStatic, coldCat := zipCold.rate(), staticCold.rate(), catCold.rate()
 	fmt.Printf("  zip download, page cache evicted before each round               %7.1f MB/s\n", coldZip)
 	fmt.Printf("  the zip as a static file from nginx, page cache evicted           %7.1f MB/s\n", coldStatic)
 	fmt.Printf("  cat of the same files > /dev/null, page cache evicted             %7.1f MB/s\n", coldCat)
 	fmt.Printf("  ratio zip / cat from disk = %.2f× (nginx static zip / cat = %.2f×)\n", coldZip/coldCat, coldStatic/coldCat)
 	return nil
 }
+
+// tally sums the time and bytes of one kind of transfer over rounds.
+type tally struct {
+	took  time.Duration
+	bytes int64
+}
+
+// run times one transfer; with cold, the files under evict leave the page cache first.
+func (t *tally) run(cold bool, evictPaths []string, transfer func() (int64, error)) error {
+	if cold {
+		if err := evict(evictPaths...); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	n, err := transfer()
+	t.took += time.Since(start)
+	t.bytes += n
+	return err
+}
+
+func (t tally) rate() float64 { return float64(t.bytes) / 1e6 / t.took.Seconds() }
 
 // saveTo downloads url into the file at dst.
 func saveTo(url, dst string) error {
