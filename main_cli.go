@@ -100,6 +100,16 @@ func runHeadless(ctx context.Context, cmd string, args []string, getenv func(str
 		return err
 	}
 	defer q.Close()
+	// One sender per queue (two could send a file twice); taken before anything is queued,
+	// so a refused command leaves the queue as it was.
+	release, err := q.LockSender()
+	if errors.Is(err, ingest.ErrQueueBusy) {
+		return fmt.Errorf(t.queueBusy, *configDir)
+	}
+	if err != nil {
+		return err
+	}
+	defer release()
 	bar := &progressBar{w: stderr, t: t}
 	cfg := ingest.Config{MaxUploads: *uploads, BytesPerSecond: *limit << 10, OnProgress: bar.show, Lang: apiLang}
 	if *renditions {
@@ -235,14 +245,15 @@ func fmtDuration(d time.Duration) string {
 // cliTexts are the CLI's own words in one language (the engine's and the server's come
 // localized from them).
 type cliTexts struct {
-	needArgs, configDir, notLoggedIn, readDir, queued, watching, failedFile, failedAll string
-	paused, offline, bar, summary                                                      string
+	needArgs, configDir, notLoggedIn, readDir, queued, watching, failedFile, failedAll, queueBusy string
+	paused, offline, bar, summary                                                                 string
 }
 
 var cliEN = cliTexts{
 	needArgs:    "give the folder and --album",
 	configDir:   "local state folder: %w (pass --config)",
 	notLoggedIn: "not logged in: log in once in the StudioDesk window on this PC, or pass --server and --token",
+	queueBusy:   "another StudioDesk is sending the upload queue in %s (the window, or another studiodesk upload/watch): add the files in the window, wait for it to finish, or pass another --config",
 	readDir:     "read %s: %w",
 	queued:      "queued %d new files from %s",
 	watching:    "watching %s (Ctrl-C stops)",
@@ -258,6 +269,7 @@ var cliZH = cliTexts{
 	needArgs:    "请给出文件夹和 --album（相册编号）",
 	configDir:   "本机状态文件夹：%w（请用 --config 指定）",
 	notLoggedIn: "未登录：请先在本机的 StudioDesk 窗口登录一次，或用 --server 和 --token 指定",
+	queueBusy:   "另一个 StudioDesk 正在发送 %s 中的上传队列（窗口或另一个 studiodesk upload/watch）：请在窗口中添加文件、等它传完，或用 --config 指定另一个文件夹",
 	readDir:     "读取 %s：%w",
 	queued:      "已排队 %d 个新文件（来自 %s）",
 	watching:    "正在监视 %s（按 Ctrl-C 停止）",

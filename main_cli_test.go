@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/studiodesk/studiodesk/app/apptest"
+	"github.com/studiodesk/studiodesk/app/ingest"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
 )
 
@@ -90,3 +91,42 @@ func TestCommandLanguage(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestUploadCommandRefusesABusyQueue: while another process sends the queue (the window),
+// `studiodesk upload` says so, names the fix and queues nothing; once it is free, it runs.
+func TestUploadCommandRefusesABusyQueue(t *testing.T) {
+	srv := apptest.NewUploadServer(t)
+	dir, config := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.jpg"), mediatest.JPEG(mediatest.Upright(40, 30), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	q, err := ingest.OpenQueue(context.Background(), filepath.Join(config, "uploads.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	release, err := q.LockSender() // what the window's engine holds while it runs
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"STUDIODESK_SERVER": srv.URL, "STUDIODESK_TOKEN": srv.Token, "STUDIODESK_CONFIG": config}
+	upload := func(lang string) (string, error) {
+		env["LANG"] = lang
+		var out, errb bytes.Buffer
+		err := run(context.Background(), []string{"upload", dir, "--album", itoa(srv.AlbumID)}, func(k string) string { return env[k] }, &out, &errb)
+		return errb.String(), err
+	}
+	if _, err := upload("en_US.UTF-8"); err == nil || !strings.Contains(err.Error(), "another StudioDesk is sending the upload queue in "+config) {
+		t.Fatalf("busy queue: %v", err)
+	}
+	if _, err := upload(""); err == nil || !strings.Contains(err.Error(), "另一个 StudioDesk 正在发送") {
+		t.Fatalf("busy queue in Chinese: %v", err)
+	}
+	if c, err := q.Counts(context.Background(), 0); err != nil || c.Queued+c.Done != 0 {
+		t.Fatalf("a refused command queued files: %+v %v", c, err)
+	}
+	release()
+	if said, err := upload("en_US.UTF-8"); err != nil || !strings.Contains(said, "1 done, 0 failed") {
+		t.Fatalf("after the window let go: %v\n%s", err, said)
+	}
+}

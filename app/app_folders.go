@@ -98,6 +98,9 @@ type FoldersProgress struct {
 	Folders []FolderProgress `json:"folders"`
 	Offline bool             `json:"offline"` // the server cannot be reached; uploads wait and resume
 	Paused  bool             `json:"paused"`  // uploads are paused on this computer (SetUploadSettings)
+	// Elsewhere: a `studiodesk upload|watch` command is sending the upload queue; the window
+	// waits for it to finish (two senders on one queue could send a file twice).
+	Elsewhere bool `json:"elsewhere"`
 }
 
 // FoldersView is the Folders page: the shoots root, the bindings and the rule's misses.
@@ -908,7 +911,7 @@ func (f *folders) miss(path, name string, e *Error) {
 // the engine's speed is shared out by the bytes each binding has queued.
 func (f *folders) progress(ctx context.Context) (FoldersProgress, error) {
 	eng := f.a.up.progress()
-	out := FoldersProgress{Folders: []FolderProgress{}, Offline: eng.Offline, Paused: eng.Paused}
+	out := FoldersProgress{Folders: []FolderProgress{}, Offline: eng.Offline, Paused: eng.Paused, Elsewhere: f.a.up.sentElsewhere()}
 	f.mu.Lock()
 	bs := make([]*binding, 0, len(f.active))
 	for _, b := range f.active {

@@ -38,6 +38,9 @@ type uploads struct {
 
 	mu   sync.Mutex
 	last ingest.Progress
+	// elsewhere: another StudioDesk process (a `studiodesk upload|watch` command) is sending
+	// the queue; this window's engine waits for it to finish (ingest.Queue.WaitSender).
+	elsewhere bool
 }
 
 // startUploads opens the queue and starts the engine; unfinished items of an earlier run
@@ -57,6 +60,19 @@ func (a *App) startUploads() error {
 	ctx, cancel := context.WithCancel(a.ctx)
 	up.cancel = cancel
 	up.done.Go(func() {
+		// One sender per queue: a command-line upload running on it finishes first.
+		release, err := q.WaitSender(ctx, 2*time.Second, func(waiting bool) {
+			up.mu.Lock()
+			up.elsewhere = waiting
+			up.mu.Unlock()
+		})
+		if err != nil {
+			if !errors.Is(err, context.Canceled) {
+				a.log.Error("upload queue", "err", err)
+			}
+			return
+		}
+		defer release()
 		if err := up.eng.Run(ctx, false); err != nil && !errors.Is(err, context.Canceled) {
 			a.log.Error("upload engine stopped", "err", err)
 		}
@@ -77,6 +93,13 @@ func (a *App) stopUploads() {
 	if err := a.up.q.Close(); err != nil {
 		a.log.Error("close upload queue", "err", err)
 	}
+}
+
+// sentElsewhere reports whether another process is sending the queue (this engine waits).
+func (up *uploads) sentElsewhere() bool {
+	up.mu.Lock()
+	defer up.mu.Unlock()
+	return up.elsewhere
 }
 
 func (up *uploads) progress() ingest.Progress {
@@ -156,6 +179,7 @@ type UploadProgress struct {
 	Speed       float64 `json:"speed"`       // recent upload speed, bytes per second
 	ETASeconds  float64 `json:"eta_seconds"` // time left at that speed (0: unknown)
 	Offline     bool    `json:"offline"`     // the server cannot be reached; the upload waits and resumes by itself
+	Elsewhere   bool    `json:"elsewhere"`   // a `studiodesk upload|watch` command is sending the queue; this window waits for it
 	Paused      bool    `json:"paused"`      // uploads are paused on this computer (SetUploadSettings)
 }
 
@@ -316,7 +340,8 @@ func (a *App) awaitUploads(albumID int64, ids []int64) (UploadReport, error) {
 			return UploadReport{}, a.toError(err, s.ServerURL, s.Language, "")
 		}
 		eng := a.up.progress()
-		p := UploadProgress{AlbumID: albumID, FilesTotal: len(its), Speed: eng.BytesPerSec, Offline: eng.Offline, Paused: eng.Paused}
+		p := UploadProgress{AlbumID: albumID, FilesTotal: len(its), Speed: eng.BytesPerSec, Offline: eng.Offline, Paused: eng.Paused,
+			Elsewhere: a.up.sentElsewhere()}
 		if len(eng.Uploading) > 0 {
 			p.File = filepath.Base(eng.Uploading[0])
 		}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/studiodesk/studiodesk/app"
 	"github.com/studiodesk/studiodesk/app/apptest"
+	"github.com/studiodesk/studiodesk/app/ingest"
 	"github.com/studiodesk/studiodesk/backend/api"
 	"github.com/studiodesk/studiodesk/backend/blob/fsblob"
 	"github.com/studiodesk/studiodesk/backend/media/mediatest"
@@ -255,5 +256,69 @@ func TestRetryUploads(t *testing.T) {
 	if err != nil || len(goneRep.Failed) != 1 || goneRep.Failed[0].Error.Code != "file_changed" ||
 		!strings.Contains(goneRep.Failed[0].Error.Message, "IMG_9.JPG") {
 		t.Fatalf("gone %+v %v", goneRep, err)
+	}
+}
+
+// TestWindowWaitsForACommandSendingTheQueue: while `studiodesk upload` sends the queue (it
+// holds the sender lock), the window sends nothing and says why; then it takes over.
+func TestWindowWaitsForACommandSendingTheQueue(t *testing.T) {
+	t.Parallel()
+	s := uploadServer(t)
+	dir := t.TempDir()
+	q, err := ingest.OpenQueue(context.Background(), filepath.Join(dir, "uploads.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	release, err := q.LockSender() // the command line's engine
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &apptest.Recorder{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a, err := app.New(ctx, app.Config{Dir: dir, ServerURL: s.URL, Emitter: rec, Version: "test",
+		Timeout: 10 * time.Second, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Stop(a)
+	login(t, a, s)
+	al := newAlbum(t, a)
+	photo := filepath.Join(t.TempDir(), "IMG_0001.JPG")
+	if err := os.WriteFile(photo, mediatest.JPEG(mediatest.Upright(120, 80), 0), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		rep app.UploadReport
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		rep, err := a.UploadPaths(al.ID, []string{photo})
+		done <- result{rep, err}
+	}()
+	waited := false
+	for deadline := time.Now().Add(20 * time.Second); !waited && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for _, ev := range rec.Events() {
+			if p, ok := ev.Data[0].(app.UploadProgress); ok && ev.Name == app.EventUploadProgress && p.Elsewhere && p.FilesDone == 0 {
+				waited = true
+			}
+		}
+	}
+	if !waited {
+		t.Fatalf("the window never said another process sends the queue: %+v", rec.Events())
+	}
+	if c, err := q.Counts(context.Background(), 0); err != nil || c.Done != 0 {
+		t.Fatalf("the window sent while the command held the queue: %+v %v", c, err)
+	}
+	release()
+	select {
+	case r := <-done:
+		if r.err != nil || r.rep.Uploaded != 1 {
+			t.Fatalf("after the command let go: %+v %v", r.rep, r.err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the window did not take over the queue")
 	}
 }

@@ -60,8 +60,9 @@ type Queue struct {
 	db *sql.DB // the one writer connection
 	// rdb reads beside the writer (WAL): a progress or status call never waits behind a
 	// write's fsync, which a disk busy with a shoot can make last a few hundred ms.
-	rdb *sql.DB
-	now func() time.Time
+	rdb  *sql.DB
+	now  func() time.Time
+	path string
 }
 
 // OpenQueue opens (creating if needed) the queue file.
@@ -118,7 +119,7 @@ func OpenQueue(ctx context.Context, path string) (*Queue, error) {
 		return nil, fmt.Errorf("open upload queue %q: %w", path, err)
 	}
 	rdb.SetMaxOpenConns(4)
-	return &Queue{db: db, rdb: rdb, now: time.Now}, nil
+	return &Queue{db: db, rdb: rdb, now: time.Now, path: path}, nil
 }
 
 // Close closes the queue file.

@@ -400,6 +400,12 @@ func attachment(name string) string {
 	return mime.FormatMediaType("attachment", map[string]string{"filename": name})
 }
 
+// edgeCacheSeconds is X-Accel-Expires on thumbs and previews of links without an access code:
+// a reverse proxy in front (deploy/nginx/studiodesk-proxy.conf) may answer the same URL from
+// its cache for this long, so a revoke, an expiry or a deleted photo shows there at most this
+// late. Answers of links with a code never carry it (they stay Cache-Control: private).
+var edgeCacheSeconds = []string{"1"}
+
 // publicPhotoFile serves thumb, preview, video (playback with seeking) and download.
 func (s *Server) publicPhotoFile(c *call) error {
 	var cache *linkCache // thumbs and previews only
@@ -432,6 +438,9 @@ func (s *Server) publicPhotoFile(c *call) error {
 			func() blob.Bucket { return s.tenantBucket(sa.link.TenantID) })
 		if err != nil {
 			return fmt.Errorf("rendition of photo %d: %w", p.ID, err)
+		}
+		if !sa.link.HasCode {
+			h["X-Accel-Expires"] = edgeCacheSeconds
 		}
 		if !conditional(c.r) {
 			// The common case: headers built once, one write, no range or validator work.
@@ -527,7 +536,12 @@ func (s *Server) publicZip(c *call) error {
 			continue
 		}
 		entries = append(entries, zipstream.Entry{Name: uniqueName(names, v.name), Size: v.size, CRC32: v.crc, ModTime: p.CreatedAt.In(shanghai),
-			Open: func(ctx context.Context, off, n int64) (io.ReadCloser, error) { return v.open(ctx, bucket, off, n) }})
+			Open: func(ctx context.Context, off, n int64) (io.ReadCloser, error) { return v.open(ctx, bucket, off, n) },
+			Prefetch: func(ctx context.Context) {
+				if pf, ok := bucket.(blob.Prefetcher); ok {
+					pf.Prefetch(ctx, v.key)
+				}
+			}})
 		if p.UpdatedAt.After(newest) {
 			newest = p.UpdatedAt
 		}

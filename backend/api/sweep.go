@@ -61,7 +61,16 @@ func (s *Server) RunJobs(ctx context.Context, worker string, poll time.Duration)
 	}
 	t := time.NewTicker(poll)
 	defer t.Stop()
+	var swept time.Time
 	for {
+		if now := s.cfg.Now(); now.Sub(swept) >= uploadSweepEvery {
+			swept = now
+			if n, err := s.SweepUploads(ctx, now); err != nil {
+				s.log.ErrorContext(ctx, "sweep uploads", "err", err)
+			} else if n > 0 {
+				s.log.InfoContext(ctx, "sweep uploads", "removed", n)
+			}
+		}
 		for {
 			ran, err := s.RunOneJob(ctx, worker)
 			if err != nil {

@@ -79,6 +79,21 @@ func (u *uploadEnv) photos() []any {
 
 func hexSHA(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
 
+// original returns what the blob store holds as the original of data (by its hash).
+func (u *uploadEnv) original(data []byte) []byte {
+	u.t.Helper()
+	rc, _, err := u.blobs.Get(context.Background(), fmt.Sprintf("studios/%d/originals/%s", u.s.tenantID, hexSHA(data)))
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	defer rc.Close()
+	stored, err := io.ReadAll(rc)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	return stored
+}
+
 func TestUploadRenderAndDedupe(t *testing.T) {
 	t.Parallel()
 	u := newUploadEnv(t)
@@ -185,13 +200,7 @@ func TestUploadResumesAtARandomOffset(t *testing.T) {
 	if sent[0] <= held && held != 0 || sent[len(sent)-1] != int64(len(data)) {
 		t.Fatalf("progress %v from %d", sent, held)
 	}
-	rc, _, err := u.blobs.Get(ctx, fmt.Sprintf("studios/%d/originals/%s", u.s.tenantID, hexSHA(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored, _ := io.ReadAll(rc)
-	rc.Close()
-	if hexSHA(stored) != hexSHA(data) {
+	if stored := u.original(data); hexSHA(stored) != hexSHA(data) {
 		t.Fatal("stored file differs from the original")
 	}
 	if u.balance(u.s.admin) != 100-10-5 {

@@ -49,6 +49,13 @@ type Adopter interface {
 	Adopt(ctx context.Context, key, path, contentType string) (Info, error)
 }
 
+// Prefetcher is a bucket that can be told an object will soon be read in full (the next
+// photo of a zip being streamed), so it starts reading it now. Advice: it returns nothing and
+// a bucket that cannot use it does not implement it.
+type Prefetcher interface {
+	Prefetch(ctx context.Context, key string)
+}
+
 // Info describes a stored object.
 type Info struct {
 	Key  string

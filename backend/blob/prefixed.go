@@ -154,6 +154,16 @@ func (p *prefixedPresigner) PresignGet(ctx context.Context, key string, ttl time
 	return p.ps.PresignGet(ctx, full, ttl, filename)
 }
 
+// Prefetch forwards blob.Prefetcher under the prefix (nothing when the bucket underneath
+// does not prefetch).
+func (p *prefixed) Prefetch(ctx context.Context, key string) {
+	if pf, ok := p.b.(Prefetcher); ok {
+		if full, err := p.full("prefetch", key); err == nil {
+			pf.Prefetch(ctx, full)
+		}
+	}
+}
+
 // ReservedHeader forwards blob.Adopter (0 when the bucket underneath cannot adopt files).
 func (p *prefixed) ReservedHeader() int64 {
 	if a, ok := p.b.(Adopter); ok {

@@ -25,6 +25,10 @@ type Entry struct {
 	ModTime time.Time
 	// Open returns n bytes of the content starting at off.
 	Open func(ctx context.Context, off, n int64) (io.ReadCloser, error)
+	// Prefetch, if set, is called (on its own goroutine) when one of the entries shortly
+	// before this one starts streaming: storage can start reading this content while those
+	// are sent.
+	Prefetch func(ctx context.Context)
 }
 
 // part is a run of the archive: fixed bytes, or a range of an entry's content.
@@ -222,6 +226,8 @@ type Reader struct {
 	pos int64
 	cur io.ReadCloser // open content of the part at pos
 	end int64         // where cur ends
+	// prefetched is the index of the last part whose Prefetch was started.
+	prefetched int
 }
 
 // Open returns a reader of the archive bound to ctx (a cancelled request stops reading).
@@ -294,8 +300,31 @@ func (r *Reader) Read(p []byte) (int, error) {
 	return r.Read(p)
 }
 
-// partAt finds the part containing pos (binary search).
-func (r *Reader) partAt(pos int64) part {
+// prefetchAhead is how many entries after the one being sent are prefetched.
+const prefetchAhead = 2
+
+// prefetchAfter starts the Prefetch of the next prefetchAhead content parts after pt (once
+// per part).
+func (r *Reader) prefetchAfter(pt part) {
+	ahead := 0
+	for i := r.partIndex(pt.start) + 1; i < len(r.a.parts) && ahead < prefetchAhead; i++ {
+		next := r.a.parts[i]
+		if next.entry == nil || next.entry == pt.entry || next.size == 0 {
+			continue
+		}
+		ahead++
+		if i > r.prefetched && next.entry.Prefetch != nil {
+			r.prefetched = i
+			go next.entry.Prefetch(r.ctx)
+		}
+	}
+}
+
+// partAt finds the part containing pos.
+func (r *Reader) partAt(pos int64) part { return r.a.parts[r.partIndex(pos)] }
+
+// partIndex finds the index of the part containing pos (binary search).
+func (r *Reader) partIndex(pos int64) int {
 	lo, hi := 0, len(r.a.parts)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
@@ -309,7 +338,7 @@ func (r *Reader) partAt(pos int64) part {
 	for lo < len(r.a.parts)-1 && r.a.parts[lo].size == 0 {
 		lo++
 	}
-	return r.a.parts[lo]
+	return lo
 }
 
 // WriteTo writes the rest of the archive to w (io.WriterTo). Content is copied with
@@ -336,6 +365,7 @@ func (r *Reader) WriteN(w io.Writer, n int64) (int64, error) {
 			wn, err = w.Write(pt.fixed[rel : rel+k])
 			m = int64(wn)
 		} else {
+			r.prefetchAfter(pt)
 			rc, oerr := pt.entry.Open(r.ctx, rel, k)
 			if oerr != nil {
 				return done, fmt.Errorf("zipstream: open %q: %w", pt.entry.Name, oerr)

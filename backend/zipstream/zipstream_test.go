@@ -177,3 +177,47 @@ func TestZip64WhenAnEntryIsHuge(t *testing.T) {
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// While an entry streams, the next entry with content is asked to prefetch, once; empty
+// entries are skipped and the first entry is never asked (it is opened at once).
+func TestWriteToPrefetchesTheNextEntry(t *testing.T) {
+	prefetched := make(chan string, 10)
+	var entries []zipstream.Entry
+	for _, name := range []string{"a.jpg", "empty.txt", "b.jpg", "c.jpg"} {
+		data := []byte(name + " content")
+		if name == "empty.txt" {
+			data = nil
+		}
+		e := memEntry(name, data)
+		e.Prefetch = func(context.Context) { prefetched <- name }
+		entries = append(entries, e)
+	}
+	a, err := zipstream.New(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := a.Open(context.Background()).WriteTo(&out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := zip.NewReader(bytes.NewReader(out.Bytes()), int64(out.Len())); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for range 2 {
+		select {
+		case name := <-prefetched:
+			got[name]++
+		case <-time.After(10 * time.Second):
+			t.Fatalf("prefetches %v, want b.jpg and c.jpg", got)
+		}
+	}
+	select { // Prefetch runs on its own goroutine: give a wrong extra call a moment to show
+	case extra := <-prefetched:
+		t.Fatalf("prefetched %s too (and %v)", extra, got)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if got["b.jpg"] != 1 || got["c.jpg"] != 1 {
+		t.Fatalf("prefetches %v, want b.jpg and c.jpg once each", got)
+	}
+}

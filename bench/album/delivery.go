@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -14,8 +13,9 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/studiodesk/studiodesk/deploy/nginx"
 )
 
 type deliveryConfig struct {
@@ -139,14 +139,21 @@ func delivery(c deliveryConfig) error {
 	if err := os.MkdirAll(filepath.Join(scratch, "www", "thumbs"), 0o755); err != nil {
 		return err
 	}
-	port, stopNginx, err := startNginx(scratch)
+	static, err := nginx.Start(scratch, "  open_file_cache max=1000 inactive=60s;", "    root "+filepath.Join(scratch, "www")+";")
 	if err != nil {
 		return err
 	}
-	defer stopNginx()
+	defer static.Close()
+	// And our server behind the shipped reverse-proxy configuration (deploy/nginx), as
+	// docs/operations.md deploys it: thumbs of links without a code come from its cache.
+	front, err := nginx.Front(filepath.Join(c.Dir, "front"), strings.TrimPrefix(e.url, "http://"))
+	if err != nil {
+		return err
+	}
+	defer front.Close()
 
 	// 2. Thumbnail GETs vs nginx.
-	if err := thumbs(c, e, ids, scratch, port); err != nil {
+	if err := thumbs(c, e, ids, scratch, static.URL, front.URL); err != nil {
 		return err
 	}
 
@@ -156,52 +163,77 @@ func delivery(c deliveryConfig) error {
 	if err := saveTo(zipURL, filepath.Join(scratch, "www", "album.zip")); err != nil {
 		return err
 	}
-	staticURL := "http://127.0.0.1:" + port + "/album.zip"
-	// Rounds alternate between the zip, nginx's copy of it and cat.
-	var zipBytes, staticBytes int64
-	var zipTime, staticTime, catTime time.Duration
+	staticURL := static.URL + "/album.zip"
+	// Rounds alternate between the zip, nginx's copy of it and cat: first with the files in
+	// the page cache, then with the server's blob files, nginx's zip and cat's originals
+	// evicted before each (what an album of 2,000 photos — 40 GB of originals, more than any
+	// page cache holds — downloads at, next to cat reading from disk).
 	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
 	defer devNull.Close()
-	for round := range c.ZipRounds {
+	var zipWarm, staticWarm, catWarm, zipCold, staticCold, catCold tally
+	for round := range 2 * c.ZipRounds {
+		cold := round >= c.ZipRounds
+		zip, static, cat := &zipWarm, &staticWarm, &catWarm
+		if cold {
+			zip, static, cat = &zipCold, &staticCold, &catCold
+		}
 		stopProf := func() {}
 		if round == 0 {
 			stopProf = profile(c, "zip")
 		}
-		start := time.Now()
-		n, err := download(zipURL)
-		if err != nil {
-			return err
-		}
-		zipTime += time.Since(start)
-		zipBytes += n
+		err := zip.run(cold, []string{e.blobDir}, func() (int64, error) { return download(zipURL) })
 		stopProf()
-		start = time.Now()
-		n, err = download(staticURL)
+		if err == nil {
+			err = static.run(cold, []string{filepath.Join(scratch, "www", "album.zip")}, func() (int64, error) { return download(staticURL) })
+		}
+		if err == nil {
+			err = cat.run(cold, files, func() (int64, error) {
+				cmd := exec.Command("cat", files...)
+				cmd.Stdout = devNull
+				return total, cmd.Run()
+			})
+		}
 		if err != nil {
 			return err
 		}
-		staticTime += time.Since(start)
-		staticBytes += n
-		start = time.Now()
-		cmd := exec.Command("cat", files...)
-		cmd.Stdout = devNull
-		if err := cmd.Run(); err != nil {
-			return err
-		}
-		catTime += time.Since(start)
 	}
-	zipRate := float64(zipBytes) / 1e6 / zipTime.Seconds()
-	staticRate := float64(staticBytes) / 1e6 / staticTime.Seconds()
-	catRate := mb * float64(c.ZipRounds) / catTime.Seconds()
-	fmt.Printf("  zip download (stored, EXIF blanked, Go client to io.Discard)      %7.1f MB/s (%.1f MB per zip)\n", zipRate, float64(zipBytes)/1e6/float64(c.ZipRounds))
+	zipRate, staticRate, catRate := zipWarm.rate(), staticWarm.rate(), catWarm.rate()
+	fmt.Printf("  zip download (stored, EXIF blanked, Go client to io.Discard)      %7.1f MB/s (%.1f MB per zip)\n", zipRate, float64(zipWarm.bytes)/1e6/float64(c.ZipRounds))
 	fmt.Printf("  the same zip as a static file from nginx (same client)           %7.1f MB/s\n", staticRate)
 	fmt.Printf("  cat of the same files > /dev/null                                %7.1f MB/s\n", catRate)
 	fmt.Printf("  ratio zip / cat = %.2f× (nginx static zip / cat = %.2f×; zip / nginx = %.2f×)\n", zipRate/catRate, staticRate/catRate, zipRate/staticRate)
+	coldZip, coldStatic, coldCat := zipCold.rate(), staticCold.rate(), catCold.rate()
+	fmt.Printf("  zip download, page cache evicted before each round               %7.1f MB/s\n", coldZip)
+	fmt.Printf("  the zip as a static file from nginx, page cache evicted           %7.1f MB/s\n", coldStatic)
+	fmt.Printf("  cat of the same files > /dev/null, page cache evicted             %7.1f MB/s\n", coldCat)
+	fmt.Printf("  ratio zip / cat from disk = %.2f× (nginx static zip / cat = %.2f×)\n", coldZip/coldCat, coldStatic/coldCat)
 	return nil
 }
+
+// tally sums the time and bytes of one kind of transfer over rounds.
+type tally struct {
+	took  time.Duration
+	bytes int64
+}
+
+// run times one transfer; with cold, the files under evict leave the page cache first.
+func (t *tally) run(cold bool, evictPaths []string, transfer func() (int64, error)) error {
+	if cold {
+		if err := evict(evictPaths...); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	n, err := transfer()
+	t.took += time.Since(start)
+	t.bytes += n
+	return err
+}
+
+func (t tally) rate() float64 { return float64(t.bytes) / 1e6 / t.took.Seconds() }
 
 // saveTo downloads url into the file at dst.
 func saveTo(url, dst string) error {
@@ -343,7 +375,7 @@ func parseWrk(out string) (float64, time.Duration, error) {
 }
 
 // thumbs compares thumbnail GETs through share links with nginx serving the same thumbs.
-func thumbs(c deliveryConfig, e *env, ids []int64, scratch, port string) error {
+func thumbs(c deliveryConfig, e *env, ids []int64, scratch, staticURL, frontURL string) error {
 	www := filepath.Join(scratch, "www", "thumbs")
 	var ours, static []string
 	for _, id := range ids {
@@ -391,10 +423,10 @@ func thumbs(c deliveryConfig, e *env, ids []int64, scratch, port string) error {
 	defer bare.Close()
 	// Two rounds each, alternating, so a change in the machine's load falls on all; the
 	// rates are averaged, the worse p99 is kept.
-	var nRate, oRate, bRate float64
-	var nP99, oP99, bP99 time.Duration
+	var nRate, oRate, bRate, fRate float64
+	var nP99, oP99, bP99, fP99 time.Duration
 	for round := range 2 {
-		r, p, err := wrk(c, "http://127.0.0.1:"+port, static, scratch)
+		r, p, err := wrk(c, staticURL, static, scratch)
 		if err != nil {
 			return fmt.Errorf("nginx: %w", err)
 		}
@@ -413,70 +445,18 @@ func thumbs(c deliveryConfig, e *env, ids []int64, scratch, port string) error {
 			return fmt.Errorf("bare net/http: %w", err)
 		}
 		bRate, bP99 = bRate+r/2, max(bP99, p)
+		if r, p, err = wrk(c, frontURL, ours, scratch); err != nil {
+			return fmt.Errorf("studiodesk behind nginx: %w", err)
+		}
+		fRate, fP99 = fRate+r/2, max(fP99, p)
 	}
 	fmt.Printf("  thumbnail GETs, %d clients, 2×wrk %s: studiodesk %8.0f req/s, p99 %v\n", c.Connections, c.Duration, oRate, oP99.Round(10*time.Microsecond))
 	fmt.Printf("  same thumbs from nginx (static files)          %8.0f req/s, p99 %v\n", nRate, nP99.Round(10*time.Microsecond))
 	fmt.Printf("  same bytes from bare net/http (map in memory)  %8.0f req/s, p99 %v (bare / nginx = %.2f×, studiodesk / bare = %.2f×)\n",
 		bRate, bP99.Round(10*time.Microsecond), bRate/nRate, oRate/bRate)
-	fmt.Printf("  ratio studiodesk / nginx = %.2f×\n", oRate/nRate)
+	fmt.Printf("  studiodesk behind deploy/nginx (1 s cache)     %8.0f req/s, p99 %v\n", fRate, fP99.Round(10*time.Microsecond))
+	fmt.Printf("  ratio studiodesk / nginx = %.2f× directly, %.2f× behind the shipped nginx configuration\n", oRate/nRate, fRate/nRate)
 	return nil
-}
-
-// startNginx runs Debian's nginx in the foreground on a free loopback port with a
-// configuration of its own (2 workers like our 2 cores, sendfile, no access log).
-func startNginx(dir string) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	port := strings.TrimPrefix(ln.Addr().String(), "127.0.0.1:")
-	ln.Close()
-	conf := fmt.Sprintf(`worker_processes 2;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  open_file_cache max=1000 inactive=60s;
-  types { image/jpeg jpg; application/zip zip; }
-  client_body_temp_path %[1]s/tmp;
-  proxy_temp_path %[1]s/tmp;
-  fastcgi_temp_path %[1]s/tmp;
-  uwsgi_temp_path %[1]s/tmp;
-  scgi_temp_path %[1]s/tmp;
-  server { listen 127.0.0.1:%[2]s; root %[1]s/www; }
-}
-`, dir, port)
-	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(conf), 0o644); err != nil {
-		return "", nil, err
-	}
-	cmd := exec.Command("nginx", "-p", dir, "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off;")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	stop := func() {
-		_ = cmd.Process.Signal(syscall.SIGQUIT)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-		}
-	}
-	for range 50 {
-		if conn, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
-			conn.Close()
-			return port, stop, nil
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	stop()
-	return "", nil, errors.New("nginx did not start (see its error.log)")
 }
 
 // profile writes a CPU profile of one phase to <Profile>/<name>.pprof when -profile is set.

@@ -76,6 +76,16 @@ describe('FoldersPage', () => {
     expect(card.get('[data-testid="folder-progress"]').text()).toContain('已完成 2 · 排队 1 · 失败 2')
     expect(card.get('[data-testid="folder-progress"]').text()).toContain('剩余 1:05')
     expect(wrapper.find('[data-testid="folders-offline"]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid="folders-elsewhere"]').exists()).toBe(false)
+    // A command-line upload holds the queue: the window says it waits for it.
+    listeners['folders:progress']({
+      overall: { ...P0, binding_id: 0, queued: 1, done: 2, failed: 2, speed: 2 << 20, eta_seconds: 65, queued_bytes: 1 },
+      folders: [{ ...P0, binding_id: 7, queued: 1, done: 2, failed: 2, speed: 2 << 20, eta_seconds: 65, queued_bytes: 1 }],
+      offline: false,
+      elsewhere: true,
+    })
+    await flushPromises()
+    expect(wrapper.get('[data-testid="folders-elsewhere"]').text()).toContain('命令行')
 
     await card.get('[data-testid="folder-failures"]').trigger('click')
     await flushPromises()

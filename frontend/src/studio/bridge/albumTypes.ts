@@ -185,6 +185,8 @@ export interface UploadProgress {
   offline: boolean
   /** Uploads are paused on this computer (SetUploadSettings). */
   paused: boolean
+  /** A `studiodesk upload|watch` command is sending the queue; the window waits for it. */
+  elsewhere?: boolean
 }
 
 /** This computer's upload settings, kept across restarts. */
@@ -224,6 +226,8 @@ export interface FoldersProgress {
   folders: FolderProgress[]
   offline: boolean
   paused: boolean
+  /** A `studiodesk upload|watch` command is sending the queue; the window waits for it. */
+  elsewhere?: boolean
 }
 
 export interface FolderAlbum {

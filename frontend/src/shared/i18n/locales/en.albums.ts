@@ -82,6 +82,7 @@ const albumsEn: AlbumMessages = {
     uploadProgress: '{done}/{total} · {file} · {speed}',
     uploadEta: '{time} left',
     uploadOffline: 'Server unreachable: the upload waits and resumes by itself',
+    uploadElsewhere: 'A studiodesk upload command on this computer is sending the upload queue: these files go once it finishes',
     uploadPaused: 'Uploads are paused; resume them on the Watched folders page.',
     uploadRetry: 'Retry',
     uploadRetryAll: 'Retry all failed',

@@ -41,6 +41,7 @@ const foldersEn: FolderMessages = {
     speed: '{speed}/s',
     eta: '{time} left',
     offline: 'Cannot reach the server: uploads wait and resume by themselves',
+    elsewhere: 'A studiodesk upload/watch command on this computer is sending the upload queue: the window continues once it finishes',
     uploads: 'Uploads on this computer',
     pauseAll: 'Pause uploads',
     resumeAll: 'Resume uploads',

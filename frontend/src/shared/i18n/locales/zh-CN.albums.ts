@@ -81,6 +81,7 @@ const albumsZhCN = {
     uploadProgress: '{done}/{total} · {file} · {speed}',
     uploadEta: '剩余 {time}',
     uploadOffline: '无法连接服务器：上传会等待并自动继续',
+    uploadElsewhere: '本机的 studiodesk 命令行正在发送上传队列：它完成后这些文件会接着上传',
     uploadPaused: '上传已暂停，可在「监控文件夹」页继续。',
     uploadRetry: '重试',
     uploadRetryAll: '全部重试',

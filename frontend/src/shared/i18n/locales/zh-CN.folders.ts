@@ -40,6 +40,7 @@ const foldersZhCN = {
     speed: '{speed}/s',
     eta: '剩余 {time}',
     offline: '无法连接服务器：上传会等待并自动继续',
+    elsewhere: '本机的 studiodesk 命令行（upload/watch）正在发送上传队列：它结束后窗口会接着上传',
     uploads: '本机上传',
     pauseAll: '暂停上传',
     resumeAll: '继续上传',
