@@ -87,7 +87,7 @@ func delivery(c deliveryConfig) error {
 		}
 		putSync += d
 	}
-	defer e.close()
+	defer func() { e.close() }() // the last server (the parallel rounds start new ones)
 	rounds := float64(max(c.TusRounds, 1))
 	tus := mb * rounds / tusTime.Seconds()
 	put, putSync = time.Duration(float64(put)/rounds), time.Duration(float64(putSync)/rounds)
