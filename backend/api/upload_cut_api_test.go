@@ -127,14 +127,7 @@ func TestUploadLostFinalAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	rawPatch(t, target, u.s.admin, 0, int64(len(data)), data, false)
-	deadline := time.Now().Add(20 * time.Second)
-	for len(u.photos()) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("the upload whose client left never became a photo")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	photoID := int64(u.photos()[0].(map[string]any)["id"].(float64))
+	photoID := u.awaitPhoto()
 	held, err := c.UploadOffset(ctx, target)
 	if err != nil || held != int64(len(data)) {
 		t.Fatalf("HEAD of the finished upload: %d %v", held, err)
@@ -241,14 +234,7 @@ func TestUploadLostPostAnswer(t *testing.T) {
 	req := apiclient.UploadRequest{AlbumID: u.albumID, Filename: "片尾.mp4", Size: int64(len(data))}
 	id := "fedcba9876543210fedcba9876543210"
 	rawPost(t, u.srv.URL, u.s.admin, id, req, data, false)
-	deadline := time.Now().Add(20 * time.Second)
-	for len(u.photos()) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("the upload whose client left never became a photo")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	photoID := int64(u.photos()[0].(map[string]any)["id"].(float64))
+	photoID := u.awaitPhoto()
 	res, err := c.UploadFile(context.Background(), req, bytes.NewReader(data), u.srv.URL+"/api/v1/uploads/"+id, 0, nil, nil)
 	if err != nil || res.PhotoID != photoID || res.Duplicate {
 		t.Fatalf("resume after the lost POST answer: %+v %v (photo %d)", res, err, photoID)
@@ -285,6 +271,20 @@ func TestUploadClientIDs(t *testing.T) {
 			t.Fatalf("upload_id %q: %v", bad, err)
 		}
 	}
+}
+
+// awaitPhoto waits for the album's first photo (an upload whose client left is finished all
+// the same) and returns its id.
+func (u *uploadEnv) awaitPhoto() int64 {
+	u.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for len(u.photos()) == 0 {
+		if time.Now().After(deadline) {
+			u.t.Fatal("the upload whose client left never became a photo")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return int64(u.photos()[0].(map[string]any)["id"].(float64))
 }
 
 // rawCreate sends a creating POST without bytes at a chosen id and returns its Location.

@@ -57,6 +57,15 @@ func created(loc, offset string, photo string) func(http.ResponseWriter, []byte)
 	}
 }
 
+// patched answers a PATCH that completed the upload as photo.
+func patched(offset, photo string) func(http.ResponseWriter, []byte) {
+	return func(w http.ResponseWriter, _ []byte) {
+		w.Header().Set("Upload-Offset", offset)
+		w.Header().Set("X-Photo-Id", photo)
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
 // TestUploadFileCreateWithData: a photo smaller than a chunk is one request, at the URL the
 // client reported before sending; a server that picks its own id is followed (and the new
 // URL reported); without CreateWithData the upload is created first, then PATCHed.
@@ -96,11 +105,7 @@ func TestUploadFileCreateWithData(t *testing.T) {
 	t.Run("server picks the id", func(t *testing.T) {
 		s := &tusScript{answers: []func(http.ResponseWriter, []byte){
 			created("/api/v1/uploads/theirs+multipart", "4", ""),
-			func(w http.ResponseWriter, _ []byte) {
-				w.Header().Set("Upload-Offset", "10")
-				w.Header().Set("X-Photo-Id", "8")
-				w.WriteHeader(http.StatusNoContent)
-			},
+			patched("10", "8"),
 		}}
 		res, urls, base := run(t, s, req)
 		if res.PhotoID != 8 || len(s.seen) != 2 || s.seen[1] != "PATCH /api/v1/uploads/theirs+multipart 4 456789" {
@@ -115,11 +120,7 @@ func TestUploadFileCreateWithData(t *testing.T) {
 		s := &tusScript{}
 		s.answers = append(s.answers, func(w http.ResponseWriter, b []byte) {
 			created("/api/v1/uploads/"+s.ids[0], "0", "")(w, b)
-		}, func(w http.ResponseWriter, _ []byte) {
-			w.Header().Set("Upload-Offset", "10")
-			w.Header().Set("X-Photo-Id", "9")
-			w.WriteHeader(http.StatusNoContent)
-		})
+		}, patched("10", "9"))
 		plain := req
 		plain.CreateWithData = false
 		res, _, _ := run(t, s, plain)
