@@ -221,7 +221,9 @@ func appendTo(path string, src io.Reader, sink io.Writer) (int64, error) {
 		var wn int
 		if k > 0 {
 			wn, err = f.Write(buf[:k])
-			startWriteback(f, start+n, int64(wn)) // the finish's fsync then finds little left to write
+			if wn > 0 { // (0 bytes would mean "to the end of the file")
+				startWriteback(f, start+n, int64(wn)) // the finish's fsync then finds little left to write
+			}
 			n += int64(wn)
 		}
 		full <- buf[: wn : 1<<20]
