@@ -302,13 +302,15 @@ type sums struct {
 
 // summer computes sums from a stream of writes. The variants differ only in their first
 // media.HeadLen bytes (the metadata is sanitized in place), so the head is kept until it is
-// complete and the three CRC-32s go on from there over the same bytes.
+// complete; the bytes after it are summed once (tail) and each variant's CRC-32 is its
+// head's combined with the tail's.
 type summer struct {
 	n        int64
 	head     []byte // the first bytes, until headDone
 	headDone bool
 	sha      hash.Hash
-	crc      [3]uint32 // as stored, without EXIF, without GPS
+	headCRC  [3]uint32 // of the head as stored, without EXIF, without GPS
+	tail     uint32    // CRC-32 of the bytes after the head
 }
 
 func newSummer() *summer { return &summer{sha: sha256.New()} }
@@ -326,18 +328,16 @@ func (s *summer) Write(p []byte) (int, error) {
 		}
 		s.closeHead()
 	}
-	for i := range s.crc {
-		s.crc[i] = crc32.Update(s.crc[i], crc32.IEEETable, p)
-	}
+	s.tail = crc32.Update(s.tail, crc32.IEEETable, p)
 	return n, nil
 }
 
-// closeHead starts the CRC-32s from the head of each variant.
+// closeHead sums the head of each variant.
 func (s *summer) closeHead() {
 	noEXIF, noGPS := append([]byte(nil), s.head...), append([]byte(nil), s.head...)
 	media.Sanitize(noEXIF, media.Strip{EXIF: true})
 	media.Sanitize(noGPS, media.Strip{GPS: true})
-	s.crc = [3]uint32{crc32.ChecksumIEEE(s.head), crc32.ChecksumIEEE(noEXIF), crc32.ChecksumIEEE(noGPS)}
+	s.headCRC = [3]uint32{crc32.ChecksumIEEE(s.head), crc32.ChecksumIEEE(noEXIF), crc32.ChecksumIEEE(noGPS)}
 	s.head, s.headDone = nil, true
 }
 
@@ -346,24 +346,87 @@ func (s *summer) sums() sums {
 	if !s.headDone {
 		s.closeHead()
 	}
-	return sums{sha256: hex.EncodeToString(s.sha.Sum(nil)), crc: s.crc[0], crcNoEXIF: s.crc[1], crcNoGPS: s.crc[2]}
+	tailLen := s.n - min(s.n, media.HeadLen)
+	var crc [3]uint32
+	for i, h := range s.headCRC {
+		crc[i] = crc32Combine(h, s.tail, tailLen)
+	}
+	return sums{sha256: hex.EncodeToString(s.sha.Sum(nil)), crc: crc[0], crcNoEXIF: crc[1], crcNoGPS: crc[2]}
+}
+
+// crc32Combine returns the CRC-32 (IEEE) of a followed by b from crc32(a), crc32(b) and
+// len(b): zlib's crc32_combine, which appends len(b) zero bits to a's CRC by repeated
+// squaring of the one-zero-bit operator over GF(2).
+func crc32Combine(crcA, crcB uint32, lenB int64) uint32 {
+	if lenB <= 0 {
+		return crcA
+	}
+	var even, odd [32]uint32
+	odd[0] = crc32.IEEE // the operator for one zero bit
+	row := uint32(1)
+	for n := 1; n < 32; n++ {
+		odd[n] = row
+		row <<= 1
+	}
+	gf2Square(&even, &odd) // two zero bits
+	gf2Square(&odd, &even) // four zero bits
+	for {                  // the first square below is one zero byte
+		gf2Square(&even, &odd)
+		if lenB&1 != 0 {
+			crcA = gf2Times(&even, crcA)
+		}
+		if lenB >>= 1; lenB == 0 {
+			break
+		}
+		gf2Square(&odd, &even)
+		if lenB&1 != 0 {
+			crcA = gf2Times(&odd, crcA)
+		}
+		if lenB >>= 1; lenB == 0 {
+			break
+		}
+	}
+	return crcA ^ crcB
+}
+
+func gf2Times(mat *[32]uint32, vec uint32) uint32 {
+	var sum uint32
+	for i := 0; vec != 0; i, vec = i+1, vec>>1 {
+		if vec&1 != 0 {
+			sum ^= mat[i]
+		}
+	}
+	return sum
+}
+
+func gf2Square(square, mat *[32]uint32) {
+	for n := range mat {
+		square[n] = gf2Times(mat, mat[n])
+	}
 }
 
 // summerState is a summer at rest (JSON: the SHA-256 state as its own binary encoding).
+// Version 2 keeps the heads' CRC-32s and the tail's; a state without it (version 1 kept
+// running CRC-32s per variant) is refused, and the finish then reads the file.
 type summerState struct {
+	Version  int       `json:"v"`
 	N        int64     `json:"n"`
 	Head     []byte    `json:"head,omitempty"`
 	HeadDone bool      `json:"head_done"`
 	SHA256   []byte    `json:"sha256"`
-	CRC      [3]uint32 `json:"crc"`
+	HeadCRC  [3]uint32 `json:"crc"`
+	Tail     uint32    `json:"tail"`
 }
+
+const summerVersion = 2
 
 func (s *summer) MarshalBinary() ([]byte, error) {
 	sha, err := s.sha.(encoding.BinaryMarshaler).MarshalBinary()
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(summerState{N: s.n, Head: s.head, HeadDone: s.headDone, SHA256: sha, CRC: s.crc})
+	return json.Marshal(summerState{Version: summerVersion, N: s.n, Head: s.head, HeadDone: s.headDone, SHA256: sha,
+		HeadCRC: s.headCRC, Tail: s.tail})
 }
 
 func (s *summer) UnmarshalBinary(b []byte) error {
@@ -371,13 +434,16 @@ func (s *summer) UnmarshalBinary(b []byte) error {
 	if err := json.Unmarshal(b, &st); err != nil {
 		return err
 	}
+	if st.Version != summerVersion {
+		return fmt.Errorf("summing state version %d", st.Version)
+	}
 	if !st.HeadDone && int64(len(st.Head)) != st.N || len(st.Head) > media.HeadLen {
 		return fmt.Errorf("summing state: %d head bytes at %d", len(st.Head), st.N)
 	}
 	if err := s.sha.(encoding.BinaryUnmarshaler).UnmarshalBinary(st.SHA256); err != nil {
 		return err
 	}
-	s.n, s.head, s.headDone, s.crc = st.N, st.Head, st.HeadDone, st.CRC
+	s.n, s.head, s.headDone, s.headCRC, s.tail = st.N, st.Head, st.HeadDone, st.HeadCRC, st.Tail
 	return nil
 }
 
