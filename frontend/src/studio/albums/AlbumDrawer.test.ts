@@ -126,6 +126,39 @@ describe('AlbumDrawer', () => {
     expect(box().textContent).toContain('直播中') // still live: the change was refused
   }, 30_000)
 
+  it('sets a ready photo as the cover and deletes a photo after asking', async () => {
+    const app = installFakeWails({
+      GetOrder: () => ({ order: ORDER, albums: [ALBUM] }),
+      AlbumPhotos: () => PHOTOS,
+      ShareLinks: () => [],
+      Info: () => ({ server_url: 'http://192.168.1.10:8640' }),
+      SaveAlbum: (_order: number, a: { cover_photo_id?: number }) => ({ ...ALBUM, cover_photo_id: a.cover_photo_id }),
+      DeletePhoto: () => undefined,
+    })
+    const { wrapper } = await mountStudio(OrderDetailPage, { session: fakeSession(['order.manage', 'album.manage']), route: '/orders/4' })
+    await settle()
+    await wrapper.get('[data-testid="album-open"]').trigger('click')
+    await settle()
+    // Only the ready photo can be the cover.
+    expect(document.querySelectorAll('[data-testid="photo-set-cover"]').length).toBe(1)
+    ;(document.querySelector('[data-testid="photo-set-cover"]') as HTMLButtonElement).click()
+    await settle()
+    expect(app.SaveAlbum).toHaveBeenLastCalledWith(4, expect.objectContaining({ id: 9, cover_photo_id: 1 }))
+    expect(document.querySelector('[data-testid="photo-cover"]')!.textContent).toContain('封面')
+
+    const table = () => document.querySelector('[data-testid="photos-table"]')!.textContent!
+    ;(document.querySelectorAll('[data-testid="photo-delete"]')[1] as HTMLButtonElement).click()
+    await settle()
+    expect(document.querySelector('.el-message-box')!.textContent).toContain('cut.jpg')
+    expect(app.DeletePhoto).not.toHaveBeenCalled()
+    ;(document.querySelector('.el-message-box__btns .el-button--primary') as HTMLButtonElement).click()
+    await settle()
+    await flushPromises()
+    expect(app.DeletePhoto).toHaveBeenCalledWith(9, 2)
+    expect(table()).not.toContain('cut.jpg')
+    expect(table()).toContain('IMG_1.JPG')
+  }, 30_000)
+
   it('notifies the customer and shows each message with its outcome', async () => {
     let sent = [
       { id: 1, album_id: 9, kind: 'photos_uploaded', channel: 'webhook', recipient: '13600000001', subject: '', body: '', status: 'failed', attempts: 6, last_error: 'webhook answered 503 Service Unavailable', created_at: '2026-12-04T02:00:00Z' },
