@@ -31,11 +31,13 @@ func (s *Server) deletePhoto(c *call) (any, error) {
 		return nil, c.denied(err.(*Error), "photo.delete", "album", albumID)
 	}
 	var gone album.Photo
-	var shared bool
+	var shared, live bool
 	err = c.write(func(tx store.Tx) error {
-		if _, err := c.visibleAlbum(tx, albumID); err != nil {
+		a, err := c.visibleAlbum(tx, albumID)
+		if err != nil {
 			return err
 		}
+		live = a.Live
 		p, err := tx.GetPhoto(c.ctx, photoID)
 		if errors.Is(err, store.ErrNotFound) || err == nil && p.AlbumID != albumID {
 			return apiErr(http.StatusNotFound, "not_found", "", nil)
@@ -55,6 +57,9 @@ func (s *Server) deletePhoto(c *call) (any, error) {
 		return nil, c.albumDenied(err, "photo.delete", "album", albumID)
 	}
 	s.links.forget()
+	if live {
+		s.removedEvent(c.ctx, c.tenant.ID, gone)
+	}
 	if !shared && s.cfg.Blobs != nil {
 		// After the commit: a failure leaves unreferenced objects (logged), never a photo
 		// without its file.
