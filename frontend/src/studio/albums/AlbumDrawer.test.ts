@@ -61,12 +61,13 @@ describe('AlbumDrawer', () => {
     expect(app.UploadPaths).toHaveBeenCalledWith(9, ['D:\\婚礼\\精修'])
     // Progress is pushed by the desktop while the queue works: files, speed, time left, offline.
     listeners['upload:progress']({ album_id: 9, file: 'IMG_2.JPG', files_done: 1, files_failed: 1, files_total: 4, bytes_sent: 50, bytes_total: 100,
-      speed: 2 << 20, eta_seconds: 75, offline: true })
+      speed: 2 << 20, eta_seconds: 75, offline: true, files_shown: 2 })
     await settle()
     const shown = document.querySelector('[data-testid="upload-progress"]')!.textContent!
     expect(shown).toContain('2/4 · IMG_2.JPG')
     expect(shown).toContain('剩余 1:15')
     expect(shown).toContain('无法连接服务器')
+    expect(shown).toContain('2 张客户已可查看')
     finish({ uploaded: 1, duplicates: 2, failed: [{ id: 7, file: '说明.txt', error: { code: 'file_type_unsupported', message: '「说明.txt」不是支持的照片或视频' } }] })
     await settle()
     expect(document.querySelector('[data-testid="upload-report"]')!.textContent).toContain('「说明.txt」不是支持的照片或视频')

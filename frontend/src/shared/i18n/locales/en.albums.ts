@@ -83,6 +83,7 @@ const albumsEn: AlbumMessages = {
     uploadEta: '{time} left',
     uploadOffline: 'Server unreachable: the upload waits and resumes by itself',
     photoActions: 'Actions',
+    uploadShown: '{n} already visible to guests (original on its way)',
     cover: 'Cover',
     setCover: 'Set as cover',
     deletePhotoConfirm: 'Delete “{name}” from this album? Guests stop seeing it at once; the file is deleted unless another album holds it.',

@@ -82,6 +82,7 @@ const albumsZhCN = {
     uploadEta: '剩余 {time}',
     uploadOffline: '无法连接服务器：上传会等待并自动继续',
     photoActions: '操作',
+    uploadShown: '{n} 张客户已可查看（原图上传中）',
     cover: '封面',
     setCover: '设为封面',
     deletePhotoConfirm: '从本相册删除「{name}」？客户将立即看不到它；若没有其他相册使用同一文件，文件也会被删除。',
