@@ -29,6 +29,15 @@ func (a *App) CreateShareLink(albumID int64, req api.NewShare) (api.ShareLinkVie
 	})
 }
 
+// DeletePhoto removes a photo from an album: guests stop seeing it, and its file is deleted
+// unless another album of the studio holds it.
+func (a *App) DeletePhoto(albumID, photoID int64) error {
+	_, err := call(a, func(ctx context.Context, c *apiclient.Client) (struct{}, error) {
+		return struct{}{}, c.DeletePhoto(ctx, albumID, photoID)
+	})
+	return err
+}
+
 // RevokeShareLink closes a share link at once, everywhere.
 func (a *App) RevokeShareLink(id int64) (api.ShareLinkView, error) {
 	return call(a, func(ctx context.Context, c *apiclient.Client) (api.ShareLinkView, error) {

@@ -42,6 +42,8 @@ type progressLog struct {
 	mu   sync.Mutex
 	last app.UploadProgress
 	n    int
+	// shown is the most files_shown any event said.
+	shown int
 }
 
 func (p *progressLog) Emit(name string, data ...any) {
@@ -52,6 +54,7 @@ func (p *progressLog) Emit(name string, data ...any) {
 	defer p.mu.Unlock()
 	p.last = data[0].(app.UploadProgress)
 	p.n++
+	p.shown = max(p.shown, p.last.FilesShown)
 }
 
 func TestUploadFolderAndShareThroughTheApp(t *testing.T) {

@@ -179,8 +179,11 @@ type UploadProgress struct {
 	Speed       float64 `json:"speed"`       // recent upload speed, bytes per second
 	ETASeconds  float64 `json:"eta_seconds"` // time left at that speed (0: unknown)
 	Offline     bool    `json:"offline"`     // the server cannot be reached; the upload waits and resumes by itself
-	Elsewhere   bool    `json:"elsewhere"`   // a `studiodesk upload|watch` command is sending the queue; this window waits for it
-	Paused      bool    `json:"paused"`      // uploads are paused on this computer (SetUploadSettings)
+	Elsewhere   bool    `json:"elsewhere"`
+	// FilesShown: of the files not done, those guests can already see (renditions uploaded
+	// first, the original on its way).
+	FilesShown int  `json:"files_shown"` // a `studiodesk upload|watch` command is sending the queue; this window waits for it
+	Paused     bool `json:"paused"`      // uploads are paused on this computer (SetUploadSettings)
 }
 
 // UploadSettings are this computer's upload settings, kept across restarts: paused (uploads
@@ -357,6 +360,9 @@ func (a *App) awaitUploads(albumID int64, ids []int64) (UploadReport, error) {
 				p.BytesSent += it.Size
 			default:
 				left += it.Size
+				if it.PhotoID != 0 {
+					p.FilesShown++
+				}
 			}
 		}
 		if p.Speed > 0 {

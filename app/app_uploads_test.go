@@ -144,12 +144,13 @@ func TestUploadPathsSurvivesARestart(t *testing.T) {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		progress.mu.Lock()
-		done := progress.last.FilesDone
+		done, shown := progress.last.FilesDone, progress.shown
 		progress.mu.Unlock()
 		gate.mu.Lock()
 		held := gate.patches > gate.pass
 		gate.mu.Unlock()
-		if done >= 3 && held {
+		// Renditions go first and are not held: photos whose originals wait show already.
+		if done >= 3 && held && shown >= 1 {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -344,6 +344,7 @@ func TestEveryMethod(t *testing.T) {
 		{"ShareLinks", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
 		{"CreateShareLink", func() []any { return []any{999999, map[string]any{"code": "2580"}} }, 404, func(t *testing.T, raw []byte) {}},
 		{"RevokeShareLink", func() []any { return []any{999999} }, 404, func(t *testing.T, raw []byte) {}},
+		{"DeletePhoto", func() []any { return []any{999999, 1} }, 404, func(t *testing.T, raw []byte) {}},
 		{"UploadPaths", func() []any { return []any{999999, []string{}} }, 404, func(t *testing.T, raw []byte) {}},
 		{"RetryUploads", func() []any { return []any{999999, []int64{1}} }, 404, func(t *testing.T, raw []byte) {}},
 		{"SetUploadSettings", func() []any { return []any{map[string]any{"paused": false, "limit_kbps": -5}} }, 400,

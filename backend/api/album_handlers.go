@@ -41,6 +41,7 @@ func (s *Server) albumRoutes(m *http.ServeMux) {
 	m.Handle("GET /api/v1/albums/{id}", s.authed(s.getAlbum))
 	m.Handle("PUT /api/v1/albums/{id}", s.authed(s.updateAlbum))
 	m.Handle("POST /api/v1/albums/{id}/extend", s.authed(s.extendAlbum))
+	m.Handle("DELETE /api/v1/albums/{id}/photos/{photo}", s.authed(s.deletePhoto))
 	m.Handle("GET /api/v1/albums/{id}/analytics", s.authed(s.albumAnalytics))
 }
 
@@ -382,6 +383,15 @@ func (s *Server) updateAlbum(c *call) (any, error) {
 		a, err := album.Edit(before, in.Album)
 		if err != nil {
 			return err
+		}
+		if a.CoverPhotoID != 0 && a.CoverPhotoID != before.CoverPhotoID {
+			p, err := tx.GetPhoto(c.ctx, a.CoverPhotoID)
+			if errors.Is(err, store.ErrNotFound) || err == nil && (p.AlbumID != a.ID || p.Kind != "image" || p.Status != album.PhotoReady) {
+				return apiErr(http.StatusUnprocessableEntity, "cover_photo_invalid", "cover_photo_id", nil)
+			}
+			if err != nil {
+				return err
+			}
 		}
 		if out, err = s.saveRetention(c, tx, before, a, 0); err != nil {
 			return err

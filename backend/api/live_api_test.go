@@ -72,6 +72,18 @@ func TestLiveAlbumEvents(t *testing.T) {
 	if err := json.Unmarshal([]byte(next("data: ")), &p); err != nil || p.Filename != "IMG_0100.JPG" || p.ID == 0 || p.Width != 640 {
 		t.Fatalf("photo event %+v %v", p, err)
 	}
+	// Deleted by the studio: watchers are told to drop it.
+	s.must(200, "DELETE", fmt.Sprintf("/api/v1/albums/%d/photos/%d", s.albumID, p.ID), s.s.admin, nil)
+	if ev := next("event: "); ev != "photo" {
+		t.Fatalf("event %q", ev)
+	}
+	var gone struct {
+		ID      int64 `json:"id"`
+		Removed bool  `json:"removed"`
+	}
+	if err := json.Unmarshal([]byte(next("data: ")), &gone); err != nil || gone.ID != p.ID || !gone.Removed {
+		t.Fatalf("removal event %+v %v", gone, err)
+	}
 	// Revoked: the next subscription is refused.
 	s.must(200, "POST", fmt.Sprintf("/api/v1/links/%d/revoke", s.linkID), s.s.admin, map[string]any{})
 	r := s.req("GET", s.path+"/events", "", nil)

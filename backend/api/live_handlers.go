@@ -19,7 +19,8 @@ func (s *Server) liveRoutes(m *http.ServeMux) {
 }
 
 // publicEvents streams an album's new photos to a guest's page as server-sent events
-// ("event: photo", data: a PublicPhoto), newest as they become ready, across every server
+// ("event: photo", data: a PublicPhoto; one with "removed": true when the studio deleted
+// it), newest as they become ready, across every server
 // replica (Config.Live). The link is checked like every customer request, and again at each
 // heartbeat: a revoked or expired link ends the stream, and so does the album's live flag
 // being turned off. Only live albums have a stream: any other answers 404 album_not_live.
@@ -77,6 +78,18 @@ func (s *Server) photoEvent(ctx context.Context, tenantID int64, p album.Photo) 
 		return
 	}
 	b, err := json.Marshal(publicPhoto(p))
+	if err == nil {
+		err = s.cfg.Live.Publish(context.WithoutCancel(ctx), live.AlbumTopic(tenantID, p.AlbumID), b)
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "live event", "photo", p.ID, "err", err)
+	}
+}
+
+// removedEvent tells the album's watchers that a photo was deleted (their pages drop its
+// tile). Best effort, like photoEvent.
+func (s *Server) removedEvent(ctx context.Context, tenantID int64, p album.Photo) {
+	b, err := json.Marshal(PublicPhoto{ID: p.ID, Removed: true})
 	if err == nil {
 		err = s.cfg.Live.Publish(context.WithoutCancel(ctx), live.AlbumTopic(tenantID, p.AlbumID), b)
 	}

@@ -25,6 +25,7 @@ var albumFieldLabels = map[string]text{
 	"note":                        {"备注", "note"},
 	"title":                       {"标题", "title"},
 	"sort_order":                  {"排序", "sort order"},
+	"cover_photo_id":              {"封面", "cover"},
 	"status":                      {"状态", "status"},
 	"settings.download":           {"下载权限", "download rights"},
 	"settings.watermark.position": {"水印位置", "watermark position"},
@@ -40,6 +41,8 @@ var albumFieldLabels = map[string]text{
 }
 
 var albumMessages = map[string]text{
+	"cover_photo_invalid": {"封面必须是本相册中已处理好的照片：请在相册的照片列表里点「设为封面」。",
+		"The cover must be a ready photo of this album: choose “Set as cover” in the album's photo list."},
 	"credits_insufficient": {"点数不足：需要 {need} 点，当前余额 {have} 点。请在「点数」页充值后重试。",
 		"Not enough credits: need {need}, have {have}. Top up on the Credits page, then try again."},
 	"credits_invalid":         {"「{field}」必须是 1 到 {max} 之间的整数。", "“{field}” must be a whole number from 1 to {max}."},

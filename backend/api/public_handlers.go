@@ -60,6 +60,8 @@ type PublicPhoto struct {
 	Width       int    `json:"width,omitempty"`
 	Height      int    `json:"height,omitempty"`
 	Size        int64  `json:"size"`
+	// Removed: the studio deleted this photo (live events only; the other fields are empty).
+	Removed bool `json:"removed,omitempty"`
 }
 
 func (s *Server) publicRoutes(m *http.ServeMux) {

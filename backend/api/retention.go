@@ -11,7 +11,6 @@ import (
 
 	"github.com/studiodesk/studiodesk/backend/account"
 	"github.com/studiodesk/studiodesk/backend/album"
-	"github.com/studiodesk/studiodesk/backend/blob"
 	"github.com/studiodesk/studiodesk/backend/credit"
 	notice "github.com/studiodesk/studiodesk/backend/notify"
 	"github.com/studiodesk/studiodesk/backend/store"
@@ -183,14 +182,8 @@ func (s *Server) purgeAlbum(ctx context.Context, tenantID int64, a album.Album, 
 			if keep[p.Hash] {
 				continue
 			}
-			keys := []string{originalKey(p.Hash), renditionKey(p.Hash, "thumb", ""), renditionKey(p.Hash, "preview", "")}
-			if p.RenditionMark != "" { // watermarked renditions live under their own keys
-				keys = append(keys, renditionKey(p.Hash, "thumb", p.RenditionMark), renditionKey(p.Hash, "preview", p.RenditionMark))
-			}
-			for _, key := range keys {
-				if err := b.Delete(ctx, key); err != nil && !errors.Is(err, blob.ErrNotFound) {
-					return fmt.Errorf("delete %s: %w", key, err)
-				}
+			if err := deletePhotoObjects(ctx, b, p); err != nil {
+				return err
 			}
 		}
 	}

@@ -43,6 +43,11 @@ type AlbumTx interface {
 	// is stored (its real size, type and CRCs; the album's bytes follow the real size). A
 	// photo not waiting for its original is returned unchanged.
 	CompletePhotoOriginal(ctx context.Context, id int64, o album.OriginalSums, now time.Time) (album.Photo, error)
+	// DeletePhoto removes a file from its album: the album's photo_count and bytes drop, a
+	// cover that was this photo is cleared, its per-link download counts go (the links' own
+	// totals stay). It returns the removed photo (its hash and mark name the stored objects);
+	// ErrNotFound when the studio has no such photo.
+	DeletePhoto(ctx context.Context, id int64) (album.Photo, error)
 	// PendingOriginals returns the album's photos still waiting for their original, by hash.
 	PendingOriginals(ctx context.Context, albumID int64) (map[string]int64, error)
 	// ScheduleJob enqueues a durable job of this studio in this transaction, so the job exists

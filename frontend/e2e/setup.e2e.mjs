@@ -79,6 +79,7 @@ const PROBE_ARGS = {
   ShareLinks: [0],
   CreateShareLink: [0, {}],
   RevokeShareLink: [0],
+  DeletePhoto: [0, 0],
   SaveNotifySettings: [{}],
   NotifyAlbum: [0],
   AlbumNotifications: [0],

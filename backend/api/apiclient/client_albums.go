@@ -85,6 +85,11 @@ func (c *Client) CreateShareLink(ctx context.Context, albumID int64, req api.New
 	return send[api.ShareLinkView](ctx, c, http.MethodPost, idPath("/api/v1/albums", albumID, "links"), req)
 }
 
+// DeletePhoto removes a photo from its album (DELETE /api/v1/albums/{id}/photos/{photo}).
+func (c *Client) DeletePhoto(ctx context.Context, albumID, photoID int64) error {
+	return c.do(ctx, http.MethodDelete, idPath("/api/v1/albums", albumID, "photos")+"/"+strconv.FormatInt(photoID, 10), nil, nil, nil)
+}
+
 // RevokeShareLink closes a link (POST /api/v1/links/{id}/revoke).
 func (c *Client) RevokeShareLink(ctx context.Context, id int64) (api.ShareLinkView, error) {
 	return send[api.ShareLinkView](ctx, c, http.MethodPost, idPath("/api/v1/links", id, "revoke"), nil)

@@ -286,6 +286,24 @@ func (t *tx) CompletePhotoOriginal(ctx context.Context, id int64, o album.Origin
 	return t.GetPhoto(ctx, id)
 }
 
+func (t *tx) DeletePhoto(ctx context.Context, id int64) (album.Photo, error) {
+	p, err := t.GetPhoto(ctx, id)
+	if err != nil {
+		return p, err
+	}
+	if _, err := t.exec(ctx, `DELETE FROM photo_downloads WHERE tenant_id = ? AND photo_id = ?`, t.tenant, id); err != nil {
+		return p, wrap("delete photo downloads", err)
+	}
+	res, err := t.exec(ctx, `DELETE FROM photos WHERE tenant_id = ? AND id = ?`, t.tenant, id)
+	if err := mustAffect(res, err); err != nil {
+		return p, wrap(fmt.Sprintf("delete photo %d", id), err)
+	}
+	res, err = t.exec(ctx, `UPDATE albums SET photo_count = photo_count - 1, bytes = bytes - ?,
+		cover_photo_id = CASE WHEN cover_photo_id = ? THEN 0 ELSE cover_photo_id END WHERE tenant_id = ? AND id = ?`,
+		p.Size, id, t.tenant, p.AlbumID)
+	return p, wrap("uncount photo", mustAffect(res, err))
+}
+
 func (t *tx) PendingOriginals(ctx context.Context, albumID int64) (map[string]int64, error) {
 	rows, err := t.query(ctx, `SELECT hash, id FROM photos WHERE tenant_id = ? AND album_id = ? AND original_pending = 1`, t.tenant, albumID)
 	if err != nil {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -21,6 +22,7 @@ var albumTests = []struct {
 	{"AlbumsTenantIsolation", testAlbumIsolation},
 	{"PhotosContentAddressedAndCounted", testPhotos},
 	{"PhotoOriginalPending", testPhotoOriginalPending},
+	{"DeletePhoto", testDeletePhoto},
 	{"PhotosListInShootOrder", testPhotoOrder},
 }
 
@@ -411,5 +413,65 @@ func testPhotoOriginalPending(t *testing.T, s store.Store) {
 			t.Fatalf("still pending %v", got)
 		}
 		return nil
+	})
+}
+
+// testDeletePhoto: deleting a photo uncounts it from its album, clears the cover it was,
+// drops its download counts and frees its hash for the album (the same file may come back);
+// another studio can delete nothing of it.
+func testDeletePhoto(t *testing.T, s store.Store) {
+	a := newFixture(t, s, "甲", "13800000001")
+	b := newFixture(t, s, "乙", "13800000002")
+	ctx := context.Background()
+	var al album.Album
+	var p, q album.Photo
+	var link album.ShareLink
+	update(t, s, a.tenant.ID, func(ctx context.Context, tx store.Tx) error {
+		o, err := tx.InsertOrder(ctx, newOrder(a, "王小姐", "13600000001", "ABCD2345"))
+		must(t, err)
+		al, err = tx.InsertAlbum(ctx, newAlbum(o.ID, album.KindRaw, "底片", 0))
+		must(t, err)
+		p, err = tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf('a'), Size: 1000, Filename: "IMG_1.JPG", ContentType: "image/jpeg",
+			Kind: "image", Status: album.PhotoReady, CreatedAt: t0, UpdatedAt: t0})
+		must(t, err)
+		q, err = tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf('b'), Size: 500, Filename: "IMG_2.JPG", ContentType: "image/jpeg",
+			Kind: "image", Status: album.PhotoReady, CreatedAt: t0, UpdatedAt: t0})
+		must(t, err)
+		al.CoverPhotoID = p.ID
+		al, err = tx.UpdateAlbum(ctx, al)
+		must(t, err)
+		link, err = tx.InsertShareLink(ctx, album.ShareLink{AlbumID: al.ID, TokenHash: bytes.Repeat([]byte{6}, 32), Token: "t",
+			ExpiresAt: al.RetainUntil, AllowDownload: true, CreatedBy: a.admin.ID, CreatedAt: t0})
+		return err
+	})
+	must(t, s.CountPhotoDownload(ctx, a.tenant.ID, link.ID, p.ID)) // a download count refers to the photo
+	must(t, s.Update(ctx, b.tenant.ID, func(tx store.Tx) error {
+		if _, err := tx.DeletePhoto(ctx, p.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("B deletes A's photo: %v", err)
+		}
+		return nil
+	}))
+	update(t, s, a.tenant.ID, func(ctx context.Context, tx store.Tx) error {
+		gone, err := tx.DeletePhoto(ctx, p.ID)
+		if err != nil || gone.ID != p.ID || gone.Hash != hashOf('a') {
+			t.Fatalf("deleted %+v %v", gone, err)
+		}
+		if _, err := tx.GetPhoto(ctx, p.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("photo still there: %v", err)
+		}
+		got, err := tx.GetAlbum(ctx, al.ID)
+		if err != nil || got.PhotoCount != 1 || got.Bytes != 500 || got.CoverPhotoID != 0 {
+			t.Fatalf("album after delete %+v %v", got, err)
+		}
+		if _, err := tx.DeletePhoto(ctx, p.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("deleted twice: %v", err)
+		}
+		if ps, _ := tx.ListPhotos(ctx, al.ID); len(ps) != 1 || ps[0].ID != q.ID {
+			t.Fatalf("photos left %+v", ps)
+		}
+		// The same file may be added again.
+		_, err = tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf('a'), Size: 1000, Filename: "IMG_1.JPG", ContentType: "image/jpeg",
+			Kind: "image", Status: album.PhotoReady, CreatedAt: t0, UpdatedAt: t0})
+		return err
 	})
 }

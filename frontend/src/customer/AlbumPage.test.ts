@@ -130,5 +130,9 @@ describe('AlbumPage live', () => {
     sources[0].dispatchEvent(new MessageEvent('photo', { data: JSON.stringify(p) })) // once only
     await flushPromises()
     expect(w.findAll('[data-testid="album-photo"]').map((b) => b.attributes('data-id'))).toEqual(['13', '11'])
+    // The studio deleted one: its tile goes.
+    sources[0].dispatchEvent(new MessageEvent('photo', { data: JSON.stringify({ id: 11, removed: true }) }))
+    await flushPromises()
+    expect(w.findAll('[data-testid="album-photo"]').map((b) => b.attributes('data-id'))).toEqual(['13'])
   })
 })

@@ -24,6 +24,8 @@ export interface PublicPhoto {
   width?: number
   height?: number
   size: number
+  /** Live events only: the studio deleted this photo (the other fields are empty). */
+  removed?: boolean
 }
 
 export class ShareError extends Error {

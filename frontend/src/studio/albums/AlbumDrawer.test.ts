@@ -61,12 +61,13 @@ describe('AlbumDrawer', () => {
     expect(app.UploadPaths).toHaveBeenCalledWith(9, ['D:\\婚礼\\精修'])
     // Progress is pushed by the desktop while the queue works: files, speed, time left, offline.
     listeners['upload:progress']({ album_id: 9, file: 'IMG_2.JPG', files_done: 1, files_failed: 1, files_total: 4, bytes_sent: 50, bytes_total: 100,
-      speed: 2 << 20, eta_seconds: 75, offline: true })
+      speed: 2 << 20, eta_seconds: 75, offline: true, files_shown: 2 })
     await settle()
     const shown = document.querySelector('[data-testid="upload-progress"]')!.textContent!
     expect(shown).toContain('2/4 · IMG_2.JPG')
     expect(shown).toContain('剩余 1:15')
     expect(shown).toContain('无法连接服务器')
+    expect(shown).toContain('2 张客户已可查看')
     finish({ uploaded: 1, duplicates: 2, failed: [{ id: 7, file: '说明.txt', error: { code: 'file_type_unsupported', message: '「说明.txt」不是支持的照片或视频' } }] })
     await settle()
     expect(document.querySelector('[data-testid="upload-report"]')!.textContent).toContain('「说明.txt」不是支持的照片或视频')
@@ -124,6 +125,39 @@ describe('AlbumDrawer', () => {
     await settle()
     expect(app.SaveAlbum).toHaveBeenLastCalledWith(4, expect.objectContaining({ live: false }))
     expect(box().textContent).toContain('直播中') // still live: the change was refused
+  }, 30_000)
+
+  it('sets a ready photo as the cover and deletes a photo after asking', async () => {
+    const app = installFakeWails({
+      GetOrder: () => ({ order: ORDER, albums: [ALBUM] }),
+      AlbumPhotos: () => PHOTOS,
+      ShareLinks: () => [],
+      Info: () => ({ server_url: 'http://192.168.1.10:8640' }),
+      SaveAlbum: (_order: number, a: { cover_photo_id?: number }) => ({ ...ALBUM, cover_photo_id: a.cover_photo_id }),
+      DeletePhoto: () => undefined,
+    })
+    const { wrapper } = await mountStudio(OrderDetailPage, { session: fakeSession(['order.manage', 'album.manage']), route: '/orders/4' })
+    await settle()
+    await wrapper.get('[data-testid="album-open"]').trigger('click')
+    await settle()
+    // Only the ready photo can be the cover.
+    expect(document.querySelectorAll('[data-testid="photo-set-cover"]').length).toBe(1)
+    ;(document.querySelector('[data-testid="photo-set-cover"]') as HTMLButtonElement).click()
+    await settle()
+    expect(app.SaveAlbum).toHaveBeenLastCalledWith(4, expect.objectContaining({ id: 9, cover_photo_id: 1 }))
+    expect(document.querySelector('[data-testid="photo-cover"]')!.textContent).toContain('封面')
+
+    const table = () => document.querySelector('[data-testid="photos-table"]')!.textContent!
+    ;(document.querySelectorAll('[data-testid="photo-delete"]')[1] as HTMLButtonElement).click()
+    await settle()
+    expect(document.querySelector('.el-message-box')!.textContent).toContain('cut.jpg')
+    expect(app.DeletePhoto).not.toHaveBeenCalled()
+    ;(document.querySelector('.el-message-box__btns .el-button--primary') as HTMLButtonElement).click()
+    await settle()
+    await flushPromises()
+    expect(app.DeletePhoto).toHaveBeenCalledWith(9, 2)
+    expect(table()).not.toContain('cut.jpg')
+    expect(table()).toContain('IMG_1.JPG')
   }, 30_000)
 
   it('notifies the customer and shows each message with its outcome', async () => {

@@ -187,6 +187,8 @@ export interface UploadProgress {
   paused: boolean
   /** A `studiodesk upload|watch` command is sending the queue; the window waits for it. */
   elsewhere?: boolean
+  /** Of the files not done, those guests already see (renditions first, original on its way). */
+  files_shown?: number
 }
 
 /** This computer's upload settings, kept across restarts. */

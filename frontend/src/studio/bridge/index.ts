@@ -192,6 +192,7 @@ export const bridge = {
   ShareLinks: (albumId: number) => call<ShareLink[]>('ShareLinks', [albumId]),
   CreateShareLink: (albumId: number, req: NewShare) => call<ShareLink>('CreateShareLink', [albumId, req]),
   RevokeShareLink: (id: number) => call<ShareLink>('RevokeShareLink', [id]),
+  DeletePhoto: (albumID: number, photoID: number) => call<void>('DeletePhoto', [albumID, photoID]),
 
   // Watched folders: bound to orders, uploaded by sub-folder; progress as folders:progress.
   ListFolders: () => call<FoldersView>('ListFolders'),
