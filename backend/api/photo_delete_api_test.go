@@ -34,7 +34,9 @@ func TestDeletePhotoAndCover(t *testing.T) {
 	// A second album of the order holds the same file as IMG_0002.
 	orderID := al.num("order_id")
 	other := s.must(201, "POST", fmt.Sprintf("/api/v1/orders/%d/albums", orderID), s.s.admin, map[string]any{"kind": "retouched", "title": "精修"}).num("id")
-	otherPhotos := func() []any { return s.must(200, "GET", fmt.Sprintf("/api/v1/albums/%d/photos", other), s.s.admin, nil).List }
+	otherPhotos := func() []any {
+		return s.must(200, "GET", fmt.Sprintf("/api/v1/albums/%d/photos", other), s.s.admin, nil).List
+	}
 	if _, err := s.client(s.s.admin).UploadFile(ctx, apiclient.UploadRequest{AlbumID: other, Filename: "IMG_0002.JPG", Size: int64(len(s.photos["IMG_0002.JPG"]))}, bytes.NewReader(s.photos["IMG_0002.JPG"]), "", 0, nil, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -408,14 +408,33 @@ func attachment(name string) string {
 // late. Answers of links with a code never carry it (they stay Cache-Control: private).
 var edgeCacheSeconds = []string{"1"}
 
+// edgeCache marks an answer of a thumb or preview URL as one the proxy may give anyone
+// holding the URL for edgeCacheSeconds: the rendition of a link without a code, and the
+// refusals that do not depend on who asks (an unknown, revoked or expired link; a photo
+// that is not in the album of a link without a code), so that a revoked link's or a
+// deleted photo's answer replaces the thumb the proxy kept. (A refusal's message is in the
+// language of whoever asked first: these URLs are image sources, nobody reads the message;
+// a Vary header would make nginx keep the old thumb beside the refusal.)
+func edgeCache(h http.Header) { h["X-Accel-Expires"] = edgeCacheSeconds }
+
+// sameForEveryone reports whether a refusal of a link is the same whoever asks.
+func sameForEveryone(err error) bool {
+	var ae *Error
+	return errors.As(err, &ae) && (ae.Code == "link_not_found" || ae.Code == "link_revoked" || ae.Code == "link_expired")
+}
+
 // publicPhotoFile serves thumb, preview, video (playback with seeking) and download.
 func (s *Server) publicPhotoFile(c *call) error {
 	var cache *linkCache // thumbs and previews only
+	rendition := false
 	if v := c.r.PathValue("variant"); v == "thumb" || v == "preview" {
-		cache = s.links
+		cache, rendition = s.links, true
 	}
 	sa, err := c.openLinkVia(cache)
 	if err != nil {
+		if rendition && sameForEveryone(err) {
+			edgeCache(c.w.Header())
+		}
 		return err
 	}
 	id, err := strconv.ParseInt(c.r.PathValue("photo"), 10, 64)
@@ -430,6 +449,9 @@ func (s *Server) publicPhotoFile(c *call) error {
 		}
 	}
 	if err != nil || p.AlbumID != sa.album.ID || p.Status != album.PhotoReady {
+		if rendition && !sa.link.HasCode && (err == nil || errors.Is(err, store.ErrNotFound)) {
+			edgeCache(c.w.Header())
+		}
 		return apiErr(http.StatusNotFound, "not_found", "", nil) // another album's photo is as missing as a deleted one
 	}
 	var v variant
@@ -442,7 +464,7 @@ func (s *Server) publicPhotoFile(c *call) error {
 			return fmt.Errorf("rendition of photo %d: %w", p.ID, err)
 		}
 		if !sa.link.HasCode {
-			h["X-Accel-Expires"] = edgeCacheSeconds
+			edgeCache(h)
 		}
 		if !conditional(c.r) {
 			// The common case: headers built once, one write, no range or validator work.
