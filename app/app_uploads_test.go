@@ -48,39 +48,46 @@ type tusGate struct {
 	mu        sync.Mutex
 	created   map[string]int
 	uploads   map[string][]string // file name -> its uploads' paths, in creation order
-	forwarded map[string]int      // upload path -> PATCHes that reached the server
+	forwarded map[string]int      // upload path -> data requests (PATCH, or a POST with the first chunk) that reached the server
 	patches   int
-	pass      int  // PATCHes let through before the gate holds them
+	pass      int  // data requests let through before the gate holds them
 	opened    bool // everything passes
 }
 
 func (g *tusGate) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var path, name string
+		data := false
 		switch {
 		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/api/v1/uploads"):
-			var name string
+			// A creating POST may carry the first chunk (the engine names the upload itself,
+			// metadata upload_id): it is data like a PATCH, held the same way.
+			md := map[string]string{}
 			for _, kv := range strings.Split(r.Header.Get("Upload-Metadata"), ",") {
-				if k, v, ok := strings.Cut(strings.TrimSpace(kv), " "); ok && k == "filename" {
+				if k, v, ok := strings.Cut(strings.TrimSpace(kv), " "); ok {
 					b, _ := base64.StdEncoding.DecodeString(v)
-					name = string(b)
-					g.mu.Lock()
-					g.created[name]++
-					g.mu.Unlock()
+					md[k] = string(b)
 				}
 			}
-			next.ServeHTTP(w, r)
-			if loc, err := url.Parse(w.Header().Get("Location")); err == nil && loc.Path != "" {
-				g.mu.Lock()
-				g.uploads[name] = append(g.uploads[name], loc.Path)
-				g.mu.Unlock()
+			name, data = md["filename"], r.ContentLength > 0
+			if id := md["upload_id"]; id != "" {
+				path = "/api/v1/uploads/" + id
 			}
-			return
+			g.mu.Lock()
+			g.created[name]++
+			if path != "" {
+				g.uploads[name] = append(g.uploads[name], path)
+			}
+			g.mu.Unlock()
 		case r.Method == http.MethodPatch:
+			path, data = r.URL.Path, true
+		}
+		if data {
 			g.mu.Lock()
 			g.patches++
 			hold := g.patches > g.pass && !g.opened
 			if !hold {
-				g.forwarded[r.URL.Path]++
+				g.forwarded[path]++
 			}
 			g.mu.Unlock()
 			if hold {
@@ -90,6 +97,13 @@ func (g *tusGate) wrap(next http.Handler) http.Handler {
 			}
 		}
 		next.ServeHTTP(w, r)
+		if r.Method == http.MethodPost && path == "" && name != "" {
+			if loc, err := url.Parse(w.Header().Get("Location")); err == nil && loc.Path != "" {
+				g.mu.Lock()
+				g.uploads[name] = append(g.uploads[name], loc.Path)
+				g.mu.Unlock()
+			}
+		}
 	})
 }
 

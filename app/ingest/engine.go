@@ -605,7 +605,9 @@ func (e *Engine) upload(ctx context.Context, it Item) error {
 	// Through the limiter even without a cap: one set while this upload runs applies to it.
 	var src io.ReaderAt = limitedReaderAt{r: f, lim: e.lim, ctx: ctx}
 	acked := int64(0)
-	req := apiclient.UploadRequest{AlbumID: it.AlbumID, Filename: filepath.Base(it.Path), Size: it.Size, SHA256: it.Hash}
+	// One request per photo up to 8 MiB: the first chunk rides in the creating POST (the URL,
+	// named by the client, is recorded before it is sent, so a cut POST resumes like a PATCH).
+	req := apiclient.UploadRequest{AlbumID: it.AlbumID, Filename: filepath.Base(it.Path), Size: it.Size, SHA256: it.Hash, CreateWithData: true}
 	started := func(u string) {
 		if u != it.UploadURL {
 			// Recorded before the first byte: a restart resumes this upload, never a second.
