@@ -59,18 +59,28 @@ func (a *App) startUploads() error {
 	}})
 	ctx, cancel := context.WithCancel(a.ctx)
 	up.cancel = cancel
+	// One sender per queue: a command-line upload running on it finishes first. The first
+	// try is made here (the lock file exists when New returns); waiting goes on below.
+	release, err := q.LockSender()
+	if err != nil && !errors.Is(err, ingest.ErrQueueBusy) {
+		cancel()
+		_ = q.Close()
+		return err
+	}
 	up.done.Go(func() {
-		// One sender per queue: a command-line upload running on it finishes first.
-		release, err := q.WaitSender(ctx, 2*time.Second, func(waiting bool) {
-			up.mu.Lock()
-			up.elsewhere = waiting
-			up.mu.Unlock()
-		})
-		if err != nil {
-			if !errors.Is(err, context.Canceled) {
-				a.log.Error("upload queue", "err", err)
+		if release == nil {
+			var err error
+			release, err = q.WaitSender(ctx, 2*time.Second, func(waiting bool) {
+				up.mu.Lock()
+				up.elsewhere = waiting
+				up.mu.Unlock()
+			})
+			if err != nil {
+				if !errors.Is(err, context.Canceled) {
+					a.log.Error("upload queue", "err", err)
+				}
+				return
 			}
-			return
 		}
 		defer release()
 		if err := up.eng.Run(ctx, false); err != nil && !errors.Is(err, context.Canceled) {

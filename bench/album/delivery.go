@@ -28,7 +28,7 @@ type deliveryConfig struct {
 	TusData     bool          // the first chunk in the creating POST (UploadRequest.CreateWithData)
 	TusParallel []int         // also measure tus with this many files at once (desktop engine slots)
 	Profile     string        // directory for one CPU profile per phase
-	Only        string        // "tus": stop after the tus upload part
+	Only        string        // "tus": stop after the tus upload part; "zip": skip the thumbnail GETs
 }
 
 // delivery measures, in one run on the same files: tus upload MB/s vs curl -T to a plain Go
@@ -153,8 +153,10 @@ func delivery(c deliveryConfig) error {
 	defer front.Close()
 
 	// 2. Thumbnail GETs vs nginx.
-	if err := thumbs(c, e, ids, scratch, static.URL, front.URL); err != nil {
-		return err
+	if c.Only != "zip" {
+		if err := thumbs(c, e, ids, scratch, static.URL, front.URL); err != nil {
+			return err
+		}
 	}
 
 	// 3. Zip vs cat.

@@ -45,7 +45,7 @@ func main() {
 		fs.IntVar(&c.ZipRounds, "zip-rounds", 3, "zip downloads (and cat passes)")
 		fs.IntVar(&c.TusRounds, "tus-rounds", 3, "tus upload passes, each into a fresh server (and curl -T passes)")
 		fs.StringVar(&c.Profile, "profile", "", "write a CPU profile per phase (tus, thumbs, zip) into this directory")
-		fs.StringVar(&c.Only, "only", "", `"tus": run only the tus upload part`)
+		fs.StringVar(&c.Only, "only", "", `"tus": run only the tus upload part; "zip": skip the thumbnail GETs (tus once, then zips)`)
 		fs.BoolVar(&c.TusData, "tus-create-with-data", true, "tus: first chunk in the creating POST (one request per photo)")
 		fs.Func("tus-parallel", "tus: also measure this many files at once, comma-separated (default 2,3; 0: none)", func(v string) error {
 			c.TusParallel = nil
