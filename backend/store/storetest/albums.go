@@ -279,6 +279,16 @@ func testPhotoOrder(t *testing.T, s store.Store) {
 	})
 }
 
+// rawAlbum inserts an order of f's studio and a raw-proofs album in it.
+func rawAlbum(ctx context.Context, t *testing.T, tx store.Tx, f fixture) album.Album {
+	t.Helper()
+	o, err := tx.InsertOrder(ctx, newOrder(f, "王小姐", "13600000001", "ABCD2345"))
+	must(t, err)
+	al, err := tx.InsertAlbum(ctx, newAlbum(o.ID, album.KindRaw, "底片", 0))
+	must(t, err)
+	return al
+}
+
 func hashOf(c byte) string { return strings.Repeat(string([]byte{c}), 64) }
 
 func testPhotos(t *testing.T, s store.Store) {
@@ -371,10 +381,8 @@ func testPhotoOriginalPending(t *testing.T, s store.Store) {
 	var al album.Album
 	var p album.Photo
 	update(t, s, a.tenant.ID, func(ctx context.Context, tx store.Tx) error {
-		o, err := tx.InsertOrder(ctx, newOrder(a, "王小姐", "13600000001", "ABCD2345"))
-		must(t, err)
-		al, err = tx.InsertAlbum(ctx, newAlbum(o.ID, album.KindRaw, "底片", 0))
-		must(t, err)
+		al = rawAlbum(ctx, t, tx, a)
+		var err error
 		p, err = tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf('a'), Size: 1000, Filename: "IMG_1.JPG", ContentType: "image/jpeg",
 			Kind: "image", Status: album.PhotoReady, OriginalPending: true, CreatedAt: t0, UpdatedAt: t0})
 		must(t, err)
@@ -427,10 +435,8 @@ func testDeletePhoto(t *testing.T, s store.Store) {
 	var p, q album.Photo
 	var link album.ShareLink
 	update(t, s, a.tenant.ID, func(ctx context.Context, tx store.Tx) error {
-		o, err := tx.InsertOrder(ctx, newOrder(a, "王小姐", "13600000001", "ABCD2345"))
-		must(t, err)
-		al, err = tx.InsertAlbum(ctx, newAlbum(o.ID, album.KindRaw, "底片", 0))
-		must(t, err)
+		al = rawAlbum(ctx, t, tx, a)
+		var err error
 		p, err = tx.InsertPhoto(ctx, album.Photo{AlbumID: al.ID, Hash: hashOf('a'), Size: 1000, Filename: "IMG_1.JPG", ContentType: "image/jpeg",
 			Kind: "image", Status: album.PhotoReady, CreatedAt: t0, UpdatedAt: t0})
 		must(t, err)
